@@ -1,0 +1,1 @@
+"""Metropolitan Dental's patient assistant: everything that is not Rasa data or an action."""

@@ -1,0 +1,50 @@
+"""Build the project's spaCy pipeline from spacy.blank("en"): no downloaded weights.
+
+    python -m bot.nlp.build [--output build/spacy/en_metro_dental]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from bot.nlp.vocabulary import ruler_patterns
+from bot.settings import ROOT
+
+DEFAULT_OUTPUT = ROOT / "build" / "spacy" / "en_metro_dental"
+PIPELINE_VERSION = "1.0.0"
+
+
+def build_pipeline() -> Language:
+    """A blank English pipeline with a lookup lemmatizer and the clinic's entity ruler."""
+    nlp = spacy.blank("en")
+    nlp.meta.update({"name": "metro_dental", "version": PIPELINE_VERSION,
+                     "description": "Metropolitan Dental: tokenizer, lookup lemmas, clinic vocabulary"})
+    # Lookup lemmas come from the installed spacy-lookups-data package and are saved with
+    # the pipeline, so loading it never needs the network.
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    nlp.initialize()
+    ruler.add_patterns(ruler_patterns())
+    return nlp
+
+
+def main(argv: list[str] | None = None) -> Path:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    args = parser.parse_args(argv)
+    nlp = build_pipeline()
+    if args.output.exists():
+        shutil.rmtree(args.output)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(args.output)
+    print(f"spaCy pipeline written to {args.output}")
+    return args.output
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The clinic's vocabulary: the one source for the entity ruler and for naming what a patient said.
+
+Canonical values are the page's own words, so an answer that names a patient's condition
+("Yes — jaw pain is one of the things ...") never claims more than the page does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Tuple
+
+
+@dataclass(frozen=True)
+class Term:
+    label: str  # the Rasa entity name
+    canonical: str  # the page's wording, used in answers
+    phrases: Tuple[str, ...]  # what patients write
+
+
+CONDITIONS: Tuple[Term, ...] = (
+    Term("condition", "migraines", ("migraine", "migraines", "migrane", "migranes", "migraine headaches")),
+    Term(
+        "condition",
+        "tension headaches",
+        ("tension headache", "tension headaches", "tension-type headache", "tension-type headaches",
+         "tension-related headaches", "stress headaches", "stress headache"),
+    ),
+    Term(
+        "condition",
+        "chronic headaches",
+        ("chronic headache", "chronic headaches", "headaches", "headache", "daily headaches", "head pain"),
+    ),
+    Term(
+        "condition",
+        "jaw pain",
+        ("jaw pain", "sore jaw", "jaw ache", "aching jaw", "jaw soreness", "jaw pian", "tmj", "tmd",
+         "tmj pain", "tmj disorder", "jaw joint pain", "lockjaw", "jaw tension"),
+    ),
+    Term(
+        "condition",
+        "oral-facial pain",
+        ("oral-facial pain", "oral facial pain", "orofacial pain", "facial pain", "face pain",
+         "pain in my face", "mouth pain"),
+    ),
+    Term(
+        "condition",
+        "muscular pain from grinding and clenching",
+        ("grinding", "clenching", "teeth grinding", "grinding my teeth", "clenching my jaw", "bruxism",
+         "clench", "grind", "clenching and grinding", "grinding and clenching", "jaw clenching"),
+    ),
+)
+
+SIDE_EFFECTS: Tuple[Term, ...] = (
+    Term("side_effect", "muscle weakness", ("muscle weakness", "weak muscles", "weakness")),
+    Term("side_effect", "an allergic reaction", ("allergic reaction", "allergy", "allergic")),
+    Term("side_effect", "minor spread of toxin effects", ("spread of toxin", "toxin spread", "spreading")),
+    Term("side_effect", "temporary dry mouth", ("dry mouth",)),
+    Term(
+        "side_effect",
+        "minor and temporary discomfort or pain at the injection site",
+        ("injection site pain", "pain at the injection site", "sore injection site", "bruising", "needle pain"),
+    ),
+    Term("side_effect", "temporary fatigue", ("fatigue", "tired", "tiredness", "exhaustion")),
+    Term("side_effect", "headache", ("headache after", "headache afterwards", "get a headache")),
+    Term("side_effect", "neck pain", ("neck pain", "sore neck", "stiff neck")),
+    Term("side_effect", "blurred vision", ("blurred vision", "blurry vision", "vision problems")),
+    Term(
+        "side_effect",
+        "eyelid droop",
+        ("eyelid droop", "droopy eyelid", "droopy eyelids", "drooping eyelid", "eyelid drooping", "ptosis"),
+    ),
+    Term("side_effect", "dry eyes", ("dry eyes", "dry eye")),
+)
+
+BODY_AREAS: Tuple[Term, ...] = (
+    Term("body_area", "face", ("face", "facial")),
+    Term("body_area", "head", ("head", "temples", "forehead")),
+    Term("body_area", "jaw", ("jaw", "jaws", "jaw muscles", "masseter")),
+    Term("body_area", "shoulders", ("shoulder", "shoulders", "neck and shoulders")),
+)
+
+ALL_TERMS: Tuple[Term, ...] = CONDITIONS + SIDE_EFFECTS + BODY_AREAS
+
+# Rasa's entity extractor passes only these on; body areas still help the ruler resolve overlaps.
+EXTRACTED_LABELS = ("condition", "side_effect")
+
+
+def ruler_patterns(terms: Iterable[Term] = ALL_TERMS) -> List[Dict[str, object]]:
+    """Entity-ruler patterns, matched on lower-cased tokens so "TMJ" and "tmj" are one term."""
+    patterns: List[Dict[str, object]] = []
+    for term in terms:
+        for phrase in term.phrases:
+            tokens = phrase.replace("-", " - ").split()
+            patterns.append(
+                {"label": term.label, "pattern": [{"LOWER": t} for t in tokens], "id": term.canonical}
+            )
+    return patterns
+
+
+def canonical(label: str, mention: str) -> str | None:
+    """The page's wording for what a patient wrote, or None when the mention is unknown."""
+    needle = " ".join(mention.lower().replace("-", " - ").split())
+    for term in ALL_TERMS:
+        if term.label != label:
+            continue
+        if needle == term.canonical.lower() or needle in (" ".join(p.replace("-", " - ").split()) for p in term.phrases):
+            return term.canonical
+    return None

@@ -1,0 +1,1 @@
+"""The project's own tables and the stores that read and write them."""

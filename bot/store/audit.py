@@ -1,0 +1,89 @@
+"""The append-only audit trail of staff access to health information."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import List, Optional
+
+from sqlalchemy import Column, DateTime, Integer, String, Table, Text, insert, select, text
+from sqlalchemy.engine import Engine
+
+from bot.store.db import metadata, utcnow
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, default=utcnow, index=True),
+    Column("actor", String(100), nullable=False, index=True),
+    Column("action", String(60), nullable=False),
+    Column("request_id", Integer, nullable=True, index=True),
+    Column("detail", Text, nullable=False, default=""),
+    Column("ip", String(64), nullable=False, default=""),
+)
+
+
+@dataclass
+class AuditEntry:
+    actor: str
+    action: str
+    request_id: Optional[int] = None
+    detail: str = ""
+    ip: str = ""
+    at: Optional[datetime] = None
+    id: Optional[int] = None
+
+
+def install_append_only_guard(engine: Engine) -> None:
+    """Make the database itself refuse UPDATE and DELETE on the audit table."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            for op in ("UPDATE", "DELETE"):
+                conn.execute(
+                    text(
+                        f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{op.lower()} BEFORE {op} ON audit_log "
+                        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+                    )
+                )
+        elif engine.dialect.name == "postgresql":
+            conn.execute(
+                text(
+                    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
+                    "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql"
+                )
+            )
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log"))
+            conn.execute(
+                text(
+                    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+                    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+                )
+            )
+
+
+class AuditLog:
+    """Writes and reads audit entries; it has no way to change or remove one."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def record(self, actor: str, action: str, request_id: Optional[int] = None, detail: str = "", ip: str = "") -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(audit_log).values(
+                    at=utcnow(), actor=actor, action=action, request_id=request_id, detail=detail, ip=ip
+                )
+            )
+
+    def entries(
+        self, actor: Optional[str] = None, request_id: Optional[int] = None, limit: int = 500
+    ) -> List[AuditEntry]:
+        query = select(audit_log).order_by(audit_log.c.id.desc())
+        if actor:
+            query = query.where(audit_log.c.actor == actor)
+        if request_id is not None:
+            query = query.where(audit_log.c.request_id == request_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.limit(limit)).fetchall()
+        return [AuditEntry(**dict(r._mapping)) for r in rows]

@@ -1,0 +1,265 @@
+"""Consultation requests: what the screening hands to the front desk."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Dict, List, Optional
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from bot.store.db import create_all, metadata, utcnow
+
+STATUSES = ("new", "in_review", "contacted", "booked", "closed")
+FLAGS = ("pregnancy", "nerve_condition", "facial_weakness", "surgery", "emergency_mentioned", "unsure_answer")
+
+consultation_requests = Table(
+    "consultation_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # One request per screening submission: a double tap or a retried action stores one row.
+    Column("submission_key", String(200), nullable=False, unique=True),
+    Column("conversation_id", String(300), nullable=False, index=True),
+    Column("channel", String(40), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("answers", Text, nullable=False, default="{}"),
+    Column("full_name", String(200), nullable=False, default=""),
+    Column("phone", String(32), nullable=False, default=""),
+    Column("email", String(320), nullable=False, default=""),
+    Column("contact_method", String(40), nullable=False, default=""),
+    Column("contact_time", String(200), nullable=False, default=""),
+    Column("question_for_staff", Text, nullable=False, default=""),
+    Column("flags", Text, nullable=False, default="[]"),
+    Column("status", String(20), nullable=False, default="new", index=True),
+    Column("assigned_to", String(100), nullable=True),
+    Column("created_at", DateTime, nullable=False, default=utcnow, index=True),
+    Column("updated_at", DateTime, nullable=False, default=utcnow),
+)
+
+request_status_history = Table(
+    "request_status_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", Integer, ForeignKey("consultation_requests.id"), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("changed_by", String(100), nullable=False),
+    Column("changed_at", DateTime, nullable=False, default=utcnow),
+)
+
+request_notes = Table(
+    "request_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", Integer, ForeignKey("consultation_requests.id"), nullable=False, index=True),
+    Column("author", String(100), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False, default=utcnow),
+)
+
+
+@dataclass
+class ConsultationRequest:
+    """A consultation request as the handoff writes it and the staff pages read it."""
+
+    submission_key: str
+    conversation_id: str
+    channel: str
+    reason: str = ""
+    answers: Dict[str, str] = field(default_factory=dict)
+    full_name: str = ""
+    phone: str = ""
+    email: str = ""
+    contact_method: str = ""
+    contact_time: str = ""
+    question_for_staff: str = ""
+    flags: List[str] = field(default_factory=list)
+    status: str = "new"
+    assigned_to: Optional[str] = None
+    id: Optional[int] = None
+    created_at: Optional[datetime] = None
+    updated_at: Optional[datetime] = None
+
+
+@dataclass
+class StatusChange:
+    status: str
+    changed_by: str
+    changed_at: datetime
+
+
+@dataclass
+class Note:
+    author: str
+    body: str
+    created_at: datetime
+
+
+def _row_to_request(row) -> ConsultationRequest:
+    data = dict(row._mapping)
+    data["answers"] = json.loads(data["answers"] or "{}")
+    data["flags"] = json.loads(data["flags"] or "[]")
+    return ConsultationRequest(**data)
+
+
+class RequestStore:
+    """Reads and writes consultation requests, their status history and notes."""
+
+    def __init__(self, engine: Engine, create: bool = True) -> None:
+        self.engine = engine
+        if create:
+            create_all(engine)
+
+    def add(self, request: ConsultationRequest) -> tuple[ConsultationRequest, bool]:
+        """Store `request` once; returns (the stored request, whether it was new)."""
+        now = utcnow()
+        values = {
+            "submission_key": request.submission_key,
+            "conversation_id": request.conversation_id,
+            "channel": request.channel,
+            "reason": request.reason,
+            "answers": json.dumps(request.answers, ensure_ascii=False, sort_keys=True),
+            "full_name": request.full_name,
+            "phone": request.phone,
+            "email": request.email,
+            "contact_method": request.contact_method,
+            "contact_time": request.contact_time,
+            "question_for_staff": request.question_for_staff,
+            "flags": json.dumps(sorted(set(request.flags))),
+            "status": "new",
+            "created_at": now,
+            "updated_at": now,
+        }
+        try:
+            with self.engine.begin() as conn:
+                new_id = conn.execute(insert(consultation_requests).values(**values)).inserted_primary_key[0]
+                conn.execute(
+                    insert(request_status_history).values(
+                        request_id=new_id, status="new", changed_by="assistant", changed_at=now
+                    )
+                )
+        except IntegrityError:
+            existing = self.by_submission_key(request.submission_key)
+            if existing is None:
+                raise
+            return existing, False
+        stored = self.get(new_id)
+        assert stored is not None
+        return stored, True
+
+    def get(self, request_id: int) -> Optional[ConsultationRequest]:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(consultation_requests).where(consultation_requests.c.id == request_id)
+            ).first()
+        return _row_to_request(row) if row else None
+
+    def by_submission_key(self, key: str) -> Optional[ConsultationRequest]:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(consultation_requests).where(consultation_requests.c.submission_key == key)
+            ).first()
+        return _row_to_request(row) if row else None
+
+    def list(
+        self,
+        status: Optional[str] = None,
+        flag: Optional[str] = None,
+        channel: Optional[str] = None,
+        search: Optional[str] = None,
+        conversation_id: Optional[str] = None,
+        limit: int = 200,
+    ) -> List[ConsultationRequest]:
+        """Requests newest first, filtered."""
+        query = select(consultation_requests).order_by(
+            consultation_requests.c.created_at.desc(), consultation_requests.c.id.desc()
+        )
+        if status:
+            query = query.where(consultation_requests.c.status == status)
+        if channel:
+            query = query.where(consultation_requests.c.channel == channel)
+        if conversation_id:
+            query = query.where(consultation_requests.c.conversation_id == conversation_id)
+        if flag:
+            query = query.where(consultation_requests.c.flags.like(f'%"{flag}"%'))
+        if search:
+            like = f"%{search.strip()}%"
+            query = query.where(
+                or_(consultation_requests.c.full_name.ilike(like), consultation_requests.c.phone.like(like))
+            )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.limit(limit)).fetchall()
+        return [_row_to_request(r) for r in rows]
+
+    def count_by_status(self) -> Dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(consultation_requests.c.status, func.count()).group_by(consultation_requests.c.status)
+            ).fetchall()
+        counts = {s: 0 for s in STATUSES}
+        counts.update({status: n for status, n in rows})
+        return counts
+
+    def set_status(self, request_id: int, status: str, by: str) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        now = utcnow()
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(consultation_requests)
+                .where(consultation_requests.c.id == request_id)
+                .values(status=status, updated_at=now)
+            )
+            conn.execute(
+                insert(request_status_history).values(
+                    request_id=request_id, status=status, changed_by=by, changed_at=now
+                )
+            )
+
+    def assign(self, request_id: int, username: Optional[str]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(consultation_requests)
+                .where(consultation_requests.c.id == request_id)
+                .values(assigned_to=username, updated_at=utcnow())
+            )
+
+    def history(self, request_id: int) -> List[StatusChange]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(request_status_history)
+                .where(request_status_history.c.request_id == request_id)
+                .order_by(request_status_history.c.id)
+            ).fetchall()
+        return [StatusChange(r.status, r.changed_by, r.changed_at) for r in rows]
+
+    def add_note(self, request_id: int, author: str, body: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(request_notes).values(request_id=request_id, author=author, body=body, created_at=utcnow())
+            )
+
+    def notes(self, request_id: int) -> List[Note]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(request_notes).where(request_notes.c.request_id == request_id).order_by(request_notes.c.id)
+            ).fetchall()
+        return [Note(r.author, r.body, r.created_at) for r in rows]
+
+
+__all__ = ["ConsultationRequest", "RequestStore", "STATUSES", "FLAGS", "create_all"]
