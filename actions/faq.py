@@ -10,33 +10,31 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import faq_answer
 
 
-class _NamedAnswer(Action):
-    intent = ""
-
-    def name(self) -> Text:
-        raise NotImplementedError
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        response, values = faq_answer(self.intent, tracker)
-        dispatcher.utter_message(response=response, **values)
-        return []
+def _answer(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    response, values = faq_answer(intent, tracker)
+    dispatcher.utter_message(response=response, **values)
+    return []
 
 
-class ActionAnswerConditions(_NamedAnswer):
+class ActionAnswerConditions(Action):
     """'Can it help my TMJ?' -> 'Yes — jaw pain is one of the things ...' (only page conditions)."""
-
-    intent = "faq_conditions"
 
     def name(self) -> Text:
         return "action_answer_conditions"
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        return _answer("faq_conditions", dispatcher, tracker)
 
-class ActionAnswerSideEffects(_NamedAnswer):
+
+class ActionAnswerSideEffects(Action):
     """'Can it cause dry mouth?' -> names that side effect when the page lists it."""
-
-    intent = "faq_side_effects"
 
     def name(self) -> Text:
         return "action_answer_side_effects"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        return _answer("faq_side_effects", dispatcher, tracker)

@@ -30,6 +30,7 @@ class Service:
     name: str
     command: List[str]
     health_url: str
+    env: Dict[str, str] = field(default_factory=dict)
     process: Optional[subprocess.Popen] = None
 
 
@@ -60,12 +61,13 @@ def service_env(settings: Settings, base: Optional[Mapping[str, str]] = None) ->
     env = dict(base if base is not None else os.environ)
     env.setdefault("ACTION_SERVER_URL", f"http://localhost:{settings.action_port}/webhook")
     env.setdefault("DATABASE_URL", settings.database_url)
-    env.setdefault("SANIC_REQUEST_MAX_SIZE", str(REQUEST_MAX_BYTES))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("TF_INTRA_OP_PARALLELISM_THREADS", "2")
     env.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "1")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    # At DEBUG Rasa logs what patients type and slot values: never below INFO here.
+    env["LOG_LEVEL"] = "INFO" if settings.log_level == "DEBUG" else settings.log_level
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     return env
 
@@ -81,9 +83,11 @@ def commands(settings: Settings, model: Path = MODEL, which: Sequence[str] = ("a
         "rasa": Service(
             "rasa",
             [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
-             "--credentials", "credentials.yml", "--port", str(settings.rasa_port), "--interface", "127.0.0.1",
-             "--log-level", "INFO" if settings.log_level == "DEBUG" else settings.log_level],
+             "--credentials", "credentials.yml", "--port", str(settings.rasa_port), "--interface", "127.0.0.1"],
             f"http://localhost:{settings.rasa_port}/",
+            # Only the patient-facing server gets the small limit: the action server
+            # receives whole trackers and the domain from Rasa.
+            {"SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES)},
         ),
         "web": Service(
             "web",
@@ -133,7 +137,7 @@ def start_services(
             log_dir.mkdir(parents=True, exist_ok=True)
             out = open(log_dir / f"{service.name}.log", "ab")
         service.process = subprocess.Popen(
-            service.command, cwd=ROOT, env=services.env, stdout=out, stderr=subprocess.STDOUT if out else None
+            service.command, cwd=ROOT, env={**services.env, **service.env}, stdout=out, stderr=subprocess.STDOUT if out else None
         )
         services.items.append(service)
     return services
