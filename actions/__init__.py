@@ -1,0 +1,1 @@
+"""Rasa custom actions for the clinic bot and the pure helpers they use."""

@@ -1,0 +1,609 @@
+"""Pure parsers for what patients type during the consultation form.
+
+Every function takes the raw message and returns a code or a record; the bot's wording
+lives in the domain and the actions, never here. Nothing in this module logs its input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, List, Optional, Pattern, Tuple
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+__all__ = [
+    "EmailResult",
+    "Medications",
+    "PhoneResult",
+    "YesNo",
+    "is_cancel_phrase",
+    "looks_like_question",
+    "parse_contact_method",
+    "parse_email",
+    "parse_field_name",
+    "parse_full_name",
+    "parse_medications",
+    "parse_phone",
+    "parse_yes_no",
+]
+
+# --------------------------------------------------------------------------- shared text helpers
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+# Only emoji with an unambiguous answer are read; every other symbol is dropped.
+_EMOJI_WORDS: Dict[str, str] = {
+    "\U0001F44D": " yes ",  # thumbs up
+    "\U0001F44C": " yes ",  # OK hand
+    "\u2705": " yes ",  # check mark button
+    "\u2714": " yes ",  # heavy check mark
+    "\u2611": " yes ",  # ballot box with check
+    "\U0001F44E": " no ",  # thumbs down
+    "\u274C": " no ",  # cross mark
+    "\u2716": " no ",  # heavy multiplication x
+    "\U0001F6AB": " no ",  # prohibited
+    "\U0001F937": " not sure ",  # shrug
+}
+
+
+def _display(text: Optional[str], spell_emoji: bool = True) -> str:
+    """The message as a person would read it: emoji answers spelled out, symbols gone, spaces collapsed."""
+    if not text:
+        return ""
+    value = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    if spell_emoji:
+        for emoji, word in _EMOJI_WORDS.items():
+            value = value.replace(emoji, word)
+    # Skin-tone modifiers, variation selectors and joiners survive the mapping above as stray marks.
+    value = "".join(
+        ch for ch in value
+        if unicodedata.category(ch) not in {"So", "Sk", "Cf", "Co", "Cs"} and ch not in "\ufe0e\ufe0f"
+    )
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def _norm(text: Optional[str]) -> str:
+    """Lower-case words and apostrophes only, for whole-message comparisons."""
+    value = _display(text).casefold()
+    value = re.sub(r"[^\w'\s]|_", " ", value)
+    value = re.sub(r"(?<!\w)'|'(?!\w)", " ", value)  # quotes, not apostrophes inside words
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """Regex for a phrase written plainly: apostrophes optional, any run of spaces between words."""
+    words = [re.escape(word).replace("'", "'?") for word in phrase.split()]
+    return r"\s+".join(words)
+
+
+def _alternation(phrases: Tuple[str, ...]) -> str:
+    # Longest first so "not sure" wins over "not", "no idea" over "no".
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(_phrase_pattern(p) for p in ordered)
+
+
+# --------------------------------------------------------------------------- cancel
+
+_CANCEL_CORE = (
+    "stop", "stop it", "stop this", "stop now", "cancel", "cancel that", "cancel it", "cancel this",
+    "never mind", "nevermind", "nvm", "forget it", "forget about it", "forget that", "quit", "exit",
+    "i don't want to continue", "i do not want to continue", "i don't want to do this",
+    "i want to stop", "i want to cancel", "i want to quit",
+    "start over", "start again", "restart", "begin again",
+)
+_CANCEL_RE: Pattern[str] = re.compile(
+    r"^(?:(?:ok|okay|actually|just|please|no|oh|um|uh|hmm)\s+)*"
+    rf"(?:{_alternation(_CANCEL_CORE)})"
+    r"(?:\s+(?:please|thanks|thank you|now|then))*$"
+)
+
+
+def is_cancel_phrase(text: str) -> bool:
+    """True when the whole message asks to stop or restart the form.
+
+    Matching the whole message keeps "stop the pain" or "I stopped taking advil" as answers.
+    """
+    return bool(_CANCEL_RE.match(_norm(text)))
+
+
+# --------------------------------------------------------------------------- yes / no
+
+
+@dataclass(frozen=True)
+class YesNo:
+    answer: str  # "yes" | "no" | "unsure"
+    detail: str = ""  # what the patient added after the answer, in their own words
+
+    @property
+    def text(self) -> str:
+        """The answer as staff read it in the summary."""
+        return self.answer if not self.detail else f"{self.answer} — {self.detail}"
+
+
+# Answer words that may be followed directly by more words: "yes I had jaw surgery".
+_LEADING_WORDS: Dict[str, Tuple[str, ...]] = {
+    "yes": (
+        "yes", "yeah", "yea", "yep", "yup", "ya", "yah", "y", "sure", "correct", "definitely",
+        "absolutely", "of course", "sure thing", "affirmative", "that's right", "that's correct", "oui",
+    ),
+    "no": (
+        "no", "nope", "nah", "n", "never", "none", "negative", "non", "not at all", "not really",
+        "definitely not", "absolutely not", "of course not", "certainly not", "not that i know of",
+        "not that i'm aware of", "not to my knowledge", "i don't think so", "i do not think so",
+        "no i haven't", "no i have not", "no i don't", "no i'm not", "no never",
+    ),
+    "unsure": (
+        "not sure", "i'm not sure", "i am not sure", "im not sure", "not certain", "i'm not certain",
+        "maybe", "possibly", "perhaps", "unsure", "i'm unsure", "i don't know", "i do not know",
+        "don't know", "idk", "dunno", "no idea", "i have no idea", "i don't remember",
+        "i do not remember", "i can't remember", "i don't recall", "can't remember", "yes and no",
+        "kind of", "sort of", "kinda", "i think so",
+    ),
+    # Opening words of a non-answer; listed so they beat the shorter "i don't" / "no".
+    "none": (
+        "i don't understand", "i do not understand", "i don't get it", "i don't get what",
+        "i'm not following", "i'm confused", "i don't want", "i do not want", "i'm not comfortable",
+        "i'd rather not", "no comment", "never mind", "i'm not going to",
+    ),
+}
+
+# A sentence about oneself that opens with a negation answers the screening question:
+# "I haven't had surgery", "I'm not pregnant". The non-answers among such openings are in "none".
+_NEGATIVE_CLAUSES: Tuple[str, ...] = (
+    "i'm not", "i am not", "i don't", "i do not", "i haven't", "i have not", "i've not", "i've never",
+    "i have never", "i never", "i didn't", "i did not", "i wasn't", "i was not",
+)
+
+# Generic affirmative forms count only on their own ("I do", "I have, twice"): followed by more
+# words they start a statement ("I'm a man", "I have a question") that this parser does not guess.
+_AFFIRMATIVE_FORMS: Tuple[str, ...] = ("i am", "i'm", "i do", "i have", "i've", "i did", "i was")
+
+_SEPARATOR = r"[\s,.;:!?\-\u2013\u2014\u2026/]"
+_FILLER = ("please", "thanks", "thank you", "thx", "ty", "merci", "lol", "haha", "ok", "okay")
+_FILLER_RE: Pattern[str] = re.compile(rf"^(?:(?:{_alternation(_FILLER)})\W*)+$", re.IGNORECASE)
+
+
+def _build_yes_no_patterns() -> List[Tuple[Pattern[str], str, bool]]:
+    """(pattern, answer, opens_sentence) for each answer form; the longest match wins."""
+    patterns: List[Tuple[Pattern[str], str, bool]] = []
+    # A hyphen is not an end: "non-smoker" is not "non".
+    word_end = r"(?=$|[\s,.;:!?\u2013\u2014\u2026)])"
+    for answer, phrases in _LEADING_WORDS.items():
+        patterns.append((re.compile(rf"^(?:{_alternation(phrases)}){word_end}", re.IGNORECASE), answer, False))
+    patterns.append((re.compile(rf"^(?:{_alternation(_NEGATIVE_CLAUSES)}){word_end}", re.IGNORECASE), "no", True))
+    alone = rf"(?=\s*(?:$|[,.;:!\-\u2013\u2014\u2026]|(?:{_alternation(_FILLER)})\W*$))"
+    patterns.append((re.compile(rf"^(?:{_alternation(_AFFIRMATIVE_FORMS)}){alone}", re.IGNORECASE), "yes", False))
+    return patterns
+
+
+_YES_NO_PATTERNS = _build_yes_no_patterns()
+
+# Stretched words ("yesss", "noooo", "yeahhh") are the same answer.
+_STRETCHED: Tuple[Tuple[Pattern[str], str], ...] = (
+    (re.compile(r"^ye+s+(?=\W|$)", re.IGNORECASE), "yes"),
+    (re.compile(r"^ye+a+h+(?=\W|$)", re.IGNORECASE), "yeah"),
+    (re.compile(r"^no{2,}(?=\W|$)", re.IGNORECASE), "no"),
+    (re.compile(r"^no+pe+(?=\W|$)", re.IGNORECASE), "nope"),
+    (re.compile(r"^na+h+(?=\W|$)", re.IGNORECASE), "nah"),
+)
+
+
+def _trim_detail(value: str) -> str:
+    value = re.sub(rf"^{_SEPARATOR}+", "", value)
+    return re.sub(r"[\s,.;:!\-\u2013\u2014]+$", "", value)
+
+
+def parse_yes_no(text: str) -> Optional[YesNo]:
+    """Read a yes / no / unsure answer and keep whatever the patient added as detail.
+
+    Only an explicit answer counts: a message that merely states a fact ("12 weeks",
+    "I'm pregnant") returns None so the bot asks again instead of guessing. Generic forms
+    "I am" / "I do" / "I have" are yes only on their own or before punctuation ("I do, 12 weeks");
+    an opening negation about oneself ("I haven't had surgery") is no, with the sentence kept
+    as detail. Cancel phrases ("never mind") are not answers.
+    """
+    shown = _display(text)
+    if not shown or is_cancel_phrase(shown):
+        return None
+    for stretched, plain in _STRETCHED:
+        shown = stretched.sub(plain, shown, count=1)
+
+    best: Optional[Tuple[int, str, bool]] = None
+    for pattern, answer, opens_sentence in _YES_NO_PATTERNS:
+        match = pattern.match(shown)
+        if match and (best is None or match.end() > best[0]):
+            best = (match.end(), answer, opens_sentence)
+    if best is None:
+        return None
+    end, answer, opens_sentence = best
+    if answer == "none":
+        return None
+
+    rest = shown[end:]
+    if opens_sentence and re.match(r"\s+\w", rest):
+        # The negation opens a sentence; the whole sentence is the patient's detail.
+        return YesNo(answer, _trim_detail(shown))
+    rest = _trim_detail(rest)
+    if not rest or _FILLER_RE.match(rest):
+        return YesNo(answer, "")
+    echo = parse_yes_no(rest)
+    # "No, I haven't" or "yes yes" repeat the answer without adding anything.
+    if echo is not None and echo.answer == answer and not echo.detail:
+        return YesNo(answer, "")
+    return YesNo(answer, rest)
+
+
+# --------------------------------------------------------------------------- phone
+
+
+@dataclass(frozen=True)
+class PhoneResult:
+    e164: Optional[str]  # "+16135550123" when valid
+    reason: Optional[str]  # None when valid; too_short | too_long | not_a_number | invalid | not_north_american
+    # Digits of the number without country code, trunk "1" or extension; every digit typed
+    # when phonenumbers cannot read the number at all.
+    digits: int
+
+
+_EXTENSION_RE: Pattern[str] = re.compile(
+    r"(?:,\s*)?(?:\b(?:ext(?:ension)?|poste)\b\.?|(?<![a-z])x)\s*\d{1,7}\b", re.IGNORECASE
+)
+_NUMBER_RUN_RE: Pattern[str] = re.compile(r"\+?\(?\d(?:[\d\s().\-/]*\d)?")
+
+_TOO_SHORT_REASONS = {
+    phonenumbers.ValidationResult.TOO_SHORT,
+    phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,  # seven digits without an area code
+}
+
+
+def parse_phone(text: str, region: str = "CA") -> PhoneResult:
+    """Read a Canadian or US phone number in any common formatting.
+
+    An extension ("ext 4", "x12") is accepted and dropped: the clinic dials the main line.
+    When the message holds several digit runs ("I'm 45, it's 613 722 1234") the longest is the
+    number. Valid numbers outside country code +1 are refused with "not_north_american"
+    because the clinic only calls Canadian and US numbers; +1 Caribbean numbers are accepted.
+    """
+    shown = _display(text)
+    without_ext = _EXTENSION_RE.sub(" ", shown)
+    runs = _NUMBER_RUN_RE.findall(without_ext)
+    if not runs:
+        return PhoneResult(None, "not_a_number", 0)
+    candidate = max(runs, key=lambda run: sum(ch.isdigit() for ch in run))
+    typed_digits = sum(ch.isdigit() for ch in candidate)
+
+    if (
+        not candidate.lstrip("(").startswith("+")
+        and phonenumbers.country_code_for_region(region) == 1
+        and typed_digits == 10
+        and re.match(r"\(?1\)?(?:\D|$)", candidate)
+    ):
+        # "1-613-555-012": the "1" written apart is the trunk prefix, so a digit is missing.
+        return PhoneResult(None, "too_short", 9)
+
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException as exc:
+        if exc.error_type == phonenumbers.NumberParseException.TOO_LONG:
+            return PhoneResult(None, "too_long", typed_digits)
+        if exc.error_type in (
+            phonenumbers.NumberParseException.TOO_SHORT_NSN,
+            phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD,
+        ):
+            return PhoneResult(None, "too_short", typed_digits)
+        return PhoneResult(None, "invalid", typed_digits)
+
+    digits = len(phonenumbers.national_significant_number(number))
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    if possible in _TOO_SHORT_REASONS:
+        return PhoneResult(None, "too_short", digits)
+    if possible == phonenumbers.ValidationResult.TOO_LONG:
+        return PhoneResult(None, "too_long", digits)
+    if not phonenumbers.is_valid_number(number):
+        return PhoneResult(None, "invalid", digits)
+    if number.country_code != 1:
+        return PhoneResult(None, "not_north_american", digits)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return PhoneResult(e164, None, digits)
+
+
+# --------------------------------------------------------------------------- email
+
+
+@dataclass(frozen=True)
+class EmailResult:
+    value: Optional[str]  # normalised address when valid
+    skipped: bool  # the patient chose not to give one
+    reason: Optional[str]  # None when valid or skipped; otherwise "invalid"
+
+
+_EMAIL_SKIP_RE: Pattern[str] = re.compile(
+    r"^(?:(?:no|nope|nah|sorry|ok|okay)\s+)*(?:"
+    + _alternation((
+        "skip", "skip it", "skip this", "skip that", "none", "no email", "no e mail", "n a", "na",
+        "i don't have one", "i do not have one", "don't have one", "i don't have an email",
+        "i don't have email", "i do not have an email", "i don't have an e mail", "no email address",
+        "i have no email", "i don't use email", "i'd rather not", "rather not", "prefer not",
+        "i prefer not to", "i'd prefer not to", "pass", "not now", "no thanks", "no thank you",
+    ))
+    + r")(?:\s+(?:please|thanks|thank you|sorry))*$"
+)
+_EMAIL_TOKEN_RE: Pattern[str] = re.compile(r"[^\s<>()\[\],;:\"]*@[^\s<>()\[\],;:\"]*")
+
+
+def parse_email(text: str) -> EmailResult:
+    """Read an email address from the message, or the patient's choice to skip it.
+
+    The address is picked out of surrounding words ("it's jane@x.ca thanks") and validated
+    without a DNS lookup, so the form never waits on the network.
+    """
+    shown = _display(text)
+    if "@" not in shown:
+        refused = parse_yes_no(shown)
+        if _EMAIL_SKIP_RE.match(_norm(shown)) or (refused and refused.answer == "no" and not refused.detail):
+            return EmailResult(None, True, None)
+        return EmailResult(None, False, "invalid")
+
+    # Spaces around the @ are a typing slip, not a second token.
+    joined = re.sub(r"\s*@\s*", "@", shown)
+    for token in _EMAIL_TOKEN_RE.findall(joined):
+        address = token.strip(".!?'")
+        try:
+            valid = validate_email(address, check_deliverability=False)
+        except EmailNotValidError:
+            continue
+        return EmailResult(valid.normalized, False, None)
+    return EmailResult(None, False, "invalid")
+
+
+# --------------------------------------------------------------------------- medications
+
+
+@dataclass(frozen=True)
+class Medications:
+    none: bool  # the patient takes nothing
+    text: str  # "none", "not sure", or the patient's list as typed
+
+
+_NO_MEDS_RE: Pattern[str] = re.compile(
+    r"^(?:(?:no|nope|nah|non)\s+)?(?:i\s+)?"
+    r"(?:"
+    r"none|nothing|nada|zero|n a|na"
+    r"|no (?:meds|medications?|medicines?|drugs|pills|prescriptions?)"
+    r"|(?:i'?m |i am )?not (?:taking|on) (?:anything|any(?:thing)?(?: meds| medications?| medicines?| drugs| pills)?)"
+    r"|(?:don'?t|do not) (?:take|use|have) (?:anything|any(?: meds| medications?| medicines?| drugs| pills)?)"
+    r"|(?:take|use) nothing"
+    r"|no i (?:don'?t|do not)"
+    r")"
+    r"(?:\s+(?:at all|right now|currently|at the moment|for now|regularly))*"
+    r"(?:\s+(?:thanks|thank you))?$"
+)
+_UNSURE_MEDS_RE: Pattern[str] = re.compile(
+    r"^(?:i'?m |i am )?(?:not sure|unsure|not certain|idk|dunno|i don'?t know|i do not know|don'?t know"
+    r"|i don'?t remember|i can'?t remember|can'?t remember|no idea|i have no idea)$"
+)
+_CONFUSED_RE: Pattern[str] = re.compile(
+    r"what (?:do )?you mean|(?:don'?t|do not) understand|what does that mean|huh|^what$|^sorry$|^pardon$"
+)
+
+
+def parse_medications(text: str) -> Optional[Medications]:
+    """Read the answer to "which medications do you take?".
+
+    Returns Medications(True, "none") for a refusal of any medication, Medications(False, "not sure")
+    when the patient does not know (staff will ask at the call), Medications(False, their words)
+    for anything that names something, and None for empty, punctuation-only, confused or question
+    messages, and for a bare "yes" that names nothing, so the bot asks again.
+    """
+    shown = _display(text)
+    words = _norm(shown)
+    if sum(ch.isalpha() for ch in words) < 2:
+        return None
+    if _CONFUSED_RE.search(words) or looks_like_question(shown):
+        return None
+    if _NO_MEDS_RE.match(words):
+        return Medications(True, "none")
+    if _UNSURE_MEDS_RE.match(words):
+        return Medications(False, "not sure")
+
+    answer = parse_yes_no(shown)
+    if answer is not None:
+        if answer.answer == "no" and (not answer.detail or _NO_MEDS_RE.match(_norm(answer.detail))):
+            return Medications(True, "none")
+        if answer.answer == "yes":
+            # A bare yes names nothing staff can act on; "yes, metoprolol" names it.
+            return Medications(False, answer.detail) if answer.detail else None
+        if answer.answer == "unsure" and not answer.detail:
+            return Medications(False, "not sure")
+    # Staff read the list as typed; a thumbs-up in it is not a medication.
+    return Medications(False, _trim_detail(_display(text, spell_emoji=False)).rstrip("?").strip())
+
+
+# --------------------------------------------------------------------------- contact method
+
+_NEGATED_METHOD_RE: Pattern[str] = re.compile(
+    r"\b(?:not|no|don'?t|do not|never|without)\s+(?:by\s+|an?\s+|me\s+)?"
+    r"(?:e ?mail|emails|text|texts|texting|sms|txt|call|calls|calling|phone|phone calls?)\b"
+)
+_METHOD_PATTERNS: Tuple[Tuple[str, Pattern[str]], ...] = (
+    ("email", re.compile(r"\b(?:e ?mail|emails|emailing|courriel)\b")),
+    ("text", re.compile(r"\b(?:text|texts|texting|text message|sms|txt|message me)\b")),
+    ("phone", re.compile(r"\b(?:call|calls|calling|phone call|ring|telephone|voice|voicemail)\b")),
+)
+# "Phone", "cell" name the device: "text my cell" is a text, "phone" alone is a call.
+_DEVICE_RE: Pattern[str] = re.compile(r"\b(?:phone|cell|cellphone|cell phone|mobile)\b")
+
+
+def parse_contact_method(text: str) -> Optional[str]:
+    """Return "phone", "text" or "email" when the message names exactly one way to reach the patient.
+
+    Negated methods ("don't call, text me") are ignored; two methods ("call or text") return None
+    so the bot asks which one.
+    """
+    words = _NEGATED_METHOD_RE.sub(" ", _norm(text))
+    found = {method for method, pattern in _METHOD_PATTERNS if pattern.search(words)}
+    if not found and _DEVICE_RE.search(words):
+        found = {"phone"}
+    return found.pop() if len(found) == 1 else None
+
+
+# --------------------------------------------------------------------------- full name
+
+_NAME_LEAD_IN_RE: Pattern[str] = re.compile(
+    r"^(?:(?:hi|hello|hey|bonjour|ok|okay|sure|yes)\b[\s,.!]*)*"
+    r"(?:(?:(?:my\s+(?:full\s+)?name\s+is|my\s+name's|name\s+is|it\s+is|it's"
+    r"|i'm|i\s+am|this\s+is|je\s+m'appelle|call\s+me)(?![\w'])|(?:full\s+)?name\s*:)[\s:,]*)?",
+    re.IGNORECASE,
+)
+_NAME_TRAILER_RE: Pattern[str] = re.compile(r"[\s,.!]+(?:thanks|thank you|thx|merci)[\s.!]*$", re.IGNORECASE)
+_NAME_ALLOWED_RE: Pattern[str] = re.compile(r"^[^\W\d_]+(?:[ '\-.]+[^\W\d_]+)*\.?$")
+# Words no name is made of; they mean the patient answered something else.
+_NOT_NAME_WORDS: FrozenSet[str] = frozenset({
+    "yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay", "stop", "cancel", "quit", "skip", "none",
+    "hi", "hello", "hey", "thanks", "why", "what", "how", "sure", "maybe", "idk", "help", "name",
+    "i", "me", "my", "you", "your", "want", "don't", "dont", "not", "is", "am", "are", "the",
+    "please", "and", "or", "test", "anonymous", "unknown", "n/a", "na", "nevermind", "later",
+})
+_PARTICLES: FrozenSet[str] = frozenset({
+    "de", "la", "le", "du", "des", "van", "von", "der", "den", "da", "di", "del", "della", "dos",
+    "das", "ter", "ten", "y", "bin", "ibn", "al", "el",
+})
+
+
+def _capitalise_part(part: str) -> str:
+    # O'Neil, D'Angelo: a one-letter prefix before the apostrophe is an elided particle.
+    if len(part) > 2 and part[1] == "'":
+        return part[0].upper() + "'" + part[2].upper() + part[3:].lower()
+    if part.lower().startswith("mc") and len(part) > 3:
+        return "Mc" + part[2].upper() + part[3:].lower()
+    return part[:1].upper() + part[1:].lower()
+
+
+def _title_name(name: str) -> str:
+    words = name.split(" ")
+    out: List[str] = []
+    for index, word in enumerate(words):
+        if index > 0 and word.lower() in _PARTICLES:
+            out.append(word.lower())
+        else:
+            out.append("-".join(_capitalise_part(piece) for piece in word.split("-")))
+    return " ".join(out)
+
+
+def parse_full_name(text: str) -> Optional[str]:
+    """Read the patient's name, without lead-ins like "my name is".
+
+    One word is accepted because some people give a single name. Case is fixed only when the
+    whole name is lower- or upper-case ("jane doe" -> "Jane Doe"); mixed case is the patient's
+    own spelling and is kept. Returns None for digits, an @, fewer than two letters, more than
+    80 characters, anything but letters, spaces, hyphens, apostrophes and periods, and for
+    answers or commands ("no", "stop", "I don't want to").
+    """
+    shown = _display(text)
+    if not shown or "@" in shown or any(ch.isdigit() for ch in shown):
+        return None
+    name = _NAME_LEAD_IN_RE.sub("", shown, count=1)
+    name = _NAME_TRAILER_RE.sub("", name)
+    name = re.sub(r"\s*-\s*", "-", name)  # "Marie - Eve" is one hyphenated name
+    name = name.strip(" \t,;:!?\"'-")
+    name = re.sub(r"\.$", "", name) if not re.search(r"\b\w\.$", name) else name
+
+    letters = sum(ch.isalpha() for ch in name)
+    if letters < 2 or len(name) > 80 or not _NAME_ALLOWED_RE.match(name):
+        return None
+    lowered = [word.strip(".").lower() for word in name.split()]
+    if any(word in _NOT_NAME_WORDS for word in lowered):
+        return None
+    if is_cancel_phrase(name):
+        return None
+    answer = parse_yes_no(name)
+    if answer is not None and not answer.detail:
+        return None
+
+    alpha = "".join(ch for ch in name if ch.isalpha())
+    if alpha == alpha.lower() or alpha == alpha.upper():
+        name = _title_name(name)
+    return name
+
+
+# --------------------------------------------------------------------------- field to correct
+
+# Checked in order: the first slot whose cue appears wins, so specific cues come first
+# ("best time to call" is the time, not the method; "how to reach me" is the method, not the phone).
+_FIELD_CUES: Tuple[Tuple[str, Pattern[str]], ...] = (
+    ("contact_time", re.compile(
+        r"\b(?:time|times|when to (?:call|reach|contact|text)|when you (?:call|reach|contact)|availability"
+        r"|available|morning|mornings|afternoon|afternoons|evening|evenings|hour|hours)\b")),
+    ("contact_method", re.compile(
+        r"\b(?:how (?:to|you|you'?ll|you should|should you|can you) (?:reach|contact|get in touch)"
+        r"|reach me|contact (?:method|preference|me)|preferred (?:contact|method)|method|prefer|rather"
+        r"|instead|by (?:phone|text|email|e-mail|call|sms)|call or text|text or call|phone call"
+        r"|text message|way to contact)\b")),
+    ("email", re.compile(r"\b(?:e-?\s?mail|courriel|address)\b")),
+    ("phone", re.compile(r"\b(?:phone|number|cell|mobile|telephone|tel)\b")),
+    ("full_name", re.compile(r"\b(?:name|surname|spelling|spelled|spelt)\b")),
+    ("pregnancy", re.compile(r"\b(?:pregnan\w*|breast ?feeding|breast-feeding|nursing|expecting)\b")),
+    ("nerve_condition", re.compile(
+        r"\b(?:als|nerve|nerves|neuromuscular|neurological|myasthenia|gravis|lambert|eaton|gehrig'?s?)\b")),
+    ("facial_weakness", re.compile(r"\b(?:weak|weakness|droop\w*|palsy|facial|paralysis)\b")),
+    ("surgery", re.compile(r"\b(?:surgery|surgeries|surgical|operation|operations|operated)\b")),
+    ("other_conditions", re.compile(
+        r"\b(?:other (?:condition|conditions|health|medical|illness|illnesses|issues|problems)"
+        r"|conditions?|health|medical history|illness|illnesses)\b")),
+    ("medications", re.compile(r"\b(?:meds?|medications?|medicines?|drugs?|pills?|prescriptions?)\b")),
+    ("reason", re.compile(
+        r"\b(?:reason|reasons|why|coming|come in|what for|visit|concern|concerns|symptoms?|botox"
+        r"|treatment|tmj|jaw|migraines?|headaches?|grinding|clenching|bruxism|pain)\b")),
+)
+
+
+def parse_field_name(text: str) -> Optional[str]:
+    """Name the slot a patient wants to correct at the summary ("my phone number is wrong" -> "phone")."""
+    words = _norm(text)
+    for slot, cue in _FIELD_CUES:
+        if cue.search(words):
+            return slot
+    return None
+
+
+# --------------------------------------------------------------------------- questions
+
+_QUESTION_STARTERS: FrozenSet[str] = frozenset({
+    "what", "why", "how", "when", "where", "who", "whom", "whose", "which",
+    "is", "are", "does", "do", "did", "can", "could", "will", "would", "should", "may",
+})
+_WH_WORDS: FrozenSet[str] = frozenset({"what", "why", "how", "when", "where", "who", "whom", "whose", "which"})
+_SUBJECTS: FrozenSet[str] = frozenset({"i", "i'm", "i've", "i'd", "my", "we", "he", "she", "they", "it's"})
+_CLAUSE_FILLER: FrozenSet[str] = frozenset({
+    "and", "but", "so", "ok", "okay", "also", "um", "uh", "oh", "well", "hi", "hello", "hey", "sorry",
+    "then", "just", "yes", "no", "thanks",
+})
+
+
+def looks_like_question(text: str) -> bool:
+    """True when the patient is asking something rather than answering.
+
+    A message counts when it has at least three words and either starts with a wh-word or an
+    auxiliary ("does it hurt") or holds a clause that does and ends with "?" ("ok but is it safe?").
+    Short messages like "advil?" are answers with a doubtful tone, not questions, and so is a
+    wh-word straight before a subject without "?" ("when I was 20").
+    """
+    shown = _display(text).casefold()
+    words = re.findall(r"[\w']+", shown)
+    if len(words) < 3:
+        return False
+    if words[0] in _QUESTION_STARTERS:
+        # "when I was 20", "what I take is advil": a wh-word before a subject opens an answer.
+        is_answer_clause = words[0] in _WH_WORDS and words[1] in _SUBJECTS and "?" not in shown
+        if not is_answer_clause:
+            return True
+    for clause in re.findall(r"[^.?!;,]*\?", shown):
+        clause_words = re.findall(r"[\w']+", clause)
+        while clause_words and clause_words[0] in _CLAUSE_FILLER:
+            clause_words.pop(0)
+        if clause_words and clause_words[0] in _QUESTION_STARTERS:
+            return True
+    return False
