@@ -79,6 +79,7 @@ def commands(settings: Settings, model: Path = MODEL, which: Sequence[str] = ("a
             "actions",
             [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(settings.action_port)],
             f"http://localhost:{settings.action_port}/health",
+            {"SANIC_HOST": settings.action_host},
         ),
         "rasa": Service(
             "rasa",
@@ -148,6 +149,9 @@ def main() -> int:
     if not MODEL.exists():
         print("No trained model: run `make run` (it trains first) or `make train`.", file=sys.stderr)
         return 1
+    if not settings.smtp_enabled:
+        print("E-mail notifications are off (no SMTP_HOST/CLINIC_INBOX in .env): "
+              "new requests appear on the staff pages only.")
     if settings.sms_skip_signature:
         print("WARNING: SMS_SKIP_SIGNATURE is on — SMS requests are NOT verified. Development only!", file=sys.stderr)
     services = start_services(settings)

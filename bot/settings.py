@@ -36,6 +36,8 @@ class Settings:
     rasa_url: str = "http://localhost:5005"
     rasa_port: int = 5005
     action_port: int = 5055
+    # The action server accepts whole trackers and can store requests: never public.
+    action_host: str = "127.0.0.1"
     web_port: int = 8000
     secret_key: str = field(default="dev-only-secret-change-me", repr=False)
     twilio_auth_token: str = field(default="", repr=False)
@@ -82,6 +84,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None, dotenv: bool = True) 
         rasa_url=(env.get("RASA_URL") or defaults.rasa_url).rstrip("/"),
         rasa_port=_int(env.get("RASA_PORT"), defaults.rasa_port),
         action_port=_int(env.get("ACTION_PORT"), defaults.action_port),
+        action_host=env.get("ACTION_HOST") or defaults.action_host,
         web_port=_int(env.get("WEB_PORT"), defaults.web_port),
         secret_key=env.get("SECRET_KEY") or defaults.secret_key,
         twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
