@@ -44,12 +44,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP) $(SPACY_DIR)/meta.json ## Create the virtual environment and build the spaCy pipeline
 
-$(SPACY_DIR)/meta.json: $(STAMP) $(NLP_CODE)
+$(SPACY_DIR)/meta.json: $(NLP_CODE) | $(STAMP)
 	$(PY) -m bot.nlp.build --output $(SPACY_DIR)
 
 spacy: $(SPACY_DIR)/meta.json ## Build the project's spaCy pipeline (blank English + clinic vocabulary)
 
-$(MODEL): $(STAMP) $(TRAIN_DEPS)
+$(MODEL): $(TRAIN_DEPS) | $(STAMP)
 	@mkdir -p models
 	$(RASA) train --config config.yml --domain domain.yml --data data --out models --fixed-model-name current
 	@touch $@
