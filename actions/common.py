@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+import hashlib
+import json
+from typing import Any, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from bot.nlp.vocabulary import canonical
 
-HEALTH_SLOTS: Tuple[str, ...] = (
+HEALTH_SLOTS: tuple[str, ...] = (
     "reason",
     "medications",
     "surgery",
@@ -18,23 +20,23 @@ HEALTH_SLOTS: Tuple[str, ...] = (
     "pregnancy",
     "other_conditions",
 )
-CONTACT_SLOTS: Tuple[str, ...] = ("full_name", "phone", "email", "contact_method", "contact_time")
-YES_NO_SLOTS: Tuple[str, ...] = ("surgery", "facial_weakness", "nerve_condition", "pregnancy")
+CONTACT_SLOTS: tuple[str, ...] = ("full_name", "phone", "email", "contact_method", "contact_time")
+YES_NO_SLOTS: tuple[str, ...] = ("surgery", "facial_weakness", "nerve_condition", "pregnancy")
 # Everything the consultation form holds; cleared after a handoff, a cancel or a refusal.
-SCREENING_SLOTS: Tuple[str, ...] = (
+SCREENING_SLOTS: tuple[str, ...] = (
     ("consent_given",) + HEALTH_SLOTS + CONTACT_SLOTS + ("confirmed", "change_pending", "question_for_staff")
 )
 
 # Intents that, asked in the middle of the form, are answered and then the form resumes.
 FAQ_PREFIX = "faq_"
-ENTITY_ANSWERS: Dict[str, Tuple[str, str, str]] = {
+ENTITY_ANSWERS: dict[str, tuple[str, str, str]] = {
     # intent: (entity, response naming it, response without it)
     "faq_conditions": ("condition", "utter_faq_conditions_named", "utter_faq_conditions"),
     "faq_side_effects": ("side_effect", "utter_faq_side_effect_named", "utter_faq_side_effects"),
 }
 
 
-def reset_screening() -> List[Dict[str, Any]]:
+def reset_screening() -> list[dict[str, Any]]:
     """Events that forget every answer the consultation form collected."""
     return [SlotSet(name, None) for name in SCREENING_SLOTS + ("requested_slot",)]
 
@@ -57,7 +59,7 @@ def named_mention(tracker: Tracker, entity: str) -> Optional[str]:
     return None
 
 
-def faq_answer(intent: str, tracker: Tracker) -> Tuple[str, Dict[str, str]]:
+def faq_answer(intent: str, tracker: Tracker) -> tuple[str, dict[str, str]]:
     """The response (and its template values) that answers FAQ `intent` for this message."""
     if intent in ENTITY_ANSWERS:
         entity, named, general = ENTITY_ANSWERS[intent]
@@ -68,13 +70,15 @@ def faq_answer(intent: str, tracker: Tracker) -> Tuple[str, Dict[str, str]]:
     return f"utter_{intent}", {}
 
 
-def submission_key(tracker: Tracker) -> str:
-    """One key per conversation session, so a repeated submission stores one request."""
+def submission_key(tracker: Tracker, content: dict[str, Any]) -> str:
+    """Same session and same answers -> same key: a double tap or a retry stores one request,
+    while a different request later in the session is a new one."""
     started = 0.0
     for event in tracker.events:
         if event.get("event") == "session_started":
             started = float(event.get("timestamp") or 0.0)
-    return f"{tracker.sender_id}:{started:.6f}"
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"{tracker.sender_id}:{started:.6f}:{digest}"
 
 
 def question_in_request(text: str) -> bool:

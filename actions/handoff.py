@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable, Dict, List, Optional, Text
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop
@@ -37,7 +39,7 @@ def default_store() -> RequestStore:
     return _default_store
 
 
-def flags_for(slots: Dict[str, Any]) -> List[str]:
+def flags_for(slots: dict[str, Any]) -> list[str]:
     """What staff should see first: yes (or unsure) answers to the safety questions, emergencies."""
     flags = []
     for slot in YES_NO_SLOTS:
@@ -54,8 +56,8 @@ def flags_for(slots: Dict[str, Any]) -> List[str]:
 def build_request(tracker: Tracker) -> ConsultationRequest:
     slots = tracker.current_slot_values()
     channel = tracker.get_latest_input_channel() or "unknown"
-    return ConsultationRequest(
-        submission_key=submission_key(tracker),
+    request = ConsultationRequest(
+        submission_key="",
         conversation_id=tracker.sender_id,
         channel=channel,
         reason=slots.get("reason") or "",
@@ -68,6 +70,9 @@ def build_request(tracker: Tracker) -> ConsultationRequest:
         question_for_staff=slots.get("question_for_staff") or "",
         flags=flags_for(slots),
     )
+    content = {k: v for k, v in asdict(request).items() if k not in ("submission_key", "created_at", "updated_at")}
+    request.submission_key = submission_key(tracker, content)
+    return request
 
 
 class ActionSubmitConsultation(Action):
@@ -83,12 +88,12 @@ class ActionSubmitConsultation(Action):
         self._settings = settings
         self._notifier = notifier
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_submit_consultation"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         if tracker.get_slot("consent_given") is False:
             dispatcher.utter_message(response="utter_consent_declined")
             return reset_screening()
@@ -112,11 +117,11 @@ class ActionSubmitConsultation(Action):
 class ActionCancelConsultation(Action):
     """'Stop', 'cancel', 'never mind' in the form: discard everything and say so."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel_consultation"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_consultation_cancelled")
         return [ActiveLoop(None)] + reset_screening()

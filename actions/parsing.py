@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Pattern, Tuple
+from re import Pattern
+from typing import Optional
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -35,7 +36,7 @@ __all__ = [
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
 # Only emoji with an unambiguous answer are read; every other symbol is dropped.
-_EMOJI_WORDS: Dict[str, str] = {
+_EMOJI_WORDS: dict[str, str] = {
     "\U0001F44D": " yes ",  # thumbs up
     "\U0001F44C": " yes ",  # OK hand
     "\u2705": " yes ",  # check mark button
@@ -79,7 +80,7 @@ def _phrase_pattern(phrase: str) -> str:
     return r"\s+".join(words)
 
 
-def _alternation(phrases: Tuple[str, ...]) -> str:
+def _alternation(phrases: tuple[str, ...]) -> str:
     # Longest first so "not sure" wins over "not", "no idea" over "no".
     ordered = sorted(set(phrases), key=len, reverse=True)
     return "|".join(_phrase_pattern(p) for p in ordered)
@@ -109,6 +110,29 @@ def is_cancel_phrase(text: str) -> bool:
     return bool(_CANCEL_RE.match(_norm(text)))
 
 
+# --------------------------------------------------------------------------- agreement
+
+# Replies to "Is that okay?" and "Shall I send this?" that are not a plain yes, including
+# "no problem", which the yes/no reader would rightly take as a "no" anywhere else.
+_AGREEMENT_CORE = (
+    "ok", "okay", "k", "kk", "okie dokie", "alright", "all right", "fine", "that's fine", "that is fine",
+    "that's ok", "that's okay", "go ahead", "go for it", "sounds good", "sure thing", "no problem",
+    "no problem at all", "no problemo", "no worries", "of course", "please do", "let's do it",
+    "let's go", "continue", "proceed", "send it", "send", "submit", "submit it", "looks good",
+    "looks right", "all good", "that's right", "that's correct", "correct", "perfect", "d'accord",
+)
+_AGREEMENT_RE: Pattern[str] = re.compile(
+    r"^(?:(?:yes|yeah|yep|ok|okay|sure|oh|um|uh|so)\s+)*"
+    rf"(?:{_alternation(_AGREEMENT_CORE)})"
+    r"(?:\s+(?:please|thanks|thank you|then|now))*$"
+)
+
+
+def is_agreement(text: str) -> bool:
+    """True when the whole message agrees to go on (or to send) without saying "yes"."""
+    return bool(_AGREEMENT_RE.match(_norm(text)))
+
+
 # --------------------------------------------------------------------------- yes / no
 
 
@@ -124,7 +148,7 @@ class YesNo:
 
 
 # Answer words that may be followed directly by more words: "yes I had jaw surgery".
-_LEADING_WORDS: Dict[str, Tuple[str, ...]] = {
+_LEADING_WORDS: dict[str, tuple[str, ...]] = {
     "yes": (
         "yes", "yeah", "yea", "yep", "yup", "ya", "yah", "y", "sure", "correct", "definitely",
         "absolutely", "of course", "sure thing", "affirmative", "that's right", "that's correct", "oui",
@@ -152,23 +176,23 @@ _LEADING_WORDS: Dict[str, Tuple[str, ...]] = {
 
 # A sentence about oneself that opens with a negation answers the screening question:
 # "I haven't had surgery", "I'm not pregnant". The non-answers among such openings are in "none".
-_NEGATIVE_CLAUSES: Tuple[str, ...] = (
+_NEGATIVE_CLAUSES: tuple[str, ...] = (
     "i'm not", "i am not", "i don't", "i do not", "i haven't", "i have not", "i've not", "i've never",
     "i have never", "i never", "i didn't", "i did not", "i wasn't", "i was not",
 )
 
 # Generic affirmative forms count only on their own ("I do", "I have, twice"): followed by more
 # words they start a statement ("I'm a man", "I have a question") that this parser does not guess.
-_AFFIRMATIVE_FORMS: Tuple[str, ...] = ("i am", "i'm", "i do", "i have", "i've", "i did", "i was")
+_AFFIRMATIVE_FORMS: tuple[str, ...] = ("i am", "i'm", "i do", "i have", "i've", "i did", "i was")
 
 _SEPARATOR = r"[\s,.;:!?\-\u2013\u2014\u2026/]"
 _FILLER = ("please", "thanks", "thank you", "thx", "ty", "merci", "lol", "haha", "ok", "okay")
 _FILLER_RE: Pattern[str] = re.compile(rf"^(?:(?:{_alternation(_FILLER)})\W*)+$", re.IGNORECASE)
 
 
-def _build_yes_no_patterns() -> List[Tuple[Pattern[str], str, bool]]:
+def _build_yes_no_patterns() -> list[tuple[Pattern[str], str, bool]]:
     """(pattern, answer, opens_sentence) for each answer form; the longest match wins."""
-    patterns: List[Tuple[Pattern[str], str, bool]] = []
+    patterns: list[tuple[Pattern[str], str, bool]] = []
     # A hyphen is not an end: "non-smoker" is not "non".
     word_end = r"(?=$|[\s,.;:!?\u2013\u2014\u2026)])"
     for answer, phrases in _LEADING_WORDS.items():
@@ -182,7 +206,7 @@ def _build_yes_no_patterns() -> List[Tuple[Pattern[str], str, bool]]:
 _YES_NO_PATTERNS = _build_yes_no_patterns()
 
 # Stretched words ("yesss", "noooo", "yeahhh") are the same answer.
-_STRETCHED: Tuple[Tuple[Pattern[str], str], ...] = (
+_STRETCHED: tuple[tuple[Pattern[str], str], ...] = (
     (re.compile(r"^ye+s+(?=\W|$)", re.IGNORECASE), "yes"),
     (re.compile(r"^ye+a+h+(?=\W|$)", re.IGNORECASE), "yeah"),
     (re.compile(r"^no{2,}(?=\W|$)", re.IGNORECASE), "no"),
@@ -211,7 +235,7 @@ def parse_yes_no(text: str) -> Optional[YesNo]:
     for stretched, plain in _STRETCHED:
         shown = stretched.sub(plain, shown, count=1)
 
-    best: Optional[Tuple[int, str, bool]] = None
+    best: Optional[tuple[int, str, bool]] = None
     for pattern, answer, opens_sentence in _YES_NO_PATTERNS:
         match = pattern.match(shown)
         if match and (best is None or match.end() > best[0]):
@@ -428,7 +452,7 @@ _NEGATED_METHOD_RE: Pattern[str] = re.compile(
     r"\b(?:not|no|don'?t|do not|never|without)\s+(?:by\s+|an?\s+|me\s+)?"
     r"(?:e ?mail|emails|text|texts|texting|sms|txt|call|calls|calling|phone|phone calls?)\b"
 )
-_METHOD_PATTERNS: Tuple[Tuple[str, Pattern[str]], ...] = (
+_METHOD_PATTERNS: tuple[tuple[str, Pattern[str]], ...] = (
     ("email", re.compile(r"\b(?:e ?mail|emails|emailing|courriel)\b")),
     ("text", re.compile(r"\b(?:text|texts|texting|text message|sms|txt|message me)\b")),
     ("phone", re.compile(r"\b(?:call|calls|calling|phone call|ring|telephone|voice|voicemail)\b")),
@@ -461,13 +485,13 @@ _NAME_LEAD_IN_RE: Pattern[str] = re.compile(
 _NAME_TRAILER_RE: Pattern[str] = re.compile(r"[\s,.!]+(?:thanks|thank you|thx|merci)[\s.!]*$", re.IGNORECASE)
 _NAME_ALLOWED_RE: Pattern[str] = re.compile(r"^[^\W\d_]+(?:[ '\-.]+[^\W\d_]+)*\.?$")
 # Words no name is made of; they mean the patient answered something else.
-_NOT_NAME_WORDS: FrozenSet[str] = frozenset({
+_NOT_NAME_WORDS: frozenset[str] = frozenset({
     "yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay", "stop", "cancel", "quit", "skip", "none",
     "hi", "hello", "hey", "thanks", "why", "what", "how", "sure", "maybe", "idk", "help", "name",
     "i", "me", "my", "you", "your", "want", "don't", "dont", "not", "is", "am", "are", "the",
     "please", "and", "or", "test", "anonymous", "unknown", "n/a", "na", "nevermind", "later",
 })
-_PARTICLES: FrozenSet[str] = frozenset({
+_PARTICLES: frozenset[str] = frozenset({
     "de", "la", "le", "du", "des", "van", "von", "der", "den", "da", "di", "del", "della", "dos",
     "das", "ter", "ten", "y", "bin", "ibn", "al", "el",
 })
@@ -484,7 +508,7 @@ def _capitalise_part(part: str) -> str:
 
 def _title_name(name: str) -> str:
     words = name.split(" ")
-    out: List[str] = []
+    out: list[str] = []
     for index, word in enumerate(words):
         if index > 0 and word.lower() in _PARTICLES:
             out.append(word.lower())
@@ -533,7 +557,7 @@ def parse_full_name(text: str) -> Optional[str]:
 
 # Checked in order: the first slot whose cue appears wins, so specific cues come first
 # ("best time to call" is the time, not the method; "how to reach me" is the method, not the phone).
-_FIELD_CUES: Tuple[Tuple[str, Pattern[str]], ...] = (
+_FIELD_CUES: tuple[tuple[str, Pattern[str]], ...] = (
     ("contact_time", re.compile(
         r"\b(?:time|times|when to (?:call|reach|contact|text)|when you (?:call|reach|contact)|availability"
         r"|available|morning|mornings|afternoon|afternoons|evening|evenings|hour|hours)\b")),
@@ -571,13 +595,13 @@ def parse_field_name(text: str) -> Optional[str]:
 
 # --------------------------------------------------------------------------- questions
 
-_QUESTION_STARTERS: FrozenSet[str] = frozenset({
+_QUESTION_STARTERS: frozenset[str] = frozenset({
     "what", "why", "how", "when", "where", "who", "whom", "whose", "which",
     "is", "are", "does", "do", "did", "can", "could", "will", "would", "should", "may",
 })
-_WH_WORDS: FrozenSet[str] = frozenset({"what", "why", "how", "when", "where", "who", "whom", "whose", "which"})
-_SUBJECTS: FrozenSet[str] = frozenset({"i", "i'm", "i've", "i'd", "my", "we", "he", "she", "they", "it's"})
-_CLAUSE_FILLER: FrozenSet[str] = frozenset({
+_WH_WORDS: frozenset[str] = frozenset({"what", "why", "how", "when", "where", "who", "whom", "whose", "which"})
+_SUBJECTS: frozenset[str] = frozenset({"i", "i'm", "i've", "i'd", "my", "we", "he", "she", "they", "it's"})
+_CLAUSE_FILLER: frozenset[str] = frozenset({
     "and", "but", "so", "ok", "okay", "also", "um", "uh", "oh", "well", "hi", "hello", "hey", "sorry",
     "then", "just", "yes", "no", "thanks",
 })

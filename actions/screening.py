@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Text
+from collections.abc import Callable
+from typing import Any, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -22,22 +23,26 @@ from actions.common import (
 )
 
 NOT_GIVEN = "not given"
-SlotValues = Dict[Text, Any]
+SlotValues = dict[str, Any]
 INTERRUPTING_INTENTS = ("out_of_scope", "bot_challenge")
 
 
 class ActionAskConsentGiven(Action):
     """Explains what will be asked, why, and who sees it; keeps a question meant for staff."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_consent_given"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_ask_consent_given")
         question = question_for_staff(tracker)
-        return [SlotSet("question_for_staff", question)] if question else []
+        kept = tracker.get_slot("question_for_staff")
+        # The consent question can be asked again (after an interruption): keep what was collected.
+        if not question or (kept and question in kept):
+            return []
+        return [SlotSet("question_for_staff", f"{kept}\n{question}" if kept else question)]
 
 
 def question_for_staff(tracker: Tracker) -> Optional[str]:
@@ -63,12 +68,12 @@ def question_for_staff(tracker: Tracker) -> Optional[str]:
 class ActionAskConfirmed(Action):
     """Reads the answers back, or asks which one to change."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_confirmed"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         if tracker.get_slot("change_pending"):
             dispatcher.utter_message(response="utter_ask_which_change")
         else:
@@ -79,16 +84,16 @@ class ActionAskConfirmed(Action):
 class ValidateConsultationForm(FormValidationAction):
     """Understands free-text answers; asks again with the reason instead of guessing."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_consultation_form"
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> list[str]:
         # A patient who declines consent is asked nothing more.
         if tracker.get_slot("consent_given") is False:
             return ["consent_given"]
@@ -158,6 +163,8 @@ class ValidateConsultationForm(FormValidationAction):
 
     async def validate_consent_given(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> SlotValues:
         def check(text: str, dispatcher: CollectingDispatcher, _tracker: Tracker) -> SlotValues:
+            if parsing.is_agreement(text):
+                return {"consent_given": True}
             answer = parsing.parse_yes_no(text)
             if answer is None or answer.answer == "unsure":
                 dispatcher.utter_message(response="utter_unclear_yes_no")
@@ -264,6 +271,8 @@ class ValidateConsultationForm(FormValidationAction):
                 return {"confirmed": None}
             if wants_change(text):
                 return {"confirmed": None, "change_pending": True}
+            if parsing.is_agreement(text):
+                return {"confirmed": True}
             answer = parsing.parse_yes_no(text)
             if answer is not None and answer.answer == "yes":
                 return {"confirmed": True}

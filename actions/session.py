@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
@@ -17,12 +17,12 @@ class ActionSessionStart(Action):
     def __init__(self, settings: Optional[Settings] = None) -> None:
         self._settings = settings
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         settings = self._settings or get_settings()
         # Deliberately no carry-over of slots: health answers stay with the session they
         # were given in (domain.yml also sets carry_over_slots_to_new_session: false).

@@ -12,12 +12,11 @@ import json
 import sys
 import urllib.request
 import uuid
-from typing import Dict, List
 
 from bot.settings import get_settings
 
 
-def send(url: str, sender: str, message: str) -> List[Dict]:
+def send(url: str, sender: str, message: str) -> list[dict]:
     body = json.dumps({"sender": sender, "message": message}).encode()
     request = urllib.request.Request(
         f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
@@ -26,13 +25,13 @@ def send(url: str, sender: str, message: str) -> List[Dict]:
         return json.loads(response.read())
 
 
-def main(argv: List[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sender", default=f"terminal-{uuid.uuid4().hex[:8]}")
     parser.add_argument("--url", default=get_settings().rasa_url)
     args = parser.parse_args(argv)
     print(f"Chatting as {args.sender}. Ctrl-D to quit.")
-    buttons: List[Dict] = []
+    buttons: list[dict] = []
     for line in sys.stdin if not sys.stdin.isatty() else iter(lambda: input("you> "), None):
         text = line.strip()
         if not text:

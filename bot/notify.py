@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from email.message import EmailMessage
-from typing import Callable, Optional
+from typing import Optional
 
 from bot.settings import Settings
 

@@ -13,9 +13,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import Optional
 
 from bot.settings import ROOT, Settings, load_settings
 
@@ -28,17 +29,17 @@ REQUEST_MAX_BYTES = 64 * 1024
 @dataclass
 class Service:
     name: str
-    command: List[str]
+    command: list[str]
     health_url: str
-    env: Dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
     process: Optional[subprocess.Popen] = None
 
 
 @dataclass
 class Services:
     settings: Settings
-    env: Dict[str, str]
-    items: List[Service] = field(default_factory=list)
+    env: dict[str, str]
+    items: list[Service] = field(default_factory=list)
 
     def stop(self, timeout: float = 15.0) -> None:
         """Stop every process: SIGINT first (clean shutdown), then SIGKILL what is left."""
@@ -56,7 +57,7 @@ class Services:
                 service.process.wait()
 
 
-def service_env(settings: Settings, base: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+def service_env(settings: Settings, base: Optional[Mapping[str, str]] = None) -> dict[str, str]:
     """The environment every process gets: .env values plus every ${VAR} the YAML files use."""
     env = dict(base if base is not None else os.environ)
     env.setdefault("ACTION_SERVER_URL", f"http://localhost:{settings.action_port}/webhook")
@@ -72,7 +73,7 @@ def service_env(settings: Settings, base: Optional[Mapping[str, str]] = None) ->
     return env
 
 
-def commands(settings: Settings, model: Path = MODEL, which: Sequence[str] = ("actions", "rasa", "web")) -> List[Service]:
+def commands(settings: Settings, model: Path = MODEL, which: Sequence[str] = ("actions", "rasa", "web")) -> list[Service]:
     """The three processes; patient text is never logged, so Rasa runs at INFO, not DEBUG."""
     all_services = {
         "actions": Service(

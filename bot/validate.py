@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Set
 
 from bot.settings import ROOT
 
@@ -24,10 +24,10 @@ CODE_DIRS = ("actions", "bot")
 SENT_BY_RASA = {"utter_default"}
 
 
-def responses_sent_by_code(roots: Iterable[Path]) -> Set[str]:
+def responses_sent_by_code(roots: Iterable[Path]) -> set[str]:
     """Response names that the project's Python code sends."""
     roots = list(roots)
-    found: Set[str] = set(SENT_BY_RASA)
+    found: set[str] = set(SENT_BY_RASA)
     for root in roots:
         for path in root.rglob("*.py"):
             found.update(RESPONSE_IN_CODE.findall(path.read_text(encoding="utf-8")))
@@ -37,7 +37,7 @@ def responses_sent_by_code(roots: Iterable[Path]) -> Set[str]:
     return found
 
 
-def _form_questions() -> Set[str]:
+def _form_questions() -> set[str]:
     """`utter_ask_<slot>` for every slot a form requests: the form sends those itself."""
     import yaml
 
@@ -49,8 +49,8 @@ def _form_questions() -> Set[str]:
     }
 
 
-def _prefixed_responses(roots: Iterable[Path]) -> Set[str]:
-    prefixes: Set[str] = set()
+def _prefixed_responses(roots: Iterable[Path]) -> set[str]:
+    prefixes: set[str] = set()
     for root in roots:
         for path in root.rglob("*.py"):
             prefixes.update(re.findall(r"""f["'](utter_[a-z]+_[a-z_]+)\{""", path.read_text(encoding="utf-8")))
@@ -59,7 +59,7 @@ def _prefixed_responses(roots: Iterable[Path]) -> Set[str]:
     return {n for n in names for p in prefixes if n.startswith(p)}
 
 
-def problems(output: str, sent_by_code: Set[str]) -> list[str]:
+def problems(output: str, sent_by_code: set[str]) -> list[str]:
     """The warning lines that are real problems."""
     issues = []
     for line in output.splitlines():

@@ -9,14 +9,15 @@ that character when they show a transcript (`display_text`).
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Optional
+from collections.abc import Iterable
+from typing import Any, Optional
 
 NEUTRALISER = "\u2060"  # WORD JOINER: not whitespace, so Rasa's strip() keeps it
 
 
-def offered_payloads(events: Iterable[Any]) -> List[str]:
+def offered_payloads(events: Iterable[Any]) -> list[str]:
     """The button payloads of the bot's latest turn (since the last user message)."""
-    payloads: List[str] = []
+    payloads: list[str] = []
     for event in reversed(list(events)):
         kind = event.get("event") if isinstance(event, dict) else getattr(event, "type_name", None)
         if kind == "user":
@@ -47,7 +48,7 @@ async def guard_for_conversation(text: Optional[str], sender_id: str, tracker_st
     """`guard_text` with the payloads read from the conversation's tracker."""
     if not text or not text.strip().startswith("/"):
         return text
-    offered: List[str] = []
+    offered: list[str] = []
     if tracker_store is not None:
         tracker = await tracker_store.retrieve(sender_id)
         if tracker is not None:

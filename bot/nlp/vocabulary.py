@@ -6,18 +6,18 @@ Canonical values are the page's own words, so an answer that names a patient's c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Tuple
 
 
 @dataclass(frozen=True)
 class Term:
     label: str  # the Rasa entity name
     canonical: str  # the page's wording, used in answers
-    phrases: Tuple[str, ...]  # what patients write
+    phrases: tuple[str, ...]  # what patients write
 
 
-CONDITIONS: Tuple[Term, ...] = (
+CONDITIONS: tuple[Term, ...] = (
     Term("condition", "migraines", ("migraine", "migraines", "migrane", "migranes", "migraine headaches")),
     Term(
         "condition",
@@ -50,7 +50,7 @@ CONDITIONS: Tuple[Term, ...] = (
     ),
 )
 
-SIDE_EFFECTS: Tuple[Term, ...] = (
+SIDE_EFFECTS: tuple[Term, ...] = (
     Term("side_effect", "muscle weakness", ("muscle weakness", "weak muscles", "weakness")),
     Term("side_effect", "an allergic reaction", ("allergic reaction", "allergy", "allergic")),
     Term("side_effect", "minor spread of toxin effects", ("spread of toxin", "toxin spread", "spreading")),
@@ -72,22 +72,22 @@ SIDE_EFFECTS: Tuple[Term, ...] = (
     Term("side_effect", "dry eyes", ("dry eyes", "dry eye")),
 )
 
-BODY_AREAS: Tuple[Term, ...] = (
+BODY_AREAS: tuple[Term, ...] = (
     Term("body_area", "face", ("face", "facial")),
     Term("body_area", "head", ("head", "temples", "forehead")),
     Term("body_area", "jaw", ("jaw", "jaws", "jaw muscles", "masseter")),
     Term("body_area", "shoulders", ("shoulder", "shoulders", "neck and shoulders")),
 )
 
-ALL_TERMS: Tuple[Term, ...] = CONDITIONS + SIDE_EFFECTS + BODY_AREAS
+ALL_TERMS: tuple[Term, ...] = CONDITIONS + SIDE_EFFECTS + BODY_AREAS
 
 # Rasa's entity extractor passes only these on; body areas still help the ruler resolve overlaps.
 EXTRACTED_LABELS = ("condition", "side_effect")
 
 
-def ruler_patterns(terms: Iterable[Term] = ALL_TERMS) -> List[Dict[str, object]]:
+def ruler_patterns(terms: Iterable[Term] = ALL_TERMS) -> list[dict[str, object]]:
     """Entity-ruler patterns, matched on lower-cased tokens so "TMJ" and "tmj" are one term."""
-    patterns: List[Dict[str, object]] = []
+    patterns: list[dict[str, object]] = []
     for term in terms:
         for phrase in term.phrases:
             tokens = phrase.replace("-", " - ").split()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import List, Optional
+from typing import Optional
 
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, insert, select, text
 from sqlalchemy.engine import Engine
@@ -78,7 +78,7 @@ class AuditLog:
 
     def entries(
         self, actor: Optional[str] = None, request_id: Optional[int] = None, limit: int = 500
-    ) -> List[AuditEntry]:
+    ) -> list[AuditEntry]:
         query = select(audit_log).order_by(audit_log.c.id.desc())
         if actor:
             query = query.where(audit_log.c.actor == actor)

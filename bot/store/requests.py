@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Dict, List, Optional
+from typing import Optional
 
 from sqlalchemy import (
     Column,
@@ -81,14 +81,14 @@ class ConsultationRequest:
     conversation_id: str
     channel: str
     reason: str = ""
-    answers: Dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)
     full_name: str = ""
     phone: str = ""
     email: str = ""
     contact_method: str = ""
     contact_time: str = ""
     question_for_staff: str = ""
-    flags: List[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
     status: str = "new"
     assigned_to: Optional[str] = None
     id: Optional[int] = None
@@ -184,7 +184,7 @@ class RequestStore:
         search: Optional[str] = None,
         conversation_id: Optional[str] = None,
         limit: int = 200,
-    ) -> List[ConsultationRequest]:
+    ) -> list[ConsultationRequest]:
         """Requests newest first, filtered."""
         query = select(consultation_requests).order_by(
             consultation_requests.c.created_at.desc(), consultation_requests.c.id.desc()
@@ -206,7 +206,7 @@ class RequestStore:
             rows = conn.execute(query.limit(limit)).fetchall()
         return [_row_to_request(r) for r in rows]
 
-    def count_by_status(self) -> Dict[str, int]:
+    def count_by_status(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(consultation_requests.c.status, func.count()).group_by(consultation_requests.c.status)
@@ -239,7 +239,7 @@ class RequestStore:
                 .values(assigned_to=username, updated_at=utcnow())
             )
 
-    def history(self, request_id: int) -> List[StatusChange]:
+    def history(self, request_id: int) -> list[StatusChange]:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(request_status_history)
@@ -254,7 +254,7 @@ class RequestStore:
                 insert(request_notes).values(request_id=request_id, author=author, body=body, created_at=utcnow())
             )
 
-    def notes(self, request_id: int) -> List[Note]:
+    def notes(self, request_id: int) -> list[Note]:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(request_notes).where(request_notes.c.request_id == request_id).order_by(request_notes.c.id)

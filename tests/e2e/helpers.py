@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Dict, List, Sequence
+from collections.abc import Sequence
 
 import httpx
 
@@ -25,7 +25,7 @@ SCREENING_ANSWERS: Sequence[str] = (
 )
 
 
-def say(url: str, sender: str, text: str, client: httpx.Client | None = None) -> List[Dict]:
+def say(url: str, sender: str, text: str, client: httpx.Client | None = None) -> list[dict]:
     """One patient message over REST; the bot's replies."""
     send = client.post if client else httpx.post
     response = send(url, json={"sender": sender, "message": text}, timeout=60)
@@ -33,7 +33,7 @@ def say(url: str, sender: str, text: str, client: httpx.Client | None = None) ->
     return response.json()
 
 
-def texts(replies: List[Dict]) -> str:
+def texts(replies: list[dict]) -> str:
     return "\n".join(r.get("text", "") for r in replies)
 
 
@@ -41,7 +41,7 @@ def sqlite_path(database_url: str) -> str:
     return database_url.removeprefix("sqlite:///")
 
 
-def requests_for(database_url: str, conversation_id: str) -> List[Dict]:
+def requests_for(database_url: str, conversation_id: str) -> list[dict]:
     with sqlite3.connect(sqlite_path(database_url)) as conn:
         conn.row_factory = sqlite3.Row
         rows = conn.execute(
@@ -56,7 +56,7 @@ def requests_for(database_url: str, conversation_id: str) -> List[Dict]:
     return result
 
 
-def user_events(database_url: str, conversation_id: str) -> List[Dict]:
+def user_events(database_url: str, conversation_id: str) -> list[dict]:
     with sqlite3.connect(sqlite_path(database_url)) as conn:
         rows = conn.execute(
             "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (conversation_id,)

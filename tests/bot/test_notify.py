@@ -1,0 +1,138 @@
+"""The clinic's e-mail: a link to the new request and nothing a patient said."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from typing import Optional
+
+import pytest
+
+from bot import notify
+from bot.notify import build_message, notify_new_request
+from bot.settings import Settings
+from bot.store.requests import ConsultationRequest, RequestStore
+
+SMTP = Settings(
+    smtp_host="smtp.example",
+    smtp_port=2525,
+    clinic_inbox="desk@clinic.example",
+    smtp_from="bot@clinic.example",
+    public_base_url="https://clinic.example",
+)
+
+
+class FakeSMTP:
+    instances: list[FakeSMTP] = []
+
+    def __init__(self, host: str, port: int, fail_on: Optional[str] = None) -> None:
+        self.host, self.port, self.fail_on = host, port, fail_on
+        self.sent: list[EmailMessage] = []
+        self.calls: list[str] = []
+        self.closed = False
+        FakeSMTP.instances.append(self)
+
+    def __enter__(self) -> FakeSMTP:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.closed = True
+
+    def _step(self, name: str) -> None:
+        self.calls.append(name)
+        if self.fail_on == name:
+            raise smtplib.SMTPException(f"{name} failed")
+
+    def starttls(self) -> None:
+        self._step("starttls")
+
+    def login(self, user: str, password: str) -> None:
+        self._step("login")
+        self.credentials = (user, password)
+
+    def send_message(self, message: EmailMessage) -> None:
+        self._step("send_message")
+        self.sent.append(message)
+
+
+@pytest.fixture(autouse=True)
+def clear_instances():
+    FakeSMTP.instances = []
+    yield
+    FakeSMTP.instances = []
+
+
+def factory(fail_on: Optional[str] = None):
+    def make(host: str, port: int) -> FakeSMTP:
+        return FakeSMTP(host, port, fail_on)
+    return make
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [Settings(), Settings(smtp_host="smtp.example"), Settings(clinic_inbox="desk@clinic.example")],
+)
+def test_without_smtp_nothing_is_sent(settings: Settings) -> None:
+    assert notify_new_request(settings, 7, smtp_factory=factory()) is False
+    assert FakeSMTP.instances == []
+
+
+def test_message_has_the_link_and_no_patient_data(engine) -> None:
+    store = RequestStore(engine)
+    stored, _ = store.add(ConsultationRequest(
+        submission_key="k", conversation_id="+16137221234", channel="sms", reason="jaw pain from clenching",
+        answers={"pregnancy": "yes — 12 weeks", "medications": "metoprolol"}, full_name="Jane Doe",
+        phone="+16137221234", email="jane@example.com", question_for_staff="do you offer payment plans?",
+        flags=["pregnancy"],
+    ))
+    assert notify_new_request(SMTP, stored.id, smtp_factory=factory()) is True
+    (smtp,) = FakeSMTP.instances
+    assert (smtp.host, smtp.port) == ("smtp.example", 2525)
+    assert smtp.closed
+    assert smtp.calls == ["send_message"]  # no user: no STARTTLS/login
+    (message,) = smtp.sent
+    whole = message.as_string()
+    assert f"https://clinic.example/staff/requests/{stored.id}" in message.get_content()
+    assert message["To"] == "desk@clinic.example"
+    assert message["From"] == "bot@clinic.example"
+    assert message["Subject"] == f"New consultation request #{stored.id}"
+    for private in ("Jane", "Doe", "6137221234", "613", "jane@example.com", "jaw pain", "12 weeks",
+                    "metoprolol", "payment plans", "pregnan"):
+        assert private not in whole
+
+
+def test_login_when_a_user_is_configured() -> None:
+    settings = Settings(smtp_host="smtp.example", clinic_inbox="desk@clinic.example", smtp_user="bot@x", smtp_password="pw")
+    assert notify_new_request(settings, 3, smtp_factory=factory()) is True
+    (smtp,) = FakeSMTP.instances
+    assert smtp.calls == ["starttls", "login", "send_message"]
+    assert smtp.credentials == ("bot@x", "pw")
+    assert smtp.sent[0]["From"] == "bot@x"
+
+
+@pytest.mark.parametrize("step", ["starttls", "login", "send_message"])
+def test_smtp_failure_returns_false(step: str, caplog) -> None:
+    settings = Settings(smtp_host="smtp.example", clinic_inbox="desk@clinic.example", smtp_user="u", smtp_password="secret-pw")
+    assert notify_new_request(settings, 9, smtp_factory=factory(fail_on=step)) is False
+    assert "SMTPException" in caplog.text
+    assert "secret-pw" not in caplog.text
+
+
+def test_connection_failure_returns_false() -> None:
+    def refuse(host: str, port: int):
+        raise ConnectionRefusedError("no server")
+    assert notify_new_request(SMTP, 1, smtp_factory=refuse) is False
+
+
+def test_build_message_falls_back_to_the_inbox_as_sender() -> None:
+    message = build_message(Settings(clinic_inbox="desk@clinic.example"), 12)
+    assert message["From"] == "desk@clinic.example"
+    assert "http://localhost:8000/staff/requests/12" in message.get_content()
+
+
+def test_disabled_notice_is_logged_once(caplog, monkeypatch) -> None:
+    monkeypatch.setattr(notify, "_warned_disabled", False)
+    caplog.set_level("INFO", logger="bot.notify")
+    notify_new_request(Settings(), 1)
+    notify_new_request(Settings(), 2)
+    assert caplog.text.count("SMTP is not configured") == 1
