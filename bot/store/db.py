@@ -12,7 +12,13 @@ from sqlalchemy.engine import Engine
 metadata = MetaData()
 
 # Every module that declares tables on `metadata`; create_all imports them so no table is missed.
-TABLE_MODULES = ("bot.store.requests", "bot.store.audit", "bot.store.staff_users", "bot.store.sms")
+TABLE_MODULES = (
+    "bot.store.requests",
+    "bot.store.audit",
+    "bot.store.staff_users",
+    "bot.store.sms",
+    "bot.store.transcripts",
+)
 
 
 def utcnow() -> datetime:

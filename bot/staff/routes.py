@@ -1,0 +1,461 @@
+"""The staff pages: login, inbox, a request, audit, retention, unanswered questions."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import jinja2
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import func, select
+from starlette.datastructures import FormData
+
+from bot.staff.auth import (
+    COOKIE_PATH,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    StaffForbidden,
+    admin_session,
+    audit_log,
+    checked_form,
+    clear_session_cookie,
+    client_ip,
+    current_session,
+    login_delay,
+    new_login_csrf,
+    polling_session,
+    safe_next,
+    set_login_csrf_cookie,
+    set_session_cookie,
+    settings_of,
+    staff_store,
+)
+from bot.store.audit import audit_log as audit_table
+from bot.store.db import utcnow
+from bot.store.requests import FLAGS, STATUSES, ConsultationRequest, RequestStore, consultation_requests
+from bot.store.staff_users import LOCK_MINUTES, MAX_FAILED_LOGINS, MIN_PASSWORD_CHARS, StaffSession, tokens_match
+from bot.store.transcripts import TranscriptStore
+
+HERE = Path(__file__).resolve().parent
+NOTE_MAX_CHARS = 5000
+
+STATUS_LABELS = {
+    "new": "New", "in_review": "In review", "contacted": "Contacted", "booked": "Booked", "closed": "Closed",
+}
+FLAG_LABELS = {
+    "pregnancy": "Pregnancy",
+    "nerve_condition": "Nerve condition",
+    "facial_weakness": "Facial weakness",
+    "surgery": "Facial surgery",
+    "emergency_mentioned": "Emergency mentioned",
+    "unsure_answer": "Unsure answer",
+}
+ANSWER_LABELS = {
+    "reason": "What brings them",
+    "medications": "Medications",
+    "surgery": "Facial surgery (had or planned)",
+    "facial_weakness": "Weakness in facial muscles",
+    "nerve_condition": "Muscle or nerve condition",
+    "pregnancy": "Pregnant or planning to be",
+    "other_conditions": "Other medical conditions",
+}
+CHANNEL_LABELS = {"socketio": "Website chat", "rest": "REST", "sms": "SMS", "twilio": "SMS", "cmdline": "Terminal"}
+# Fixed words for the notices after a redirect: the query string never carries text to show.
+NOTICES = {
+    "password": "Your password was changed.",
+    "status": "Status changed.",
+    "note": "Note added.",
+    "assigned": "Assignment changed.",
+    "empty_note": "The note was empty, so nothing was added.",
+    "handled": "Marked as handled.",
+    "gone": "That group changed or is gone; nothing was marked.",
+}
+LOGIN_FAILED = (
+    f"Wrong username or password. After {MAX_FAILED_LOGINS} failed attempts in a row the account is locked "
+    f"for {LOCK_MINUTES} minutes."
+)
+
+router = APIRouter(prefix="/staff")
+
+
+# --- templates --------------------------------------------------------------------------
+
+def ago(moment: Optional[datetime], now: Optional[datetime] = None) -> str:
+    """'just now', '12 min ago', '3 h ago', '2 days ago'."""
+    if moment is None:
+        return ""
+    seconds = max(0, int(((now or utcnow()) - moment).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    days = seconds // 86400
+    return "1 day ago" if days == 1 else f"{days} days ago"
+
+
+def when(moment: Optional[datetime]) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+
+
+@lru_cache(maxsize=1)
+def templates() -> Jinja2Templates:
+    """The Jinja2 environment; autoescape is on for every template (patient text is never |safe)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        ago=ago,
+        when=when,
+        status_label=lambda s: STATUS_LABELS.get(s, s),
+        flag_label=lambda f: FLAG_LABELS.get(f, f),
+        answer_label=lambda k: ANSWER_LABELS.get(k, k.replace("_", " ").capitalize()),
+        channel_label=lambda c: CHANNEL_LABELS.get(c, c),
+    )
+    env.globals.update(STATUSES=STATUSES, FLAGS=FLAGS, STATUS_LABELS=STATUS_LABELS, FLAG_LABELS=FLAG_LABELS)
+    return Jinja2Templates(env=env)
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    session: Optional[StaffSession] = getattr(request.state, "staff", None)
+    base = {
+        "clinic_name": settings_of(request).clinic_name,
+        "staff": session,
+        "notice": NOTICES.get(request.query_params.get("msg", ""), ""),
+    }
+    return templates().TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def requests_store(request: Request) -> RequestStore:
+    return RequestStore(request.app.state.engine, create=False)
+
+
+def transcripts(request: Request) -> TranscriptStore:
+    return TranscriptStore(request.app.state.engine)
+
+
+def audit(request: Request, actor: str, action: str, request_id: Optional[int] = None, detail: str = "") -> None:
+    """One audit row; `detail` never carries patient text."""
+    audit_log(request).record(actor, action, request_id=request_id, detail=detail[:500], ip=client_ip(request))
+
+
+def not_found(request: Request) -> Response:
+    return render(request, "not_found.html", status_code=404)
+
+
+# --- login, logout, password --------------------------------------------------------------
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/staff") -> Response:
+    session = staff_store(request).session(
+        request.cookies.get(SESSION_COOKIE), settings_of(request).staff_idle_minutes, touch=False
+    )
+    if session is not None:
+        return see_other(safe_next(next))
+    return _login_form(request, safe_next(next))
+
+
+def _login_form(request: Request, next_url: str, error: str = "", status_code: int = 200) -> Response:
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_login_csrf()
+    response = render(request, "login.html", status_code=status_code, csrf_token=token, next=next_url, error=error)
+    set_login_csrf_cookie(response, settings_of(request), token)
+    return response
+
+
+@router.post("/login")
+async def login_submit(request: Request) -> Response:
+    form = await request.form()
+    cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
+    given = form.get("csrf_token")
+    if not isinstance(given, str) or not tokens_match(cookie_token, given):
+        raise StaffForbidden("The login form expired. Reload the page and try again.")
+    username = str(form.get("username") or "")[:100]
+    password = str(form.get("password") or "")[:1024]
+    next_url = safe_next(str(form.get("next") or "/staff"))
+    store = staff_store(request)
+    result = await run_in_threadpool(store.authenticate, username, password)
+    if not result.ok:
+        # Never the typed name of an unknown account: it may be a password typed in the wrong box.
+        actor = result.user.username if result.user else "(unknown account)"
+        if result.user is None:
+            detail = "unknown username"
+        elif not result.checked:
+            detail = "account locked"
+        else:
+            detail = f"failure {result.failed_count} in a row"
+            if result.locked:
+                detail += f"; locked for {LOCK_MINUTES} minutes"
+        await run_in_threadpool(audit, request, actor, "login_failed", None, detail)
+        await asyncio.sleep(login_delay(request)(max(result.failed_count, 1)))
+        return _login_form(request, next_url, error=LOGIN_FAILED, status_code=401)
+    assert result.user is not None
+    settings = settings_of(request)
+
+    def start_session() -> StaffSession:
+        # A fresh id at every login; whatever session id the browser brought is ended, not reused.
+        store.end_session(request.cookies.get(SESSION_COOKIE))
+        store.purge_expired_sessions(settings.staff_idle_minutes)
+        return store.create_session(result.user.username)
+
+    session = await run_in_threadpool(start_session)
+    await run_in_threadpool(audit, request, session.username, "login")
+    response = see_other(next_url)
+    set_session_cookie(response, settings, session.token)
+    response.delete_cookie(
+        LOGIN_CSRF_COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=settings.cookie_secure
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request, form: FormData = Depends(checked_form), session: StaffSession = Depends(current_session)
+) -> Response:
+    staff_store(request).end_session(request.cookies.get(SESSION_COOKIE))
+    audit(request, session.username, "logout")
+    response = see_other("/staff/login")
+    clear_session_cookie(response, settings_of(request))
+    return response
+
+
+@router.get("/password")
+def password_page(request: Request, session: StaffSession = Depends(current_session)) -> Response:
+    return render(request, "password.html", error="", min_chars=MIN_PASSWORD_CHARS)
+
+
+@router.post("/password")
+def password_submit(
+    request: Request, form: FormData = Depends(checked_form), session: StaffSession = Depends(current_session)
+) -> Response:
+    current = str(form.get("current_password") or "")
+    new = str(form.get("new_password") or "")
+    confirm = str(form.get("confirm_password") or "")
+    store = staff_store(request)
+    error = ""
+    if new != confirm:
+        error = "The two new passwords differ."
+    elif len(new) < MIN_PASSWORD_CHARS:
+        error = f"The new password needs at least {MIN_PASSWORD_CHARS} characters."
+    elif new == current:
+        error = "The new password must differ from the current one."
+    elif not store.authenticate(session.username, current).ok:
+        error = "The current password is wrong."
+        audit(request, session.username, "password_change_failed", detail="wrong current password")
+    if error:
+        return render(request, "password.html", status_code=400, error=error, min_chars=MIN_PASSWORD_CHARS)
+    store.set_password(session.username, new)  # ends every session of this account
+    fresh = store.create_session(session.username)
+    audit(request, session.username, "password_change")
+    response = see_other("/staff?msg=password")
+    set_session_cookie(response, settings_of(request), fresh.token)
+    return response
+
+
+# --- inbox ------------------------------------------------------------------------------
+
+def _channels(request: Request) -> list[str]:
+    with request.app.state.engine.connect() as conn:
+        rows = conn.execute(select(consultation_requests.c.channel).distinct().order_by(consultation_requests.c.channel))
+        return [r[0] for r in rows]
+
+
+def _latest_id(request: Request) -> int:
+    with request.app.state.engine.connect() as conn:
+        return int(conn.execute(select(func.max(consultation_requests.c.id))).scalar() or 0)
+
+
+@router.get("")
+def inbox(
+    request: Request,
+    status: str = "",
+    flag: str = "",
+    channel: str = "",
+    q: str = "",
+    poll: int = 0,
+    session: StaffSession = Depends(current_session),
+) -> Response:
+    status = status if status in STATUSES else ""
+    flag = flag if flag in FLAGS else ""
+    channel = channel[:40]
+    q = q.strip()[:100]
+    store = requests_store(request)
+    items = store.list(status=status or None, flag=flag or None, channel=channel or None, search=q or None)
+    counts = store.count_by_status()
+    # The search words are a patient's name or number: the audit row says only that there was one.
+    detail = " ".join(f"{k}={v}" for k, v in (("status", status), ("flag", flag), ("channel", channel)) if v)
+    audit(request, session.username, "view_inbox", detail=(detail + (" search" if q else "")).strip())
+    return render(
+        request,
+        "inbox.html",
+        items=items,
+        counts=counts,
+        channels=_channels(request),
+        filters={"status": status, "flag": flag, "channel": channel, "q": q},
+        latest_id=_latest_id(request),
+        # A wall screen (or a test) may poll faster than every 20 s, never faster than every second.
+        poll_ms=min(max(poll, 1), 600) * 1000 if poll else 20000,
+        now=utcnow(),
+    )
+
+
+@router.get("/api/counts")
+def counts(request: Request, session: StaffSession = Depends(polling_session)) -> JSONResponse:
+    """How many new requests there are and the newest id: the inbox polls this."""
+    new = requests_store(request).count_by_status().get("new", 0)
+    return JSONResponse({"new": new, "latest_id": _latest_id(request)})
+
+
+# --- one request ----------------------------------------------------------------------------
+
+def _request_context(request: Request, item: ConsultationRequest, with_transcript: bool = True) -> dict[str, Any]:
+    store = requests_store(request)
+    answers = dict(item.answers)
+    ordered = [(k, answers.pop(k)) for k in ANSWER_LABELS if k in answers] + sorted(answers.items())
+    return {
+        "item": item,
+        "answers": ordered,
+        "history": store.history(item.id),
+        "notes": store.notes(item.id),
+        "transcript": transcripts(request).transcript(item.conversation_id) if with_transcript else [],
+        "now": utcnow(),
+    }
+
+
+@router.get("/requests/{request_id}")
+def request_page(request: Request, request_id: int, session: StaffSession = Depends(current_session)) -> Response:
+    item = requests_store(request).get(request_id)
+    if item is None:
+        return not_found(request)
+    audit(request, session.username, "view_request", request_id=request_id)
+    return render(request, "request.html", **_request_context(request, item))
+
+
+@router.get("/requests/{request_id}/print")
+def request_print(
+    request: Request, request_id: int, transcript: int = 0, session: StaffSession = Depends(current_session)
+) -> Response:
+    item = requests_store(request).get(request_id)
+    if item is None:
+        return not_found(request)
+    audit(request, session.username, "export", request_id=request_id,
+          detail="print with transcript" if transcript else "print")
+    return render(request, "print.html", with_transcript=bool(transcript),
+                  printed_at=utcnow(), **_request_context(request, item, bool(transcript)))
+
+
+@router.post("/requests/{request_id}/assign")
+def request_assign(
+    request: Request,
+    request_id: int,
+    form: FormData = Depends(checked_form),
+    session: StaffSession = Depends(current_session),
+) -> Response:
+    store = requests_store(request)
+    item = store.get(request_id)
+    if item is None:
+        return not_found(request)
+    release = form.get("release") == "1" and item.assigned_to == session.username
+    target = None if release else session.username
+    if target != item.assigned_to:
+        store.assign(request_id, target)
+        detail = f"to {target or 'nobody'}" + (f" (was {item.assigned_to})" if item.assigned_to else "")
+        audit(request, session.username, "assign", request_id=request_id, detail=detail)
+    return see_other(f"/staff/requests/{request_id}?msg=assigned")
+
+
+@router.post("/requests/{request_id}/status")
+def request_status(
+    request: Request,
+    request_id: int,
+    form: FormData = Depends(checked_form),
+    session: StaffSession = Depends(current_session),
+) -> Response:
+    store = requests_store(request)
+    item = store.get(request_id)
+    if item is None:
+        return not_found(request)
+    status = str(form.get("status") or "")
+    if status not in STATUSES:
+        return Response("Unknown status.", status_code=400, media_type="text/plain")
+    if status != item.status:
+        store.set_status(request_id, status, by=session.username)
+        audit(request, session.username, "status_change", request_id=request_id, detail=f"{item.status} -> {status}")
+    return see_other(f"/staff/requests/{request_id}?msg=status")
+
+
+@router.post("/requests/{request_id}/notes")
+def request_note(
+    request: Request,
+    request_id: int,
+    form: FormData = Depends(checked_form),
+    session: StaffSession = Depends(current_session),
+) -> Response:
+    store = requests_store(request)
+    if store.get(request_id) is None:
+        return not_found(request)
+    body = str(form.get("body") or "").strip()[:NOTE_MAX_CHARS]
+    if not body:
+        return see_other(f"/staff/requests/{request_id}?msg=empty_note")
+    store.add_note(request_id, session.username, body)
+    audit(request, session.username, "add_note", request_id=request_id)
+    return see_other(f"/staff/requests/{request_id}?msg=note#notes")
+
+
+# --- unanswered questions ---------------------------------------------------------------------
+
+@router.get("/unanswered")
+def unanswered(request: Request, show: str = "", session: StaffSession = Depends(current_session)) -> Response:
+    include_handled = show == "all"
+    groups = transcripts(request).question_groups(include_handled=include_handled)
+    audit(request, session.username, "view_unanswered")
+    return render(request, "unanswered.html", groups=groups, include_handled=include_handled, now=utcnow())
+
+
+@router.post("/unanswered/handled")
+def unanswered_handled(
+    request: Request, form: FormData = Depends(checked_form), session: StaffSession = Depends(current_session)
+) -> Response:
+    key = str(form.get("group") or "")[:64]
+    group = transcripts(request).mark_handled(key, by=session.username) if key else None
+    if group is None:
+        return see_other("/staff/unanswered?msg=gone")
+    audit(request, session.username, "unanswered_handled", detail=f"group {key}, {group.count} questions")
+    return see_other("/staff/unanswered?msg=handled")
+
+
+# --- administrators ---------------------------------------------------------------------------
+
+@router.get("/audit")
+def audit_page(
+    request: Request, actor: str = "", request_id: str = "", session: StaffSession = Depends(admin_session)
+) -> Response:
+    rid = int(request_id) if request_id.strip().isdigit() else None
+    actor = actor.strip()[:100]
+    entries = audit_log(request).entries(actor=actor or None, request_id=rid, limit=500)
+    with request.app.state.engine.connect() as conn:
+        actors = [r[0] for r in conn.execute(select(audit_table.c.actor).distinct().order_by(audit_table.c.actor))]
+    return render(request, "audit.html", entries=entries, actors=actors,
+                  filters={"actor": actor, "request_id": rid if rid is not None else ""})
+
+
+@router.get("/retention")
+def retention_page(request: Request, session: StaffSession = Depends(admin_session)) -> Response:
+    days = settings_of(request).retention_days
+    counts = transcripts(request).retention_counts(days)
+    return render(request, "retention.html", days=days, counts=counts,
+                  command=f"python -m bot.purge --days {days}")

@@ -1,0 +1,347 @@
+"""Transcripts, unanswered questions and the purge, read from Rasa's `events` table."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from contextlib import redirect_stdout
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.channels.guard import NEUTRALISER
+from bot.purge import main as purge_main
+from bot.store.audit import AuditLog
+from bot.store.db import utcnow
+from bot.store.requests import ConsultationRequest, RequestStore
+from bot.store.transcripts import (
+    TranscriptStore,
+    UnansweredQuestion,
+    add_events,
+    group_questions,
+    normalise,
+    rasa_events,
+    similar,
+)
+
+# --- events as Rasa's SQL tracker store writes them ---------------------------------------------
+
+
+def epoch(moment: datetime) -> float:
+    return moment.replace(tzinfo=timezone.utc).timestamp()
+
+
+class Conversation:
+    """Builds one conversation's events with increasing timestamps."""
+
+    def __init__(self, start: Optional[datetime] = None, channel: str = "rest") -> None:
+        self.clock = epoch(start or utcnow() - timedelta(minutes=30))
+        self.channel = channel
+        self.events: list[dict[str, Any]] = [
+            self._at({"event": "action", "name": "action_session_start"}),
+            self._at({"event": "session_started"}),
+            self._at({"event": "action", "name": "action_listen"}),
+        ]
+
+    def _at(self, event: dict[str, Any]) -> dict[str, Any]:
+        self.clock += 1.5
+        return {**event, "timestamp": self.clock}
+
+    def user(self, text: str, intent: str = "inform", confidence: float = 0.9) -> Conversation:
+        self.events.append(self._at({
+            "event": "user", "text": text, "input_channel": self.channel, "message_id": f"m{len(self.events)}",
+            "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": [], "text": text},
+        }))
+        return self
+
+    def bot(self, text: str, utter_action: str = "", buttons: tuple = ()) -> Conversation:
+        if utter_action:
+            self.events.append(self._at({"event": "action", "name": utter_action}))
+        self.events.append(self._at({
+            "event": "bot", "text": text, "metadata": {"utter_action": utter_action} if utter_action else {},
+            "data": {"buttons": [{"title": t, "payload": t} for t in buttons]},
+        }))
+        self.events.append(self._at({"event": "action", "name": "action_listen"}))
+        return self
+
+    def form_answer(self, text: str, intent: str, slot: str, next_question: str) -> Conversation:
+        """A screening answer: the form takes the text as a slot, whatever NLU thought of it."""
+        self.user(text, intent)
+        self.events.append(self._at({"event": "action", "name": "consultation_form"}))
+        self.events.append(self._at({"event": "slot", "name": slot, "value": text}))
+        self.events.append(self._at({
+            "event": "bot", "text": next_question, "metadata": {"utter_action": "utter_ask_next"}, "data": {}
+        }))
+        self.events.append(self._at({"event": "action", "name": "action_listen"}))
+        return self
+
+    def handoff(self, reply: str = "Thank you. Your request is with the team.") -> Conversation:
+        self.events.append(self._at({"event": "action", "name": "action_submit_consultation"}))
+        self.events.append(self._at({"event": "bot", "text": reply, "metadata": {}, "data": {}}))
+        return self
+
+    def out_of_scope(self, text: str) -> Conversation:
+        return self.user(text, "out_of_scope", 0.99).bot(
+            "I'm sorry — I don't have that information.", "utter_out_of_scope", ("Pass my question to the team",)
+        )
+
+    def save(self, engine, sender: str) -> Conversation:
+        add_events(engine, sender, self.events)
+        return self
+
+
+def screening_conversation(reason: str = "jaw pain from clenching", start: Optional[datetime] = None) -> Conversation:
+    """A short screening: consent, a reason, an answer NLU called out_of_scope, the handoff, a question."""
+    conv = Conversation(start)
+    conv.user("I'd like to book a consultation", "book_consultation").bot(
+        "Before we start: may I ask a few questions?", "utter_ask_consent_given", ("Yes", "No"))
+    conv.form_answer("Yes", "affirm", "consent_given", "What brings you to us?")
+    conv.form_answer(reason, "faq_conditions", "reason", "Please list all the medications you take.")
+    # In the form, "advil sometimes" is an answer even though NLU called it out_of_scope.
+    conv.form_answer("advil sometimes", "out_of_scope", "medications", "Any surgery to your face?")
+    conv.handoff()
+    conv.out_of_scope("how much does it cost?")
+    return conv
+
+
+# --- transcripts --------------------------------------------------------------------------------
+
+
+def test_a_fresh_database_without_rasas_table_reads_as_empty(engine) -> None:
+    store = TranscriptStore(engine)
+    assert store.has_events() is False
+    assert store.transcript("anyone") == []
+    assert store.unanswered() == []
+    assert store.question_groups() == []
+    counts = store.retention_counts(90)
+    assert (counts.conversations, counts.events) == (0, 0)
+    result = store.purge(90)
+    assert (result.conversations, result.events) == (0, 0)
+
+
+def test_transcript_in_order_with_channel_buttons_and_the_handoff(engine) -> None:
+    screening_conversation().save(engine, "conv-1")
+    Conversation(channel="socketio").user("someone else's chat", "greet").save(engine, "conv-2")
+    lines = TranscriptStore(engine).transcript("conv-1")
+    said = [(line.kind, line.text) for line in lines]
+    assert said[:3] == [
+        ("patient", "I'd like to book a consultation"),
+        ("assistant", "Before we start: may I ask a few questions?"),
+        ("patient", "Yes"),
+    ]
+    assert ("patient", "advil sometimes") in said
+    handoff = said.index(("marker", "Request sent to staff"))
+    # Before and after the handoff: the question asked after it is there too.
+    assert said.index(("patient", "how much does it cost?")) > handoff > said.index(("patient", "advil sometimes"))
+    assert all(text != "someone else's chat" for _, text in said)
+    assert {line.channel for line in lines} == {"rest"}
+    assert lines[1].buttons == ["Yes", "No"]
+    times = [line.at for line in lines]
+    assert times == sorted(times) and isinstance(times[0], datetime)
+
+
+def test_a_second_session_is_marked(engine) -> None:
+    conv = Conversation().user("hello", "greet")
+    conv.events.append(conv._at({"event": "action", "name": "action_session_start"}))
+    conv.events.append(conv._at({"event": "session_started"}))
+    conv.user("hello again", "greet").save(engine, "conv-s")
+    kinds = [(line.kind, line.text) for line in TranscriptStore(engine).transcript("conv-s")]
+    assert kinds == [("patient", "hello"), ("marker", "New session"), ("patient", "hello again")]
+
+
+def test_the_forced_intent_neutraliser_is_not_shown(engine) -> None:
+    Conversation().user(NEUTRALISER + '/inform{"phone":"+16135550000"}', "nlu_fallback").save(engine, "conv-n")
+    (line,) = TranscriptStore(engine).transcript("conv-n")
+    assert line.text == '/inform{"phone":"+16135550000"}'
+
+
+def test_reads_what_rasas_own_sql_tracker_store_wrote(tmp_path: Path) -> None:
+    """The schema and JSON we read are the ones Rasa 3.6 writes, not our guess of them."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.store.db import create_all, make_engine
+
+    db = tmp_path / "rasa.db"
+    rasa_store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(db))
+    tracker = DialogueStateTracker.from_events("rasa-conv", [
+        ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+        UserUttered("how much does it cost?", {"name": "out_of_scope", "confidence": 0.99},
+                    input_channel="socketio"),
+        ActionExecuted("utter_out_of_scope"),
+        BotUttered("I don't have that information.", {"buttons": [{"title": "Pass it on", "payload": "/x"}]},
+                   {"utter_action": "utter_out_of_scope"}),
+        ActionExecuted("action_listen"),
+    ])
+    asyncio.run(rasa_store.save(tracker))
+    engine = make_engine(f"sqlite:///{db}")
+    create_all(engine)
+    store = TranscriptStore(engine)
+    lines = store.transcript("rasa-conv")
+    assert [(line.kind, line.text, line.channel) for line in lines] == [
+        ("patient", "how much does it cost?", "socketio"),
+        ("assistant", "I don't have that information.", "socketio"),
+    ]
+    assert lines[1].buttons == ["Pass it on"]
+    (question,) = store.unanswered()
+    assert (question.text, question.intent, question.channel) == ("how much does it cost?", "out_of_scope", "socketio")
+    engine.dispose()
+
+
+# --- unanswered questions -----------------------------------------------------------------------
+
+
+def test_only_questions_the_bot_could_not_answer_are_listed(engine) -> None:
+    screening_conversation().save(engine, "conv-1")
+    conv = Conversation()
+    conv.user("zzkq blorp?", "nlu_fallback", 0.2).bot("Sorry, I didn't get that. Could you rephrase?", "utter_fallback")
+    conv.user("what are the side effects?", "faq_side_effects").bot("Side effects include ...", "utter_faq")
+    conv.user("/request_human", "out_of_scope").bot("I don't have that.", "utter_out_of_scope")  # a button
+    conv.save(engine, "conv-2")
+    in_form = Conversation()
+    in_form.user("do you take my insurance?", "out_of_scope")
+    in_form.events.append(in_form._at({"event": "action", "name": "consultation_form"}))
+    in_form.events.append(in_form._at({
+        "event": "bot", "text": "I've added your question to your request.",
+        "metadata": {"utter_action": "utter_out_of_scope_in_form"}, "data": {},
+    }))
+    in_form.save(engine, "conv-3")
+    found = {(q.text, q.intent, q.conversation_id) for q in TranscriptStore(engine).unanswered()}
+    assert found == {
+        ("how much does it cost?", "out_of_scope", "conv-1"),
+        ("zzkq blorp?", "nlu_fallback", "conv-2"),
+        ("do you take my insurance?", "out_of_scope", "conv-3"),
+    }  # not "advil sometimes": the form took it as an answer
+
+
+def test_normalise_and_similarity() -> None:
+    assert normalise("  How MUCH does it cost?!  ") == "how much does it cost"
+    assert normalise("Est-ce que ça coûte cher?") == "est ce que ca coute cher"
+    assert similar("how much does it cost", "how much does botox cost")
+    assert similar("how much does it cost", "how much does it costs")
+    assert not similar("how much does it cost", "do you take insurance")
+    assert not similar("is there parking", "how much does it cost")
+
+
+def q(text: str, minutes_ago: int) -> UnansweredQuestion:
+    return UnansweredQuestion(text, normalise(text), utcnow() - timedelta(minutes=minutes_ago), "c", "out_of_scope", "rest")
+
+
+def test_groups_have_counts_latest_dates_and_biggest_first() -> None:
+    groups = group_questions([
+        q("how much does it cost?", 50), q("Do you take insurance?", 40), q("How much does it cost", 30),
+        q("how much does botox cost?", 20), q("do you take insurance", 10), q("is there parking?", 5),
+    ])
+    assert [(g.label, g.count) for g in groups] == [
+        ("how much does botox cost?", 3), ("do you take insurance", 2), ("is there parking?", 1),
+    ]
+    assert groups[0].variants == ["How much does it cost"]  # distinct wordings; the label and repeats left out
+    assert groups[0].latest == groups[0].questions[0].at
+    assert len({g.key for g in groups}) == 3
+
+
+def test_mark_handled_hides_a_group_until_it_is_asked_again(engine) -> None:
+    Conversation(utcnow() - timedelta(hours=2)).out_of_scope("how much does it cost?").out_of_scope(
+        "Do you take insurance?").save(engine, "conv-a")
+    store = TranscriptStore(engine)
+    cost = next(g for g in store.question_groups() if "cost" in g.label)
+    assert store.mark_handled(cost.key, by="alice") is not None
+    remaining = store.question_groups()
+    assert [g.label for g in remaining] == ["Do you take insurance?"]
+    handled = [g for g in store.question_groups(include_handled=True) if g.handled]
+    assert [(g.label, g.handled_by) for g in handled] == [("how much does it cost?", "alice")]
+    assert store.mark_handled("no-such-group", by="alice") is None
+    # Asked again after it was marked: back on the list, with both askings counted.
+    Conversation(utcnow() + timedelta(minutes=1)).out_of_scope("How much does it cost??").save(engine, "conv-b")
+    again = next(g for g in store.question_groups() if "cost" in g.label)
+    assert again.count == 2 and again.key == cost.key and not again.handled
+
+
+# --- retention and purge ---------------------------------------------------------------------------
+
+
+def seed_old_and_new(engine) -> RequestStore:
+    old = utcnow() - timedelta(days=120)
+    screening_conversation("migraines", start=old).save(engine, "old-conv")
+    screening_conversation("jaw pain", start=utcnow() - timedelta(days=5)).save(engine, "new-conv")
+    requests = RequestStore(engine)
+    for conv in ("old-conv", "new-conv"):
+        requests.add(ConsultationRequest(submission_key=f"{conv}:0", conversation_id=conv, channel="rest",
+                                         reason="migraines", full_name="Jane Doe", phone="+16137221234"))
+    return requests
+
+
+def event_count(engine, sender: Optional[str] = None) -> int:
+    query = select(func.count()).select_from(rasa_events)
+    if sender:
+        query = query.where(rasa_events.c.sender_id == sender)
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def test_retention_counts(engine) -> None:
+    seed_old_and_new(engine)
+    counts = TranscriptStore(engine).retention_counts(90)
+    assert counts.conversations == 1
+    assert counts.events == event_count(engine, "old-conv")
+    assert TranscriptStore(engine).retention_counts(1).conversations == 2
+
+
+def test_purge_removes_old_transcripts_keeps_requests_and_is_idempotent(engine) -> None:
+    requests = seed_old_and_new(engine)
+    store = TranscriptStore(engine)
+    store.mark_handled(store.question_groups()[0].key, by="alice")
+    before_new = event_count(engine, "new-conv")
+    old_events = event_count(engine, "old-conv")
+    result = store.purge(90)
+    assert (result.conversations, result.events) == (1, old_events)
+    assert event_count(engine, "old-conv") == 0
+    assert event_count(engine, "new-conv") == before_new
+    assert store.transcript("old-conv") == []
+    assert store.transcript("new-conv") != []
+    # The structured requests belong to the patient's record: all still there.
+    assert sorted(r.conversation_id for r in requests.list()) == ["new-conv", "old-conv"]
+    assert requests.history(requests.list(conversation_id="old-conv")[0].id)
+    again = store.purge(90)
+    assert (again.conversations, again.events, again.handled_marks) == (0, 0, 0)
+    assert len(requests.list()) == 2
+
+
+def test_purge_drops_handled_marks_older_than_the_period(engine) -> None:
+    Conversation().out_of_scope("how much does it cost?").save(engine, "c")
+    store = TranscriptStore(engine)
+    store.mark_handled(store.question_groups()[0].key, by="alice")
+    assert store.purge(30, now=utcnow() + timedelta(days=31)).handled_marks == 1
+
+
+def test_purge_refuses_a_period_under_one_day(engine) -> None:
+    with pytest.raises(ValueError):
+        TranscriptStore(engine).purge(0)
+
+
+def test_purge_command_prints_counts_only(engine) -> None:
+    seed_old_and_new(engine)
+    old_events = event_count(engine, "old-conv")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert purge_main(["--days", "90", "--dry-run"], engine=engine) == 0
+    assert f"{old_events} events in 1 conversations" in out.getvalue() and "nothing deleted" in out.getvalue()
+    assert event_count(engine, "old-conv") == old_events
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert purge_main(["--days", "90"], engine=engine) == 0
+    text = out.getvalue()
+    assert f"purged {old_events} events in 1 conversations" in text
+    for patient_text in ("migraines", "jaw pain", "advil", "Jane", "cost"):
+        assert patient_text not in text
+    assert event_count(engine, "old-conv") == 0
+    (entry,) = AuditLog(engine).entries(actor="purge-command")
+    assert entry.action == "purge" and str(old_events) in entry.detail
+    with redirect_stdout(io.StringIO()):
+        assert purge_main(["--days", "90"], engine=engine) == 0
+    assert len(RequestStore(engine).list()) == 2

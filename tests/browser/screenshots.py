@@ -1,0 +1,168 @@
+"""Screenshots of the staff pages for the README, with made-up patients (nobody real).
+
+    .venv/bin/python -m tests.browser.screenshots        (writes docs/staff-inbox.png, docs/staff-request.png)
+
+Runs the web app alone on a temporary database: no Rasa, no model needed.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta, timezone
+from pathlib import Path
+
+import uvicorn
+from sqlalchemy import update
+
+from bot.settings import ROOT, Settings
+from bot.store.db import create_all, make_engine, utcnow
+from bot.store.requests import ConsultationRequest, RequestStore, consultation_requests, request_status_history
+from bot.store.staff_users import StaffStore
+from bot.web.app import create_app
+from tests.bot.test_transcripts import Conversation
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+USER, PASSWORD = "frontdesk", "screenshot passphrase 1"
+
+# (minutes ago, name, phone, reason, channel, flags, status, handled by, answers that differ from "no")
+PATIENTS = [
+    (3, "Lena Morrison", "+16135550124", "Migraines since my teens", "sms", [], "new", None,
+     {"medications": "rizatriptan when needed"}),
+    (12, "Marie Lavoie", "+16135550142", "Jaw pain from clenching at night", "socketio",
+     ["pregnancy", "unsure_answer"], "new", None, {"pregnancy": "unsure", "medications": "ibuprofen sometimes"}),
+    (47, "Daniel Okafor", "+16135550178", "Chronic migraines, about 15 days a month", "sms",
+     ["nerve_condition"], "new", None, {"nerve_condition": "yes — myasthenia gravis", "medications": "sumatriptan"}),
+    (95, "Priya Raman", "+16135550119", "Tension headaches", "socketio", [], "in_review", "frontdesk",
+     {"medications": "none"}),
+    (60 * 5, "Tom Becker", "+16135550163", "Grinding my teeth, sore jaw in the morning", "socketio",
+     ["emergency_mentioned", "surgery"], "in_review", "reception2",
+     {"surgery": "yes — wisdom teeth out in March", "medications": "none"}),
+    (60 * 26, "Chloé Gagnon", "+16135550187", "Oral-facial pain after dental work", "sms", [], "contacted",
+     "frontdesk", {"medications": "acetaminophen"}),
+    (60 * 50, "Alex Sample", "+16135550150", "Migraines", "socketio", ["facial_weakness"], "booked", "reception2",
+     {"facial_weakness": "yes", "medications": "none"}),
+    (60 * 75, "Sam Example", "+16135550111", "Clenching", "socketio", [], "closed", "frontdesk", {}),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def seed(engine) -> int:
+    """Fake requests, one with a full conversation, notes and history; returns that request's id."""
+    store = RequestStore(engine)
+    StaffStore(engine).add_user(USER, PASSWORD, "admin")
+    featured = 0
+    for i, (minutes, name, phone, reason, channel, flags, status, handler, extra) in enumerate(reversed(PATIENTS)):
+        answers = {"reason": reason, "medications": "none", "surgery": "no", "facial_weakness": "no",
+                   "nerve_condition": "no", "pregnancy": "no", "other_conditions": "none", **extra}
+        first = name.split()[0].lower()
+        item, _ = store.add(ConsultationRequest(
+            submission_key=f"demo-{i}", conversation_id=f"demo-{i}", channel=channel, reason=reason, answers=answers,
+            full_name=name, phone=phone, email=f"{first}@example.com", contact_method="Phone call",
+            contact_time="weekday mornings", flags=flags,
+            question_for_staff="Is it covered by my dental insurance?" if name == "Marie Lavoie" else "",
+        ))
+        created = utcnow() - timedelta(minutes=minutes)
+        with engine.begin() as conn:
+            conn.execute(update(consultation_requests).where(consultation_requests.c.id == item.id)
+                         .values(created_at=created, updated_at=created))
+            conn.execute(update(request_status_history).where(request_status_history.c.request_id == item.id)
+                         .values(changed_at=created))
+        if status != "new":
+            store.set_status(item.id, status, by=handler or USER)
+        if handler:
+            store.assign(item.id, handler)
+        if name == "Marie Lavoie":
+            featured = item.id
+            conv = conversation(created)
+            # Shift the chat so that its handoff is the moment the request was received.
+            handoff = next(e["timestamp"] for e in conv.events if e.get("name") == "action_submit_consultation")
+            shift = created.replace(tzinfo=timezone.utc).timestamp() - handoff
+            conv.events = [{**e, "timestamp": e["timestamp"] + shift} for e in conv.events]
+            conv.save(engine, item.conversation_id)
+            store.set_status(item.id, "in_review", by=USER)
+            store.assign(item.id, USER)
+            store.add_note(item.id, USER, "Called at 10:05, no answer. Left a voicemail with the clinic's number.")
+    return featured
+
+
+def conversation(start) -> Conversation:
+    conv = Conversation(start, channel="socketio")
+    conv.user("hi, does botox help with jaw pain?", "faq_conditions").bot(
+        "Yes — jaw pain is one of the things Dr. Walters treats with therapeutic BOTOX.", "utter_faq_conditions")
+    conv.user("I'd like to book a consultation", "book_consultation").bot(
+        "Before we start: I'll ask a few questions about your health. Only the clinic's staff will see your "
+        "answers. Is that OK?", "utter_ask_consent_given", ("Yes", "No"))
+    for answer, question in [
+        ("Yes", "What brings you to us?"),
+        ("Jaw pain from clenching at night", "Please list all the medications you take."),
+        ("ibuprofen sometimes", "Have you had any surgery to your face, or do you have any surgery planned?"),
+        ("no", "Do you have any weakness in your facial muscles?"),
+        ("no", "Do you have any muscle or nerve condition, such as ALS?"),
+        ("no", "Are you pregnant, or planning to become pregnant?"),
+        ("not sure", "Are there any other medical conditions you'd like the team to know about?"),
+        ("none", "What's your full name?"),
+        ("Marie Lavoie", "What's the best phone number to reach you?"),
+        ("613-555-0142", "What's your e-mail address? (optional)"),
+        ("marie@example.com", "How would you like the team to contact you?"),
+        ("Phone call", "When is a good time to reach you?"),
+        ("weekday mornings", "Here's what I have … Shall I send it?"),
+    ]:
+        conv.form_answer(answer, "inform", "slot", question)
+    conv.user("Yes", "affirm")
+    conv.handoff("Thank you, Marie Lavoie. Your request is with Dr. Walters' team, and they'll contact you "
+                 "by phone call.")
+    conv.user("is it covered by my insurance?", "out_of_scope").bot(
+        "I'm sorry — I don't have that information. I can pass your question to the team.", "utter_out_of_scope")
+    return conv
+
+
+def main(out_dir: Path = ROOT / "docs") -> int:
+    from playwright.sync_api import sync_playwright
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/demo.db"
+        engine = make_engine(url)
+        create_all(engine)
+        featured = seed(engine)
+        port = free_port()
+        app = create_app(Settings(database_url=url, web_port=port), engine)
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1360, "height": 900}, base_url=f"http://127.0.0.1:{port}")
+                page.goto("/staff/login")
+                page.fill("input[name=username]", USER)
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button:has-text('Log in')")
+                page.wait_for_url("**/staff")
+                page.screenshot(path=str(out_dir / "staff-inbox.png"), full_page=True)
+                page.goto(f"/staff/requests/{featured}")
+                page.screenshot(path=str(out_dir / "staff-request.png"), full_page=True)
+                browser.close()
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+            engine.dispose()
+    print(f"wrote {out_dir / 'staff-inbox.png'} and {out_dir / 'staff-request.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
