@@ -22,6 +22,14 @@ def run(engine: Engine, days: int, dry_run: bool = False) -> RetentionCounts | P
     if dry_run:
         return store.retention_counts(days)
     result = store.purge(days)
+    # Stored SMS replies exist only to answer Twilio's retries, which stop within minutes;
+    # they can hold a screening summary, so they go after a day whatever the retention.
+    from datetime import timedelta
+
+    from bot.store.db import utcnow
+    from bot.store.sms import SmsStore
+
+    SmsStore(engine).purge_messages(utcnow() - timedelta(days=1))
     from bot.store.audit import AuditLog
 
     AuditLog(engine).record(
