@@ -1,0 +1,38 @@
+"""The web app factory (`uvicorn bot.web.app:create_app --factory`)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings, get_settings
+
+
+def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = None) -> FastAPI:
+    """Build the app; `engine` defaults to DATABASE_URL's (tests pass a temporary SQLite)."""
+    settings = settings or get_settings()
+    if engine is None:
+        from bot.store.db import create_all, make_engine
+
+        engine = make_engine(settings.database_url)
+        create_all(engine)
+    app = FastAPI(title="Metropolitan Dental assistant", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.engine = engine
+
+    @app.get("/health")
+    def health() -> dict:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return {"status": "ok"}
+
+    from bot.staff import install as install_staff
+
+    install_staff(app)  # /staff pages, /staff/static, their security headers
+
+    from bot.web.demo import install as install_demo
+
+    install_demo(app)  # / the demo page with the widget, /widget/ the widget's files
+    return app

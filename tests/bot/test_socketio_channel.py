@@ -1,0 +1,412 @@
+"""The widget's socket.io channel: signed sessions, refusals, limits, order and the guard."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+from unittest.mock import AsyncMock
+
+import pytest
+import yaml
+
+from bot.channels.guard import NEUTRALISER
+from bot.channels.socketio import (
+    MAX_PACKET_BYTES,
+    SeenIds,
+    SessionLocks,
+    SignedSocketIOInput,
+    allowed_origins,
+    new_session_id,
+    sign_session,
+    verify_session,
+)
+from bot.settings import ROOT, Settings
+
+KEY = "unit-test-secret-key-0123456789"
+NOW = 1_800_000_000
+DAY = 24 * 3600
+SESSION = "AbCdEfGhIjKlMnOpQrStUv"  # 22 characters, like new_session_id()
+OTHER = "ZyXwVuTsRqPoNmLkJiHgFe"
+CANARY = "CANARY-7d1f my jaw hurts and I take warfarin"
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def test_new_session_ids_are_random_and_well_formed() -> None:
+    ids = {new_session_id() for _ in range(200)}
+    assert len(ids) == 200
+    assert all(verify_session(KEY, i, sign_session(KEY, i)) for i in list(ids)[:5])
+
+
+@pytest.mark.parametrize(
+    ("session_id", "token", "max_age", "now", "valid"),
+    [
+        (SESSION, sign_session(KEY, SESSION, NOW), None, NOW, True),
+        (SESSION, sign_session(KEY, SESSION, NOW), 90 * DAY, NOW + 89 * DAY, True),
+        (SESSION, sign_session(KEY, SESSION, NOW), 90 * DAY, NOW + 91 * DAY, False),  # expired
+        (SESSION, sign_session(KEY, SESSION, NOW + 3600), None, NOW, False),  # issued in the future
+        (SESSION, sign_session(KEY, SESSION, NOW + 60), None, NOW, True),  # small clock skew
+        (OTHER, sign_session(KEY, SESSION, NOW), None, NOW, False),  # another session's token
+        (SESSION, sign_session("another-key", SESSION, NOW), None, NOW, False),  # another server's key
+        (SESSION, sign_session(KEY, SESSION, NOW)[:-1] + "A", None, NOW, False),  # tampered mac
+        (SESSION, f"{NOW + 1}." + sign_session(KEY, SESSION, NOW).split(".")[1], None, NOW + 5, False),  # moved date
+        (SESSION, "", None, NOW, False),
+        (SESSION, "abc", None, NOW, False),
+        (SESSION, f"{NOW}.", None, NOW, False),
+        (SESSION, ".abc", None, NOW, False),
+        (SESSION, "-1.abc", None, NOW, False),
+        (SESSION, "1.2.3", None, NOW, False),
+        (SESSION, "9" * 200, None, NOW, False),
+        (SESSION, None, None, NOW, False),
+        (SESSION, 12345, None, NOW, False),
+        (None, sign_session(KEY, SESSION, NOW), None, NOW, False),
+        ("short", sign_session(KEY, "short", NOW), None, NOW, False),  # not an id we issue
+        ("../../etc/passwd-xxxxxxxxxxxx", sign_session(KEY, "../../etc/passwd-xxxxxxxxxxxx", NOW), None, NOW, False),
+        ("a" * 65, sign_session(KEY, "a" * 65, NOW), None, NOW, False),
+    ],
+)
+def test_verify_session(session_id: Any, token: Any, max_age: Any, now: int, valid: bool) -> None:
+    assert verify_session(KEY, session_id, token, max_age_seconds=max_age, now=now) is valid
+
+
+def test_token_is_bound_to_key_session_and_time() -> None:
+    token = sign_session(KEY, SESSION, NOW)
+    assert token.startswith(f"{NOW}.")
+    assert token != sign_session(KEY, OTHER, NOW)
+    assert token != sign_session(KEY, SESSION, NOW + 1)
+    assert token != sign_session(KEY + "x", SESSION, NOW)
+    assert SESSION not in token.split(".", 1)[1]
+
+
+# ---------------------------------------------------------------- origins
+
+
+def test_default_origins_are_the_web_apps() -> None:
+    settings = Settings(public_base_url="https://clinic.example", web_port=8000)
+    assert allowed_origins(settings, env={}) == [
+        "http://localhost:8000", "http://127.0.0.1:8000", "https://clinic.example"
+    ]
+
+
+def test_default_origins_follow_the_web_port_without_duplicates() -> None:
+    settings = Settings(public_base_url="http://localhost:9100", web_port=9100)
+    assert allowed_origins(settings, env={}) == ["http://localhost:9100", "http://127.0.0.1:9100"]
+
+
+@pytest.mark.parametrize(
+    ("configured", "expected"),
+    [
+        ("https://www.metrodental.example", ["https://www.metrodental.example"]),
+        (" https://a.example/ , https://b.example ,", ["https://a.example", "https://b.example"]),
+        ("*", "*"),
+        (" , ", ["http://localhost:8000", "http://127.0.0.1:8000"]),  # nothing usable: the default
+    ],
+)
+def test_configured_origins(configured: str, expected: Any) -> None:
+    settings = Settings(public_base_url="http://localhost:8000", web_port=8000)
+    assert allowed_origins(settings, env={"WIDGET_ALLOWED_ORIGINS": configured}) == expected
+
+
+def test_server_checks_origins_and_limits_packets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WIDGET_ALLOWED_ORIGINS", raising=False)
+    channel = SignedSocketIOInput(settings=Settings(public_base_url="https://clinic.example"))
+    sio = channel.create_server()
+    # [] would switch python-engineio's Origin check off (Rasa's default).
+    assert sio.eio.cors_allowed_origins == ["http://localhost:8000", "http://127.0.0.1:8000", "https://clinic.example"]
+    assert sio.eio.max_http_buffer_size == MAX_PACKET_BYTES <= 64 * 1024
+
+
+def test_credentials_register_the_signed_channel() -> None:
+    credentials = yaml.safe_load(Path(ROOT, "credentials.yml").read_text())
+    block = credentials["bot.channels.socketio.SignedSocketIOInput"]
+    assert block == {
+        "user_message_evt": "user_uttered",
+        "bot_message_evt": "bot_uttered",
+        "session_persistence": True,
+        "socketio_path": "/socket.io",
+    }
+    assert "socketio" not in credentials  # Rasa's own, unfixed channel is not registered
+    channel = SignedSocketIOInput.from_credentials(block)
+    assert isinstance(channel, SignedSocketIOInput)
+    assert channel.session_persistence is True
+    assert channel.socketio_path == "/socket.io"
+    assert channel.name() == "socketio"  # staff pages and SMS-only responses key on this
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def test_seen_ids_remember_recent_pairs_only() -> None:
+    seen = SeenIds(limit=3)
+    assert seen.add("s1", "m1") is True
+    assert seen.add("s1", "m1") is False
+    assert seen.add("s2", "m1") is True  # same message id in another conversation is new
+    seen.add("s1", "m2")
+    seen.add("s1", "m3")
+    assert seen.add("s1", "m1") is True  # forgotten after `limit` newer ones
+
+
+def test_session_locks_are_forgotten_when_free() -> None:
+    locks = SessionLocks()
+    first = locks.acquire_slot("s1")
+    assert locks.acquire_slot("s1") is first
+    assert len(locks) == 1
+    locks.release_slot("s1")
+    locks.release_slot("s1")
+    assert len(locks) == 0
+
+
+# ---------------------------------------------------------------- handlers
+
+
+class Recorder:
+    """Stands in for Rasa: records each UserMessage, optionally slowly or failing."""
+
+    def __init__(self, delay: float = 0.0, fail: bool = False) -> None:
+        self.messages: list[Any] = []
+        self.delay = delay
+        self.fail = fail
+
+    async def __call__(self, message: Any) -> None:
+        await asyncio.sleep(self.delay)
+        if self.fail:
+            raise RuntimeError("boom")
+        self.messages.append(message)
+
+
+def make_channel(max_chars: int = 50) -> tuple[SignedSocketIOInput, Any, Recorder]:
+    channel = SignedSocketIOInput(settings=Settings(secret_key=KEY, max_message_chars=max_chars, retention_days=90))
+    recorder = Recorder()
+    channel.blueprint(recorder)
+    sio = channel.sio
+    assert sio is not None
+    sio.emit = AsyncMock()
+    sio.enter_room = AsyncMock()
+    sio.leave_room = AsyncMock()
+    return channel, sio, recorder
+
+
+def emitted(sio: Any, event: str, to: str | None = None) -> list[Any]:
+    """The data of every `event` emitted (to room `to`, if given)."""
+    return [
+        c.args[1]
+        for c in sio.emit.call_args_list
+        if c.args[0] == event and (to is None or c.kwargs.get("room") == to)
+    ]
+
+
+async def drain(channel: SignedSocketIOInput) -> None:
+    """Wait for every turn handed to Rasa in the background."""
+    while channel._tasks:
+        await asyncio.gather(*list(channel._tasks))
+
+
+async def confirmed_session(channel: SignedSocketIOInput, sio: Any, sid: str) -> dict:
+    await channel.handle_session_request(sid, {})
+    return emitted(sio, "session_confirm", to=sid)[-1]
+
+
+@pytest.mark.asyncio
+async def test_new_session_is_issued_by_the_server_and_the_room_is_awaited() -> None:
+    channel, sio, _ = make_channel()
+    await channel.handle_session_request("sid-1", {"session_id": None})
+    [confirm] = emitted(sio, "session_confirm", to="sid-1")
+    assert confirm["resumed"] is False
+    assert confirm["max_chars"] == 50
+    assert verify_session(KEY, confirm["session_id"], confirm["token"])
+    # Awaited (Rasa 3.6.21 forgot the await: the room was never joined).
+    sio.enter_room.assert_awaited_once_with("sid-1", confirm["session_id"], namespace=None)
+
+
+@pytest.mark.asyncio
+async def test_a_valid_token_resumes_its_session() -> None:
+    channel, sio, _ = make_channel()
+    first = await confirmed_session(channel, sio, "sid-1")
+    await channel.handle_session_request("sid-after-reload", {"session_id": first["session_id"], "token": first["token"]})
+    [again] = emitted(sio, "session_confirm", to="sid-after-reload")
+    assert again["resumed"] is True
+    assert again["session_id"] == first["session_id"]
+    sio.enter_room.assert_awaited_with("sid-after-reload", first["session_id"], namespace=None)
+
+
+@pytest.mark.asyncio
+async def test_a_token_survives_a_server_restart() -> None:
+    before, sio_before, _ = make_channel()
+    session = await confirmed_session(before, sio_before, "sid-1")
+    after, sio_after, _ = make_channel()  # a new process: nothing in memory, same SECRET_KEY
+    await after.handle_session_request("sid-2", {"session_id": session["session_id"], "token": session["token"]})
+    assert emitted(sio_after, "session_confirm", to="sid-2")[0]["resumed"] is True
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda victim, own: {"session_id": victim["session_id"]},  # the id alone (Rasa's behaviour)
+        lambda victim, own: {"session_id": victim["session_id"], "token": ""},
+        lambda victim, own: {"session_id": victim["session_id"], "token": own["token"]},  # own valid token
+        lambda victim, own: {"session_id": victim["session_id"], "token": sign_session("guessed-key", victim["session_id"])},
+        lambda victim, own: {"session_id": victim["session_id"], "token": victim["token"][:-2] + "xx"},
+        lambda victim, own: {"session_id": victim["session_id"], "token": ["not", "a", "string"]},
+    ],
+)
+@pytest.mark.asyncio
+async def test_another_sessions_id_is_refused(forge: Any) -> None:
+    channel, sio, recorder = make_channel()
+    victim = await confirmed_session(channel, sio, "victim-sid")
+    own = await confirmed_session(channel, sio, "attacker-sid")
+    sio.enter_room.reset_mock()
+    await channel.handle_session_request("attacker-sid", forge(victim, own))
+    [error] = emitted(sio, "chat_error", to="attacker-sid")
+    assert error["code"] == "invalid_session"
+    sio.enter_room.assert_not_called()
+    # The attacker's socket is still bound to its own session, and can't write to the victim's.
+    ack = await channel.handle_user_message(
+        "attacker-sid", {"message": "hello", "session_id": victim["session_id"]}, recorder
+    )
+    assert ack["code"] == "wrong_session"
+    await drain(channel)
+    assert recorder.messages == []
+    # Nothing addressed to the victim's room went to the attacker, and nothing was sent to the victim.
+    assert all(c.kwargs.get("room") != victim["session_id"] for c in sio.emit.call_args_list)
+
+
+@pytest.mark.asyncio
+async def test_a_refused_socket_cannot_send() -> None:
+    channel, sio, recorder = make_channel()
+    victim = await confirmed_session(channel, sio, "victim-sid")
+    await channel.handle_session_request("attacker-sid", {"session_id": victim["session_id"], "token": "1.x"})
+    ack = await channel.handle_user_message("attacker-sid", {"message": "hi", "session_id": victim["session_id"]}, recorder)
+    assert ack == {"ok": False, "code": "no_session", "message": "Please wait for the chat to connect."}
+    ack = await channel.handle_user_message("attacker-sid", {"message": "hi"}, recorder)
+    assert ack["code"] == "no_session"
+    await drain(channel)
+    assert recorder.messages == []
+
+
+@pytest.mark.asyncio
+async def test_start_over_leaves_the_old_room() -> None:
+    channel, sio, _ = make_channel()
+    first = await confirmed_session(channel, sio, "sid-1")
+    second = await confirmed_session(channel, sio, "sid-1")
+    assert second["session_id"] != first["session_id"]
+    sio.leave_room.assert_awaited_once_with("sid-1", first["session_id"], namespace=None)
+
+
+@pytest.mark.asyncio
+async def test_a_message_goes_to_the_bound_session_with_the_guard() -> None:
+    channel, sio, recorder = make_channel()
+    session = await confirmed_session(channel, sio, "sid-1")
+    ack = await channel.handle_user_message(
+        "sid-1", {"message": '/inform{"phone": "555"}', "id": "m-1", "metadata": {"x": "y" * 100}}, recorder
+    )
+    assert ack == {"ok": True, "id": "m-1"}
+    await drain(channel)
+    [message] = recorder.messages
+    assert message.sender_id == session["session_id"]
+    assert message.input_channel == "socketio"
+    assert message.text == NEUTRALISER + '/inform{"phone": "555"}'  # typed, not a button the bot offered
+    assert not message.metadata  # nothing from the browser but the text
+    assert emitted(sio, "bot_turn_done", to=session["session_id"]) == [{"id": "m-1", "ok": True}]
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        ({"message": "x" * 51}, "too_long"),
+        ({"message": "   "}, "empty"),
+        ({"message": ""}, "empty"),
+        ({"message": 42}, "empty"),
+        ({"message": ["hi"]}, "empty"),
+        ({}, "empty"),
+    ],
+)
+@pytest.mark.asyncio
+async def test_bad_messages_are_refused_with_an_error_event(data: dict, code: str) -> None:
+    channel, sio, recorder = make_channel(max_chars=50)
+    await confirmed_session(channel, sio, "sid-1")
+    ack = await channel.handle_user_message("sid-1", {**data, "id": "m-9"}, recorder)
+    assert ack["ok"] is False and ack["code"] == code and ack["id"] == "m-9"
+    assert emitted(sio, "chat_error", to="sid-1") == [ack]
+    await drain(channel)
+    assert recorder.messages == []
+
+
+@pytest.mark.asyncio
+async def test_exactly_the_limit_is_accepted_and_non_dict_data_is_refused() -> None:
+    channel, sio, recorder = make_channel(max_chars=50)
+    await confirmed_session(channel, sio, "sid-1")
+    assert (await channel.handle_user_message("sid-1", {"message": "é" * 50}, recorder))["ok"] is True
+    assert (await channel.handle_user_message("sid-1", "just a string", recorder))["code"] == "empty"
+    await drain(channel)
+    assert len(recorder.messages) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_resent_message_is_handled_once() -> None:
+    channel, sio, recorder = make_channel()
+    await confirmed_session(channel, sio, "sid-1")
+    first = await channel.handle_user_message("sid-1", {"message": "hello", "id": "same"}, recorder)
+    again = await channel.handle_user_message("sid-1", {"message": "hello", "id": "same"}, recorder)
+    await drain(channel)
+    assert first == {"ok": True, "id": "same"}
+    assert again == {"ok": True, "id": "same", "duplicate": True}
+    assert len(recorder.messages) == 1
+
+
+@pytest.mark.asyncio
+async def test_messages_are_handled_in_the_order_sent() -> None:
+    channel, sio, _ = make_channel()
+    session = await confirmed_session(channel, sio, "sid-1")
+    order: list[str] = []
+    delays = iter([0.05, 0.0, 0.02, 0.0, 0.01])
+
+    async def slow_rasa(message: Any) -> None:
+        await asyncio.sleep(next(delays))
+        order.append(message.text)
+
+    for i in range(5):
+        await channel.handle_user_message("sid-1", {"message": f"m{i}", "id": f"id{i}"}, slow_rasa)
+    await drain(channel)
+    assert order == [f"m{i}" for i in range(5)]
+    assert [d["id"] for d in emitted(sio, "bot_turn_done", to=session["session_id"])] == [f"id{i}" for i in range(5)]
+    assert len(channel._locks) == 0
+
+
+@pytest.mark.asyncio
+async def test_a_failed_turn_is_reported_without_the_text(caplog: pytest.LogCaptureFixture) -> None:
+    channel, sio, _ = make_channel(max_chars=100)
+    session = await confirmed_session(channel, sio, "sid-1")
+    caplog.set_level(logging.DEBUG)
+    await channel.handle_user_message("sid-1", {"message": CANARY, "id": "m-1"}, Recorder(fail=True))
+    await channel.handle_user_message("sid-1", {"message": CANARY + "x" * 100, "id": "m-2"}, Recorder())
+    await channel.handle_session_request("sid-2", {"session_id": session["session_id"], "token": CANARY})
+    await drain(channel)
+    assert emitted(sio, "bot_turn_done", to=session["session_id"]) == [{"id": "m-1", "ok": False}]
+    assert "RuntimeError" in caplog.text
+    assert "CANARY" not in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_disconnect_forgets_the_socket() -> None:
+    channel, sio, recorder = make_channel()
+    await confirmed_session(channel, sio, "sid-1")
+    await sio._trigger_event("disconnect", "/", "sid-1", "client disconnect")
+    assert (await channel.handle_user_message("sid-1", {"message": "hi"}, recorder))["code"] == "no_session"
+
+
+@pytest.mark.asyncio
+async def test_custom_json_is_one_event() -> None:
+    channel, sio, _ = make_channel()
+    output = channel.get_output_channel()
+    await output.send_custom_json("room-1", {"kind": "card", "room": "ignored"})
+    sio.emit.assert_awaited_once_with("bot_uttered", {"custom": {"kind": "card", "room": "ignored"}}, room="room-1")
+
+
+def test_jwt_option_is_kept() -> None:
+    channel = SignedSocketIOInput(jwt_key="k", settings=Settings(secret_key=KEY))
+    assert channel.accept_connection(None) is False
+    assert channel.accept_connection({"token": "not-a-jwt"}) is False
+    assert SignedSocketIOInput(settings=Settings(secret_key=KEY)).accept_connection(None) is True

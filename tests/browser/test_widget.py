@@ -1,0 +1,652 @@
+"""The chat widget in Debian's Chromium: against the real servers, and against a scripted bot.
+
+The real servers (`running_bot`) show the patient's side of everything: the page's answer to
+a question, quick replies, the whole screening through buttons and typing, a reload and a
+server restart in the middle of a conversation, another session's id refused, an XSS payload
+shown as text, a keyboard-only walk, axe-core, and a phone-sized screen.
+
+A scripted socket.io server (`fake_bot`) sends what our bot never does — HTML in the bot's
+text, links with other schemes, images — to show how the widget renders them, and hosts the
+widget with other brand colours and motion preferences.
+
+Screenshots for the README: `UPDATE_DOCS_SCREENSHOTS=1 pytest tests/browser/test_widget.py -k screenshots`
+writes docs/widget-desktop.png and docs/widget-phone.png (otherwise they go to reports/).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from html import escape as html_escape
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.run import Services, wait_until_ready
+from bot.settings import ROOT
+from tests.e2e.helpers import requests_for, user_events
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WIDGET_DIR = ROOT / "bot" / "web" / "static" / "widget"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+TURN = 30_000  # ms: one bot turn, generously
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
+expect = playwright_api.expect
+
+
+# ---------------------------------------------------------------- browser and pages
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page with its Content-Security-Policy violations and script errors collected."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.page = context.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text or "Refused to" in message.text:
+            self.problems.append(f"CSP: {message.text}")
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Any]:
+    """A factory of new pages (each in its own context: its own localStorage); checks them at the end."""
+    watched: list[Watched] = []
+
+    def make(url: str, **context_options: Any) -> Any:
+        options = {"viewport": DESKTOP, **context_options}
+        item = Watched(browser.new_context(**options))
+        watched.append(item)
+        item.page.goto(url)
+        return item.page
+
+    yield make
+    problems = [p for item in watched for p in item.problems]
+    for item in watched:
+        item.context.close()
+    assert problems == [], problems
+
+
+def store_key(bot: Any) -> str:
+    return f"metroDentalChat:{bot.rasa_url}"
+
+
+def stored(page: Any, bot: Any) -> dict:
+    """The widget's localStorage record."""
+    raw = page.evaluate("(key) => localStorage.getItem(key)", store_key(bot))
+    return json.loads(raw) if raw else {}
+
+
+def open_widget(page: Any) -> None:
+    page.get_by_role("button", name="Chat with us").click()
+    wait_online(page)
+
+
+def wait_online(page: Any) -> None:
+    page.locator("#mdw-panel[data-connection=online]").wait_for(timeout=TURN)
+
+
+def type_message(page: Any, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.get_by_label("Your message").press("Enter")
+
+
+def bot_says(page: Any, text: str, count: int = 1) -> Any:
+    """Wait until `count` bot messages contain `text`; the last of them."""
+    messages = page.locator(".mdw-log .mdw-bot .mdw-bubble").filter(has_text=text)
+    expect(messages).to_have_count(count, timeout=TURN)
+    return messages.last
+
+
+def wait_turn_over(page: Any) -> None:
+    expect(page.locator(".mdw-typing")).to_be_hidden(timeout=TURN)
+
+
+def user_bubbles(page: Any) -> list[str]:
+    return page.locator(".mdw-log .mdw-user .mdw-bubble").all_text_contents()
+
+
+def click_reply(page: Any, title: str) -> None:
+    page.locator(".mdw-replies").last.get_by_role("button", name=title, exact=True).click()
+
+
+# ---------------------------------------------------------------- the real bot
+
+
+def test_demo_page_has_the_clinic_page_and_a_strict_policy(running_bot: Any, open_page: Any) -> None:
+    import httpx
+
+    response = httpx.get(running_bot.web_url + "/", timeout=10)
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert f"connect-src 'self' {running_bot.rasa_url} ws://localhost:{running_bot.settings.rasa_port}" in policy
+    page = open_page(running_bot.web_url + "/")
+    for heading in ["Frequently Asked Questions", "Clinically Speaking", "Dr. Barton Walters",
+                    "Important Safety Information", "Side Effects", "How the chat assistant uses your information"]:
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.locator("#privacy")).to_contain_text("Start over")
+    # The one script tag a clinic's site needs.
+    assert page.locator("script[src='/widget/widget.js'][data-server-url]").count() == 1
+
+
+def test_a_question_gets_the_pages_answer_and_a_quick_reply_works(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/")
+    open_widget(page)
+    expect(page.locator(".mdw-title")).to_have_text(running_bot.settings.clinic_name)
+    privacy = page.get_by_role("link", name="How we use your information")
+    expect(page.locator(".mdw-privacy")).to_contain_text("Please don't share health details until asked.")
+    assert privacy.get_attribute("href").endswith("/#privacy")
+
+    click_reply(page, "What is therapeutic BOTOX?")  # a quick reply: shows its title, sends it
+    bot_says(page, "Clostridium botulinum")
+    assert user_bubbles(page) == ["What is therapeutic BOTOX?"]
+    expect(page.locator(".mdw-replies")).to_have_count(0)  # answered: the suggestions are gone
+
+    type_message(page, "what are the side effects?")
+    answer = bot_says(page, "dry mouth")
+    expect(answer).to_contain_text("eyelid droop")
+    # Announced to screen readers, and stamped with a time.
+    expect(page.locator("[aria-live=polite]").filter(has_text="dry mouth")).to_have_count(1)
+    assert page.locator(".mdw-log .mdw-bot time[datetime]").count() >= 2
+
+    # A question the page doesn't answer: the bot's own quick replies carry "/intent" payloads,
+    # which pass the forced-intent guard because the bot offered them.
+    type_message(page, "how much does it cost?")
+    bot_says(page, "I don't have that information")
+    click_reply(page, "Book a consultation")
+    bot_says(page, "Is that okay?")
+    wait_turn_over(page)
+    session_id = stored(page, running_bot)["session"]["id"]
+    last = user_events(running_bot.settings.database_url, session_id)[-1]
+    assert (last["text"], last["parse_data"]["intent"]["name"]) == ("/book_consultation", "book_consultation")
+    assert user_bubbles(page)[-1] == "Book a consultation"
+
+
+def test_start_over_clears_the_conversation_and_starts_a_new_session(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/")
+    open_widget(page)
+    type_message(page, "what are the side effects?")
+    bot_says(page, "dry mouth")
+    wait_turn_over(page)
+    before = stored(page, running_bot)["session"]["id"]
+    page.get_by_role("button", name="Start over").click()
+    expect(page.locator(".mdw-log .mdw-msg")).to_have_count(1)  # the greeting only
+    expect(page.locator(".mdw-log")).not_to_contain_text("dry mouth")
+    wait_online(page)
+    deadline = time.monotonic() + 10
+    while (stored(page, running_bot).get("session") or {}).get("id") in (None, before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    after = stored(page, running_bot)["session"]["id"]
+    assert after != before
+    type_message(page, "who is dr walters?")
+    bot_says(page, "25 years")
+    assert [e["text"] for e in user_events(running_bot.settings.database_url, after)] == ["who is dr walters?"]
+    page.reload()
+    wait_online(page)
+    expect(page.locator(".mdw-log")).not_to_contain_text("dry mouth")
+    bot_says(page, "25 years")
+
+
+def test_screening_through_buttons_and_typing_then_reload(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/")
+    open_widget(page)
+    type_message(page, "I'd like to book a consultation")
+    bot_says(page, "Is that okay?")
+    click_reply(page, "Yes")
+    bot_says(page, "What brings you to us?")
+    page.locator(".mdw-replies").last.get_by_role("button", name="Jaw pain").dblclick()  # sends once
+    bot_says(page, "list all the medications")
+    type_message(page, "none")
+    for question in ["surgery to your face", "weakness in your facial muscles", "muscle or nerve condition",
+                     "pregnant, or planning"]:
+        bot_says(page, question)
+        click_reply(page, "No")
+    bot_says(page, "any other medical conditions")
+    type_message(page, "none")
+    bot_says(page, "What's your full name?")
+    type_message(page, "Jane Doe")
+    bot_says(page, "best phone number")
+    type_message(page, "613-722-1234")
+    bot_says(page, "e-mail address")
+    click_reply(page, "Skip")
+    bot_says(page, "How would you like the team to contact you?")
+    click_reply(page, "Phone call")
+    bot_says(page, "When is a good time")
+    type_message(page, "weekday mornings")
+    summary = bot_says(page, "Here's what I have")
+    expect(summary).to_contain_text("Reason: Jaw pain")
+    click_reply(page, "Yes, send it")
+    bot_says(page, "Thank you, Jane Doe")
+    wait_turn_over(page)
+
+    assert user_bubbles(page).count("Jaw pain") == 1
+    session_id = stored(page, running_bot)["session"]["id"]
+    database_url = running_bot.settings.database_url
+    assert [e["text"] for e in user_events(database_url, session_id)].count("Jaw pain") == 1
+    [request] = requests_for(database_url, session_id)
+    assert request["channel"] == "socketio"
+    assert request["full_name"] == "Jane Doe"
+    assert request["phone"] == "+16137221234"
+
+    # A reload: the same conversation, shown from the browser's copy, continued on the same session.
+    history = page.locator(".mdw-log .mdw-msg").count()
+    page.reload()
+    expect(page.locator("#mdw-panel")).to_be_visible()
+    wait_online(page)
+    expect(page.locator(".mdw-log .mdw-msg")).to_have_count(history)
+    bot_says(page, "Thank you, Jane Doe")
+    type_message(page, "who is dr walters?")
+    bot_says(page, "25 years")
+    assert stored(page, running_bot)["session"]["id"] == session_id
+    assert [e["text"] for e in user_events(database_url, session_id)][-1] == "who is dr walters?"
+
+
+def test_start_over_in_one_tab_is_followed_by_another(running_bot: Any, open_page: Any) -> None:
+    first = open_page(running_bot.web_url + "/")
+    open_widget(first)
+    type_message(first, "what are the side effects?")
+    bot_says(first, "dry mouth")
+    wait_turn_over(first)
+    second = first.context.new_page()  # same browser profile: same localStorage
+    second.goto(running_bot.web_url + "/")
+    expect(second.locator("#mdw-panel")).to_be_visible()
+    wait_online(second)
+    bot_says(second, "dry mouth")
+    second.get_by_role("button", name="Start over").click()
+    expect(first.locator(".mdw-log")).not_to_contain_text("dry mouth", timeout=TURN)
+    deadline = time.monotonic() + 10
+    while (stored(first, running_bot).get("session") or {}).get("id") is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    new_session = stored(first, running_bot)["session"]["id"]
+    # The first tab now talks in the new conversation, and the second sees the answer too.
+    wait_online(first)
+    type_message(first, "who is dr walters?")
+    bot_says(first, "25 years")
+    bot_says(second, "25 years")
+    assert [e["text"] for e in user_events(running_bot.settings.database_url, new_session)] == ["who is dr walters?"]
+
+
+def test_another_sessions_id_is_refused(running_bot: Any, open_page: Any) -> None:
+    import socketio
+
+    victim = open_page(running_bot.web_url + "/")
+    open_widget(victim)
+    type_message(victim, "what are the side effects?")
+    bot_says(victim, "dry mouth")
+    wait_turn_over(victim)
+    victim_session = stored(victim, running_bot)["session"]
+
+    # 1. A script that knows the id (and holds a valid token of its own) tries to join.
+    received: list[tuple[str, Any]] = []
+    attacker = socketio.Client(reconnection=False)
+    for event in ("session_confirm", "chat_error", "bot_uttered", "bot_turn_done"):
+        attacker.on(event, lambda data=None, event=event: received.append((event, data)))
+    attacker.connect(running_bot.rasa_url, headers={"Origin": running_bot.web_url}, transports=["polling"],
+                     wait_timeout=10)
+    try:
+        attacker.emit("session_request", {})
+        deadline = time.monotonic() + 10
+        while not any(e == "session_confirm" for e, _ in received) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        own = next(d for e, d in received if e == "session_confirm")
+        for token in [None, "", own["token"], "1800000000.forged", victim_session["token"][:-1] + "x"]:
+            attacker.emit("session_request", {"session_id": victim_session["id"], "token": token})
+        ack = attacker.call("user_uttered", {"message": "hello", "session_id": victim_session["id"]}, timeout=10)
+        assert ack["code"] == "wrong_session"
+        # The victim keeps talking; none of it reaches the attacker.
+        type_message(victim, "who is dr walters?")
+        bot_says(victim, "25 years")
+        wait_turn_over(victim)
+        time.sleep(1)
+    finally:
+        attacker.disconnect()
+    errors = [d for e, d in received if e == "chat_error"]
+    assert [e["code"] for e in errors] == ["invalid_session"] * 5 + ["wrong_session"]
+    assert [e for e, _ in received if e in ("bot_uttered", "bot_turn_done")] == []
+    assert [d["session_id"] for e, d in received if e == "session_confirm"] == [own["session_id"]]
+
+    # 2. Another browser with the victim's id put into its localStorage.
+    other = open_page(running_bot.web_url + "/")
+    other.evaluate(
+        "([key, id]) => localStorage.setItem(key, JSON.stringify({v: 1, session: {id, token: '1800000000.forged'},"
+        " messages: [], open: true, savedAt: Date.now()}))",
+        [store_key(running_bot), victim_session["id"]],
+    )
+    other.reload()
+    expect(other.locator(".mdw-log .mdw-notice")).to_contain_text("couldn't be continued", timeout=TURN)
+    wait_online(other)
+    assert stored(other, running_bot)["session"]["id"] != victim_session["id"]
+    expect(other.locator(".mdw-log")).not_to_contain_text("dry mouth")
+    expect(other.locator(".mdw-log")).not_to_contain_text("25 years")
+
+
+def test_an_xss_payload_is_shown_as_text(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/")
+    open_widget(page)
+    type_message(page, XSS)
+    expect(page.locator(".mdw-log .mdw-user .mdw-bubble")).to_have_text(XSS)
+    expect(page.locator(".mdw-log .mdw-bot")).to_have_count(2, timeout=TURN)  # the greeting and a reply
+    wait_turn_over(page)
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator(".mdw-log img, .mdw-log script").count() == 0
+
+
+def test_keyboard_only(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/")
+    page.locator("#metro-dental-chat").wait_for(state="attached")
+    launcher = page.locator(".mdw-launcher")
+    page.keyboard.press("Shift+Tab")  # from the top, backwards: the widget is the page's last stop
+    expect(launcher).to_be_focused()
+    assert outline_of_focused(page) != "none"
+    page.keyboard.press("Enter")
+    message_box = page.get_by_label("Your message")
+    expect(message_box).to_be_focused()
+    wait_online(page)
+    page.keyboard.type("I'd like to book a consultation")
+    page.keyboard.press("Enter")
+    bot_says(page, "Is that okay?")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    yes = page.locator(".mdw-replies").last.get_by_role("button", name="Yes", exact=True)
+    expect(yes).to_be_focused()
+    assert outline_of_focused(page) != "none"
+    page.keyboard.press("Enter")
+    bot_says(page, "What brings you to us?")
+    expect(message_box).to_be_focused()
+    assert user_bubbles(page)[-1] == "Yes"
+    page.keyboard.press("Escape")
+    expect(page.locator("#mdw-panel")).to_be_hidden()
+    expect(launcher).to_be_focused()
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")  # and open again where it was
+    expect(message_box).to_be_focused()
+    bot_says(page, "What brings you to us?")
+
+
+def outline_of_focused(page: Any) -> str:
+    return page.evaluate(
+        "() => { let e = document.activeElement; while (e && e.shadowRoot && e.shadowRoot.activeElement)"
+        " e = e.shadowRoot.activeElement; return getComputedStyle(e).outlineStyle; }"
+    )
+
+
+def test_a_message_over_the_limit_is_refused_with_the_reason(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/")
+    open_widget(page)
+    limit = running_bot.settings.max_message_chars
+    type_message(page, "a" * (limit + 1))
+    expect(page.get_by_role("alert")).to_contain_text(f"{limit + 1:,} characters long; the limit is {limit:,}")
+    expect(page.locator(".mdw-count")).to_have_text(f"{limit + 1:,} / {limit:,}")
+    assert user_bubbles(page) == []
+    assert len(page.get_by_label("Your message").input_value()) == limit + 1  # kept, to shorten
+
+
+def test_axe_finds_no_serious_or_critical_violations(running_bot: Any, open_page: Any) -> None:
+    # axe is injected as a script, which the page's CSP (rightly) forbids: this context bypasses it.
+    page = open_page(running_bot.web_url + "/", bypass_csp=True)
+    page.locator("#metro-dental-chat").wait_for(state="attached")
+    page.add_script_tag(path=str(AXE))
+    closed = run_axe(page)
+    open_widget(page)
+    type_message(page, "I'd like to book a consultation")
+    bot_says(page, "Is that okay?")
+    wait_turn_over(page)
+    opened = run_axe(page)
+    report = {"widget closed": closed, "widget open, mid-conversation": opened}
+    out = ROOT / "reports" / "axe-widget.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    bad = [v for result in report.values() for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], json.dumps(bad, indent=2)
+
+
+def run_axe(page: Any) -> dict:
+    """axe-core over the whole page (the widget's open shadow root included): a summary."""
+    result = page.evaluate(
+        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+        " return {passes: r.passes.length, incomplete: r.incomplete.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' > '))})),"
+        " violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' > '))}))}; }"
+    )
+    return result
+
+
+def test_phone_sized_screen_is_full_screen(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/", viewport=PHONE, is_mobile=True, has_touch=True)
+    open_widget(page)
+    box = page.locator("#mdw-panel").bounding_box()
+    assert box is not None
+    assert (round(box["x"]), round(box["y"]), round(box["width"]), round(box["height"])) == (
+        0, 0, PHONE["width"], PHONE["height"]
+    )
+    expect(page.locator(".mdw-launcher")).to_be_hidden()
+    type_message(page, "what are the side effects?")
+    bot_says(page, "dry mouth")
+    field = page.get_by_label("Your message").bounding_box()
+    assert field is not None and field["y"] + field["height"] <= PHONE["height"]
+    page.get_by_role("button", name="Close chat").click()
+    expect(page.locator(".mdw-launcher")).to_be_visible()
+    expect(page.locator(".mdw-launcher")).to_be_focused()
+
+
+def test_screenshots(running_bot: Any, open_page: Any) -> None:
+    """The widget mid-conversation at desktop and phone sizes (docs/ with UPDATE_DOCS_SCREENSHOTS=1)."""
+    target = ROOT / "docs" if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1" else ROOT / "reports" / "screenshots"
+    target.mkdir(parents=True, exist_ok=True)
+    for name, options in [
+        ("widget-desktop.png", {"viewport": DESKTOP}),
+        ("widget-phone.png", {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}),
+    ]:
+        page = open_page(running_bot.web_url + "/", **options)
+        open_widget(page)
+        type_message(page, "what are the side effects?")
+        bot_says(page, "dry mouth")
+        type_message(page, "I'd like to book a consultation")
+        bot_says(page, "Is that okay?")
+        wait_turn_over(page)
+        page.screenshot(path=str(target / name))
+        assert (target / name).stat().st_size > 10_000
+
+
+def test_reconnecting_queues_and_survives_a_server_restart(running_bot: Any, open_page: Any) -> None:
+    """Last: it restarts the Rasa server that the other tests share."""
+    page = open_page(running_bot.web_url + "/")
+    open_widget(page)
+    type_message(page, "what are the side effects?")
+    bot_says(page, "dry mouth")
+    wait_turn_over(page)
+    session_id = stored(page, running_bot)["session"]["id"]
+
+    rasa = next(s for s in running_bot.services.items if s.name == "rasa")
+    stop_process(rasa.process)
+    try:
+        expect(page.locator(".mdw-conn")).to_contain_text("Reconnecting", timeout=TURN)
+        type_message(page, "who is dr walters?")
+        expect(page.locator(".mdw-log .mdw-user").last).to_contain_text("Waiting to send")
+        page.reload()  # even a reload while the server is away keeps what was typed
+        expect(page.locator(".mdw-log .mdw-user").last).to_contain_text("Waiting to send")
+    finally:
+        log = open(running_bot.log_dir / "rasa.log", "ab")
+        rasa.process = subprocess.Popen(
+            rasa.command, cwd=ROOT, env={**running_bot.services.env, **rasa.env}, stdout=log, stderr=subprocess.STDOUT
+        )
+        wait_until_ready(Services(running_bot.settings, running_bot.services.env, [rasa]), timeout=240)
+    bot_says(page, "25 years", count=1)
+    expect(page.locator(".mdw-conn")).to_be_hidden()
+    expect(page.locator(".mdw-log .mdw-user").last).not_to_contain_text("Waiting to send")
+    assert stored(page, running_bot)["session"]["id"] == session_id
+    texts = [e["text"] for e in user_events(running_bot.settings.database_url, session_id)]
+    assert texts == ["what are the side effects?", "who is dr walters?"]
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# ---------------------------------------------------------------- a scripted bot
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def scripted_replies(text: str, base: str) -> list[dict]:
+    """What the scripted bot answers to `text`."""
+    if text == "links":
+        return [{"text": "See https://example.com/a?b=1. Or [the page](https://example.org/x), "
+                         "not javascript:alert(1) nor [this](javascript:alert(2))."}]
+    if text == "image":
+        return [{"attachment": {"type": "image", "payload": {"src": f"{base}/pic.svg"}}},
+                {"attachment": {"type": "image", "payload": {"src": "javascript:alert(1)"}}}]
+    if text == "buttons":
+        return [{"text": "Pick one", "quick_replies": [{"content_type": "text", "title": "<b>Bold?</b>", "payload": "/x"}]}]
+    return [{"text": f"You said: {text}"}]
+
+
+@pytest.fixture(scope="module")
+def fake_bot() -> Iterator[str]:
+    """A socket.io server that speaks the widget's protocol with scripted replies, and serves a page."""
+    import socketio
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse, Response
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=[base])
+
+    @sio.on("session_request")
+    async def session_request(sid: str, data: Any = None) -> None:
+        await sio.enter_room(sid, "scripted")
+        await sio.emit("session_confirm", {"session_id": "scripted-session-000000", "token": "1.scripted",
+                                           "resumed": False, "max_chars": 200}, room=sid)
+
+    @sio.on("user_uttered")
+    async def user_uttered(sid: str, data: Any = None) -> dict:
+        async def reply() -> None:
+            for message in scripted_replies(data["message"], base):
+                await sio.emit("bot_uttered", message, room="scripted")
+            await sio.emit("bot_turn_done", {"id": data.get("id"), "ok": True}, room="scripted")
+
+        asyncio.ensure_future(reply())
+        return {"ok": True, "id": data.get("id")}
+
+    def page(request: Any) -> HTMLResponse:
+        colour = html_escape(request.query_params.get("color", "#0b5394"))
+        html = (f'<!doctype html><html lang="en"><head><title>Scripted</title></head><body><main><h1>Scripted bot</h1>'
+                f'</main><script src="/widget/widget.js" data-server-url="{base}" data-primary-color="{colour}" defer>'
+                '</script></body></html>')
+        policy = (f"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                  f"connect-src 'self' ws://127.0.0.1:{port}")
+        return HTMLResponse(html, headers={"Content-Security-Policy": policy})
+
+    def picture(_request: Any) -> Response:
+        svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#0b5394"/></svg>'
+        return Response(svg, media_type="image/svg+xml")
+
+    web = Starlette(routes=[Route("/", page), Route("/pic.svg", picture),
+                            Mount("/widget", StaticFiles(directory=str(WIDGET_DIR)))])
+    server = uvicorn.Server(uvicorn.Config(socketio.ASGIApp(sio, web), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield base
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_bot_html_is_shown_as_text(fake_bot: str, open_page: Any) -> None:
+    page = open_page(fake_bot + "/")
+    open_widget(page)
+    type_message(page, XSS)
+    bot_says(page, "You said: " + XSS)
+    expect(page.locator(".mdw-log .mdw-bot .mdw-bubble").last).to_have_text("You said: " + XSS)
+    type_message(page, "buttons")
+    expect(page.get_by_role("button", name="<b>Bold?</b>")).to_be_visible()
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator(".mdw-log script, .mdw-log b, .mdw-bubble img").count() == 0
+
+
+def test_links_are_links_only_for_http(fake_bot: str, open_page: Any) -> None:
+    page = open_page(fake_bot + "/")
+    open_widget(page)
+    type_message(page, "links")
+    bubble = bot_says(page, "See ")
+    links = bubble.locator("a")
+    expect(links).to_have_count(2)
+    assert links.nth(0).get_attribute("href") == "https://example.com/a?b=1"  # the full stop stays text
+    assert links.nth(1).get_attribute("href") == "https://example.org/x"
+    expect(links.nth(1)).to_have_text("the page")
+    assert links.nth(0).get_attribute("rel") == "noopener noreferrer"
+    expect(bubble).to_contain_text("javascript:alert(1)")
+    expect(bubble).to_contain_text("[this](javascript:alert(2))")
+
+
+def test_images_are_shown_for_http_only(fake_bot: str, open_page: Any) -> None:
+    page = open_page(fake_bot + "/")
+    open_widget(page)
+    type_message(page, "image")
+    image = page.locator(".mdw-log img.mdw-image")
+    expect(image).to_have_count(1, timeout=TURN)
+    assert image.get_attribute("src") == f"{fake_bot}/pic.svg"
+    assert image.get_attribute("alt")
+
+
+
+def test_a_light_brand_colour_keeps_aa_contrast(fake_bot: str, open_page: Any) -> None:
+    page = open_page(fake_bot + "/?color=%23ffd700", bypass_csp=True)  # gold: white text would fail
+    open_widget(page)
+    launcher_text = page.locator(".mdw-launcher").evaluate("e => getComputedStyle(e).color")
+    reply_text = page.locator(".mdw-reply").first.evaluate("e => getComputedStyle(e).color")
+    assert launcher_text == reply_text == "rgb(26, 26, 26)"
+    page.add_script_tag(path=str(AXE))
+    result = run_axe(page)
+    assert [v for v in result["violations"] if v["id"] == "color-contrast"] == []
+
+
+@pytest.mark.parametrize(("motion", "animation"), [("reduce", "none"), ("no-preference", "mdw-in")])
+def test_reduced_motion_turns_animation_off(fake_bot: str, open_page: Any, motion: str, animation: str) -> None:
+    page = open_page(fake_bot + "/", reduced_motion=motion)
+    open_widget(page)
+    assert page.locator("#mdw-panel").evaluate("e => getComputedStyle(e).animationName") == animation
