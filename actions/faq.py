@@ -17,7 +17,7 @@ def _answer(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 
 
 class ActionAnswerConditions(Action):
-    """'Can it help my TMJ?' -> 'Yes — jaw pain is one of the things ...' (only page conditions)."""
+    """'Can it help my TMJ?' -> 'Yes — therapeutic BOTOX® is used here for jaw pain ...' (page conditions only)."""
 
     def name(self) -> str:
         return "action_answer_conditions"

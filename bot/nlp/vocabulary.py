@@ -1,7 +1,7 @@
 """The clinic's vocabulary: the one source for the entity ruler and for naming what a patient said.
 
 Canonical values are the page's own words, so an answer that names a patient's condition
-("Yes — jaw pain is one of the things ...") never claims more than the page does.
+("Yes — therapeutic BOTOX® is used here for jaw pain ...") never claims more than the page does.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ def seed(engine) -> int:
 def conversation(start) -> Conversation:
     conv = Conversation(start, channel="socketio")
     conv.user("hi, does botox help with jaw pain?", "faq_conditions").bot(
-        "Yes — jaw pain is one of the things Dr. Walters treats with therapeutic BOTOX.", "utter_faq_conditions")
+        "Yes — therapeutic BOTOX® is used here for jaw pain.", "utter_faq_conditions")
     conv.user("I'd like to book a consultation", "book_consultation").bot(
         "Before we start: I'll ask a few questions about your health. Only the clinic's staff will see your "
         "answers. Is that OK?", "utter_ask_consent_given", ("Yes", "No"))

@@ -25,7 +25,7 @@ def test_a_page_question_gets_the_pages_answer(running_bot):
 
 def test_a_named_condition_is_named_back(running_bot):
     answer = texts(say(running_bot.rest_url, new_sender("faq"), "can botox help with my TMJ?"))
-    assert answer.startswith("Yes — jaw pain is one of the things")
+    assert answer.startswith("Yes — therapeutic BOTOX® is used here for jaw pain.")
 
 
 def test_an_unanswerable_question_gets_an_honest_deflection(running_bot):
