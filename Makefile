@@ -26,7 +26,7 @@ CORE_DATA  := $(wildcard data/stories/*.yml data/rules/*.yml)
 NLP_CODE   := bot/nlp/build.py bot/nlp/vocabulary.py
 TRAIN_DEPS := config.yml domain.yml $(NLU_DATA) $(CORE_DATA) bot/nlp/components.py bot/nlp/safety.py $(SPACY_DIR)/meta.json
 
-.PHONY: help setup run train spacy test test-unit validate test-conversations test-nlu lint bench sms clean
+.PHONY: help setup run train spacy test test-unit test-scale validate test-conversations test-nlu lint bench sms production clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -63,7 +63,7 @@ validate: $(STAMP) ## rasa data validate, failing on any warning
 	$(PY) -m bot.validate
 
 test-unit: $(STAMP)
-	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser
+	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser --ignore=tests/scale
 
 test-conversations: $(MODEL) ## Conversation tests (rasa test stories), failing on any prediction error
 	@mkdir -p $(REPORTS)
@@ -76,6 +76,12 @@ test-nlu: $(MODEL) ## Held-out NLU evaluation with the 95% intent-accuracy gate
 
 test: $(MODEL) validate test-conversations test-nlu ## Everything: validation, conversation tests, NLU gate, pytest (unit, e2e, browser)
 	$(PY) -m pytest tests
+
+test-scale: $(MODEL) ## PostgreSQL + Redis + nginx with two Rasa servers (part of make test)
+	$(PY) -m pytest -q tests/scale
+
+production: $(MODEL) ## The production profile: several Rasa servers behind nginx (deploy/production.env)
+	$(PY) -m deploy.run_production --env-file deploy/production.env
 
 lint: $(STAMP) ## ruff over the Python code
 	$(VENV)/bin/ruff check bot actions tests benchmarks

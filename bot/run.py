@@ -69,6 +69,7 @@ def service_env(settings: Settings, base: Optional[Mapping[str, str]] = None) ->
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     # At DEBUG Rasa logs what patients type and slot values: never below INFO here.
     env["LOG_LEVEL"] = "INFO" if settings.log_level == "DEBUG" else settings.log_level
+    env["PYTHONUNBUFFERED"] = "1"  # what a service prints reaches its log at once
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     return env
 
@@ -80,7 +81,9 @@ def commands(settings: Settings, model: Path = MODEL, which: Sequence[str] = ("a
             "actions",
             [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(settings.action_port)],
             f"http://localhost:{settings.action_port}/health",
-            {"SANIC_HOST": settings.action_host},
+            # Rasa reuses its connection to the action server; Sanic's 5 s keep-alive closed it
+            # under load and the action's events were lost (seen in the scale test).
+            {"SANIC_HOST": settings.action_host, "SANIC_KEEP_ALIVE_TIMEOUT": "120"},
         ),
         "rasa": Service(
             "rasa",

@@ -47,13 +47,19 @@ def install_append_only_guard(engine: Engine) -> None:
                     )
                 )
         elif engine.dialect.name == "postgresql":
+            # Several processes start at once: serialise, and leave an existing trigger alone.
+            conn.execute(text("SELECT pg_advisory_xact_lock(7240001)"))
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_trigger WHERE tgname = 'audit_log_append_only'")
+            ).first()
+            if exists:
+                return
             conn.execute(
                 text(
                     "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
                     "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql"
                 )
             )
-            conn.execute(text("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log"))
             conn.execute(
                 text(
                     "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "

@@ -1,0 +1,1 @@
+"""The production profile: nginx template, endpoints, environment example and launcher."""
