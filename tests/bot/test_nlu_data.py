@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List
 
 import yaml
 
@@ -13,8 +12,8 @@ from bot.settings import ROOT
 MIN_FAQ_EXAMPLES = 15
 
 
-def examples(path: Path) -> Dict[str, List[str]]:
-    found: Dict[str, List[str]] = {}
+def examples(path: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
     for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
         if "intent" not in item:
             continue
@@ -27,8 +26,8 @@ def normalised(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def training() -> Dict[str, List[str]]:
-    merged: Dict[str, List[str]] = {}
+def training() -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
         for intent, texts in examples(path).items():
             merged.setdefault(intent, []).extend(texts)
