@@ -74,7 +74,7 @@ test-nlu: $(MODEL) ## Held-out NLU evaluation with the 95% intent-accuracy gate
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out $(REPORTS)/nlu --no-plot
 	$(PY) -m bot.nlu_gate $(REPORTS)/nlu/intent_report.json --min-accuracy 0.95
 
-test: $(MODEL) validate test-conversations test-nlu ## Everything: validation, conversation tests, NLU gate, pytest (unit, e2e, browser)
+test: $(MODEL) lint validate test-conversations test-nlu ## Everything: lint, validation, conversation tests, NLU gate, pytest (unit, e2e, browser, scale)
 	$(PY) -m pytest tests
 
 test-scale: $(MODEL) ## PostgreSQL + Redis + nginx with two Rasa servers (part of make test)
@@ -84,7 +84,7 @@ production: $(MODEL) ## The production profile: several Rasa servers behind ngin
 	$(PY) -m deploy.run_production --env-file deploy/production.env
 
 lint: $(STAMP) ## ruff over the Python code
-	$(VENV)/bin/ruff check bot actions tests benchmarks
+	$(VENV)/bin/ruff check bot actions tests benchmarks deploy
 
 bench: $(MODEL) ## Benchmark ours against stock Rasa's default config, side by side
 	$(PY) -m benchmarks.run
