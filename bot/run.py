@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -148,6 +148,19 @@ def start_services(
     return services
 
 
+def stop_requested_by_signals() -> Callable[[], bool]:
+    """Turn SIGINT/SIGTERM into a flag the main loop polls, so every child is stopped cleanly."""
+    requested = False
+
+    def _stop(_signum: int, _frame: object) -> None:
+        nonlocal requested
+        requested = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    return lambda: requested
+
+
 def main() -> int:
     settings = load_settings()
     if not MODEL.exists():
@@ -159,14 +172,7 @@ def main() -> int:
     if settings.sms_skip_signature:
         print("WARNING: SMS_SKIP_SIGNATURE is on — SMS requests are NOT verified. Development only!", file=sys.stderr)
     services = start_services(settings)
-    stopping = False
-
-    def _stop(_signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    stopping = stop_requested_by_signals()
     try:
         wait_until_ready(services)
         print(
@@ -177,7 +183,7 @@ def main() -> int:
             "Press Ctrl-C to stop.\n",
             flush=True,
         )
-        while not stopping:
+        while not stopping():
             if any(s.process and s.process.poll() is not None for s in services.items):
                 print("A service stopped unexpectedly; stopping the others.", file=sys.stderr)
                 break

@@ -30,7 +30,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from bot.run import BIN, MODEL, REQUEST_MAX_BYTES, Service, Services, service_env, wait_until_ready
+from bot.run import (
+    BIN,
+    MODEL,
+    REQUEST_MAX_BYTES,
+    Service,
+    Services,
+    service_env,
+    stop_requested_by_signals,
+    wait_until_ready,
+)
 from bot.settings import ROOT, Settings, _bool, _int, load_settings
 
 DEPLOY = Path(__file__).resolve().parent
@@ -452,14 +461,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except Exception as exc:  # noqa: BLE001 - start-up reports what failed and stops
         print(f"Start-up failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    stopping = False
-
-    def _stop(_signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    stopping = stop_requested_by_signals()
     code = 0
     try:
         deployment.wait_until_ready()
@@ -469,7 +471,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             f"  nginx (public) on {config.listen}. Logs in {config.log_dir}. Ctrl-C stops all.\n",
             flush=True,
         )
-        while not stopping:
+        while not stopping():
             dead = [s.name for s in deployment.services.items if s.process and s.process.poll() is not None]
             if dead:
                 print(f"{', '.join(dead)} stopped unexpectedly; stopping the others.", file=sys.stderr)
