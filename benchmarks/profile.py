@@ -5,7 +5,7 @@
 Starts the action server and one Rasa server (free ports, temporary SQLite database), runs
 `--conversations` concurrent REST conversations (benchmarks/load.py's message mix), samples the
 Rasa server with `py-spy record` for `--seconds` (100 Hz, idle frames included so that waiting
-shows), and writes a summary to benchmarks/results/profile-<date>-<commit>.md: how the main
+shows), and writes a summary to benchmarks/results/profile-<date>-<commit>-c<conversations>.md: how the main
 thread's samples split between waiting for work and the categories of work, the functions that
 take the most time inclusively, and the busiest leaf functions. py-spy: `pip install py-spy`.
 """
@@ -204,7 +204,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "",
     ])
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"profile-{started:%Y-%m-%d}-{info['short commit']}.md"
+    out = RESULTS / f"profile-{started:%Y-%m-%d}-{info['short commit']}-c{conversations}.md"
     out.write_text(document)
     print(document)
     print(f"written: {out.relative_to(ROOT)}; raw samples: {raw}")
