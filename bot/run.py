@@ -22,6 +22,8 @@ from bot.settings import ROOT, Settings, load_settings
 
 MODEL = ROOT / "models" / "current.tar.gz"
 BIN = Path(sys.executable).parent
+# Rasa with bot.speedups installed (see bot/rasa_server.py); arguments as for `rasa`.
+RASA_SERVER = (str(BIN / "python"), "-m", "bot.rasa_server")
 # Sanic's default request body limit is 100 MB; a patient message needs a few kilobytes.
 REQUEST_MAX_BYTES = 64 * 1024
 
@@ -87,7 +89,7 @@ def commands(settings: Settings, model: Path = MODEL, which: Sequence[str] = ("a
         ),
         "rasa": Service(
             "rasa",
-            [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
+            [*RASA_SERVER, "run", "--model", str(model), "--endpoints", "endpoints.yml",
              "--credentials", "credentials.yml", "--port", str(settings.rasa_port), "--interface", "127.0.0.1"],
             f"http://localhost:{settings.rasa_port}/",
             # Only the patient-facing server gets the small limit: the action server

@@ -33,6 +33,7 @@ from typing import Optional
 from bot.run import (
     BIN,
     MODEL,
+    RASA_SERVER,
     REQUEST_MAX_BYTES,
     Service,
     Services,
@@ -291,7 +292,7 @@ def production_services(
         services.append(
             Service(
                 f"rasa-{i}",
-                [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
+                [*RASA_SERVER, "run", "--model", str(model), "--endpoints", str(endpoints),
                  "--credentials", str(credentials), "--port", str(port), "--interface", config.rasa_interface],
                 f"http://{reachable(config.rasa_interface)}:{port}/",
                 {"SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES)},
