@@ -1,12 +1,30 @@
-"""Rasa's SQL tracker store, configured by the same DATABASE_URL as the rest of the project."""
+"""Rasa's SQL tracker store, configured by the same DATABASE_URL as the rest of the project.
+
+Rasa loads a conversation's whole session from the database and rebuilds every event from JSON
+at the start of every turn, and counts the stored events again to save. `UrlSQLTrackerStore`
+keeps the events it last loaded or saved per conversation, in memory, and uses them only while
+the database still holds exactly those rows (count and highest id of the conversation's events,
+read first in every load and save); anything else (another server's turn, a purge, a new
+session, an unknown conversation) goes to the database as Rasa would. The cache is bounded in
+entries and idle seconds, so transcripts don't linger in memory.
+"""
 
 from __future__ import annotations
 
+import json
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Optional
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 
 from bot.settings import get_settings
@@ -20,6 +38,8 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         domain: Optional[Domain] = None,
         event_broker: Optional[EventBroker] = None,
         url: Optional[str] = None,
+        cache_size: int = 1000,
+        cache_idle_seconds: float = 900.0,
         **kwargs: Any,
     ) -> None:
         parsed = make_url(url or get_settings().database_url)
@@ -39,3 +59,133 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             query=dict(parsed.query),
         )
+        self.cache = EventCache(int(cache_size), float(cache_idle_seconds))
+
+
+    def _token(self, session: Any, sender_id: str) -> tuple[int, int]:
+        """(number of rows, highest id) of the conversation's stored events."""
+        count, highest = (
+            session.query(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id))
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .one()
+        )
+        return int(count or 0), int(highest or 0)
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        """The latest session from the cache when the database still matches it, else Rasa's query."""
+        if not self.domain:
+            return None
+        with self.session_scope() as session:
+            if fetch_events_from_all_sessions:
+                rows = self._event_query(session, sender_id, True).with_entities(self.SQLEvent.data).all()
+                events = [Event.from_parameters(json.loads(data)) for (data,) in rows]
+            else:
+                # The token first: rows added after it make the next token differ (a miss),
+                # never the other way round.
+                token = self._token(session, sender_id)
+                cached = self.cache.get(sender_id, token)
+                if cached is not None:
+                    events = list(cached.events)
+                else:
+                    rows = self._event_query(session, sender_id, False).with_entities(self.SQLEvent.data).all()
+                    events = [Event.from_parameters(json.loads(data)) for (data,) in rows]
+                    if events:
+                        self.cache.put(sender_id, CachedSession(token, tuple(events), session_start(events)))
+        if not events:
+            return None
+        return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's save (the same rows), counting the stored events from the cache when it matches."""
+        await self.stream_events(tracker)
+        sender_id = tracker.sender_id
+        with self.session_scope() as session:
+            before = self._token(session, sender_id)
+            cached = self.cache.get(sender_id, before)
+            stored = len(cached.events) if cached else self._event_query(session, sender_id, False).count()
+            new_events = list(tracker.events)[stored:]
+            rows = [self._row(sender_id, event) for event in new_events]
+            session.add_all(rows)
+            session.flush()
+            after = (before[0] + len(rows), max([before[1], *(row.id for row in rows)]))
+            written = [row.data for row in rows]
+            session.commit()
+        if cached is None:
+            return
+        added = [Event.from_parameters(json.loads(data)) for data in written]
+        if any(isinstance(e, SessionStarted) or (e.timestamp or 0) < cached.session_start for e in added):
+            # A new session (or a clock behind the session's start): the database decides.
+            self.cache.drop(sender_id)
+        else:
+            self.cache.put(sender_id, CachedSession(after, cached.events + tuple(added), cached.session_start))
+
+    def _row(self, sender_id: str, event: Event) -> Any:
+        """The row Rasa's SQLTrackerStore.save writes for an event."""
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
+
+
+def session_start(events: Sequence[Event]) -> float:
+    """Timestamp of the last SessionStarted among `events` (-inf if none): what Rasa filters on."""
+    starts = [e.timestamp for e in events if isinstance(e, SessionStarted)]
+    return max(starts) if starts else float("-inf")
+
+
+@dataclass(frozen=True)
+class CachedSession:
+    """A conversation's latest-session events as stored, and the database state they match."""
+
+    token: tuple[int, int]
+    events: tuple[Event, ...]
+    session_start: float
+
+
+class EventCache:
+    """Least recently used conversations, each kept at most `idle_seconds` after last use."""
+
+    def __init__(self, size: int, idle_seconds: float, clock: Any = time.monotonic) -> None:
+        self.size = size
+        self.idle_seconds = idle_seconds
+        self._clock = clock
+        self._entries: OrderedDict[str, tuple[float, CachedSession]] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, sender_id: str, token: tuple[int, int]) -> Optional[CachedSession]:
+        """The entry if it matches `token` and hasn't idled out; otherwise forget it."""
+        entry = self._entries.pop(sender_id, None)
+        if entry is not None:
+            used, cached = entry
+            if cached.token == token and self._clock() - used <= self.idle_seconds:
+                self._entries[sender_id] = (self._clock(), cached)
+                self.hits += 1
+                return cached
+        self.misses += 1
+        return None
+
+    def put(self, sender_id: str, cached: CachedSession) -> None:
+        if self.size <= 0:
+            return
+        self._entries.pop(sender_id, None)
+        self._entries[sender_id] = (self._clock(), cached)
+        now = self._clock()
+        while self._entries:
+            oldest_id, (used, _) = next(iter(self._entries.items()))
+            if len(self._entries) <= self.size and now - used <= self.idle_seconds:
+                break
+            del self._entries[oldest_id]
+
+    def drop(self, sender_id: str) -> None:
+        self._entries.pop(sender_id, None)
+
+    def __len__(self) -> int:
+        return len(self._entries)
