@@ -107,3 +107,55 @@ def test_the_launcher_runs_rasas_cli():
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "3.6.21" in out.stdout
+
+
+def test_the_spacy_pipeline_is_loaded_once_per_name(patched, monkeypatch):
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+    loads = []
+    monkeypatch.setitem(speedups._installed, "load_model", lambda name: loads.append(name) or object())
+    first = SpacyNLP.load_model("build/spacy/en_metro_dental")
+    assert SpacyNLP.load_model("build/spacy/en_metro_dental") is first
+    assert SpacyNLP.load_model("other") is not first
+    assert loads == ["build/spacy/en_metro_dental", "other"]
+
+
+_RANKINGS = """
+import asyncio, json, sys
+from pathlib import Path
+if sys.argv[1] == "speedups":
+    from bot.rasa_server import block_unused_imports
+    block_unused_imports()
+    from bot import speedups
+    speedups.install()
+from rasa.core.agent import Agent
+from benchmarks.answers import heldout_examples
+texts = [text for _, text in heldout_examples(Path("tests/nlu/heldout.yml"))]
+agent = Agent.load(sys.argv[2])
+async def parse():
+    return [(await agent.parse_message(t))["intent_ranking"] for t in texts]
+print(json.dumps({"jax": "jax" in sys.modules and sys.modules["jax"] is not None, "rankings": asyncio.run(parse())}))
+"""
+
+
+def _rankings(mode: str) -> dict:
+    import json
+
+    from bot.run import MODEL
+
+    out = subprocess.run([sys.executable, "-c", _RANKINGS, mode, str(MODEL)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=600, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_inference_only_model_load_predicts_exactly_what_rasas_load_does():
+    from bot.run import MODEL
+
+    if not MODEL.exists():
+        pytest.skip(f"no trained model at {MODEL}: run `make train` (make test does)")
+    stock, ours = _rankings("stock"), _rankings("speedups")
+    assert len(ours["rankings"]) > 200
+    # Bit-identical: every intent's confidence for every held-out message.
+    assert ours["rankings"] == stock["rankings"]
+    assert ours["jax"] is False
