@@ -113,6 +113,26 @@ def run_load(url: str, plan: Sequence[Sequence[str]], prefix: str = "bench",
     return asyncio.run(_run(url, plan, prefix, max_seconds, request_timeout))
 
 
+def run_sequentially(url: str, plan: Sequence[Sequence[str]], prefix: str = "bench",
+                     max_seconds: float = 300.0, request_timeout: float = 60.0) -> LoadResult:
+    """The conversations of `plan` one after another (one patient at a time), as one result."""
+    total = LoadResult(planned=sum(len(m) for m in plan))
+    deadline = time.monotonic() + max_seconds
+    for i, messages in enumerate(plan):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            total.timed_out = True
+            break
+        part = run_load(url, [messages], f"{prefix}-{i}", max_seconds=remaining, request_timeout=request_timeout)
+        total.durations += part.durations
+        total.errors += part.errors
+        total.wall_seconds += part.wall_seconds
+        total.timed_out = total.timed_out or part.timed_out
+        for kind, n in part.error_kinds.items():
+            total.error_kinds[kind] = total.error_kinds.get(kind, 0) + n
+    return total
+
+
 def ask(client: httpx.Client, url: str, sender: str, text: str) -> list[dict]:
     """One message, synchronously; the bot's replies (raises on an HTTP error)."""
     response = client.post(url, json={"sender": sender, "message": text})

@@ -76,6 +76,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("single_p95", "1 conversation: latency p95", ".1f", "ms"),
     Figure("single_p99", "1 conversation: latency p99", ".1f", "ms"),
     Figure("single_rate", "1 conversation: messages/s", ".1f"),
+    Figure("long_p50", "long conversation (one of 200 messages): latency p50", ".1f", "ms"),
+    Figure("long_last40_p50", "long conversation: latency p50 of its last 40 messages", ".1f", "ms"),
     Figure("c20_p50", "20 concurrent: latency p50", ".0f", "ms"),
     Figure("c20_p95", "20 concurrent: latency p95", ".0f", "ms"),
     Figure("c20_p99", "20 concurrent: latency p99", ".0f", "ms"),

@@ -65,7 +65,9 @@ class Plan:
     """How much to measure."""
 
     repetitions: int = 3
-    single_messages: int = 200
+    # "1 conversation": patients one after another, each a conversation of len(load.MESSAGES).
+    single_conversations: int = 12
+    long_messages: int = 200
     c20_messages_each: int = 10
     c100_messages_each: int = 5
     warmup_messages: int = 8
@@ -76,7 +78,7 @@ class Plan:
     epochs: Optional[int] = None
 
 
-QUICK = Plan(repetitions=1, single_messages=40, c20_messages_each=3, c100_messages_each=2,
+QUICK = Plan(repetitions=1, single_conversations=3, long_messages=40, c20_messages_each=3, c100_messages_each=2,
              warmup_messages=4, retrain_repetitions=1, phase_seconds=120.0, quick=True, epochs=3)
 
 
@@ -138,6 +140,8 @@ def prepare(tmp: Path, plan: Plan) -> Workspace:
         shutil.copy2(ROOT / name, ws.snapshot / name)
     (ws.snapshot / HELDOUT).parent.mkdir(parents=True)
     shutil.copy2(ROOT / HELDOUT, ws.snapshot / HELDOUT)
+    (ws.snapshot / "endpoints.reference.yml").write_text(REFERENCE_ENDPOINTS)
+    (ws.snapshot / "credentials.reference.yml").write_text(REFERENCE_CREDENTIALS)
     ws.configs["ours"] = ws.snapshot / "config.yml"
     ws.configs["reference"] = ws.snapshot / "config.reference.yml"
     ws.configs["reference"].write_text(yaml.safe_dump(with_epochs(reference_config(), plan.epochs), sort_keys=False))
@@ -275,11 +279,33 @@ def start_actions(ws: Workspace) -> Actions:
     return Actions(proc, extra["ACTION_SERVER_URL"], {"ACTION_PORT": str(port), "ACTION_SERVER_URL": extra["ACTION_SERVER_URL"]})
 
 
+# The reference is stock Rasa all the way: its own `rasa` command (no bot.speedups), its own SQL
+# tracker store on the same kind of SQLite file, its own REST channel.
+REFERENCE_ENDPOINTS = """\
+action_endpoint:
+  url: ${ACTION_SERVER_URL}
+tracker_store:
+  type: SQL
+  dialect: sqlite
+  db: ${BENCH_TRACKER_DB}
+lock_store:
+  type: in_memory
+"""
+REFERENCE_CREDENTIALS = "rest:\n"
+SERVED_FILES = {
+    "ours": {"--endpoints": "endpoints.yml", "--credentials": "credentials.yml"},
+    "reference": {"--endpoints": "endpoints.reference.yml", "--credentials": "credentials.reference.yml"},
+}
+
+
 def rasa_command(ws: Workspace, name: str, settings: Any) -> tuple[list[str], dict[str, str]]:
-    """bot.run's Rasa command, with the snapshot's endpoints/credentials and the model under test."""
+    """bot.run's Rasa command with the snapshot's files and the model under test; the
+    reference's with stock `rasa` and its stock endpoints and credentials."""
     service = commands(settings, ws.models[name], which=("rasa",))[0]
     cmd = list(service.command)
-    for flag, file in (("--endpoints", "endpoints.yml"), ("--credentials", "credentials.yml")):
+    if name == "reference":
+        cmd = [str(BIN / "rasa"), *cmd[cmd.index("run"):]]
+    for flag, file in SERVED_FILES[name].items():
         cmd[cmd.index(flag) + 1] = str(ws.snapshot / file)
     return cmd, service.env
 
@@ -351,6 +377,7 @@ def start_rasa(ws: Workspace, actions: Actions, name: str, tag: str) -> RasaServ
     port = free_port()
     db = ws.tmp / f"tracker-{name}-{tag}.db"
     env = base_env({**actions.env_extra, "RASA_PORT": str(port), "DATABASE_URL": f"sqlite:///{db}",
+                    "BENCH_TRACKER_DB": str(db),
                     "RASA_URL": f"http://localhost:{port}",
                     "SMS_PUBLIC_URL": f"http://localhost:{port}/webhooks/sms/webhook"})
     settings = load_settings(env, dotenv=False)
@@ -379,13 +406,21 @@ def serve_once(ws: Workspace, actions: Actions, name: str, rep: int, plan: Plan,
             figures["answer_accuracy"], details["answer_misses"] = answer_accuracy(url, ws)
             log(f"{name}: answer accuracy {figures['answer_accuracy']:.4f}, misses {details['answer_misses']}")
         load.run_load(url, load.conversation_plan(1, plan.warmup_messages), "warmup", max_seconds=120)
+        one_by_one = load.conversation_plan(plan.single_conversations, len(load.MESSAGES))
         phases = (
-            ("single", load.conversation_plan(1, plan.single_messages)),
+            ("single", None),
+            ("long", load.conversation_plan(1, plan.long_messages)),
             ("c20", load.conversation_plan(20, plan.c20_messages_each)),
             ("c100", load.conversation_plan(100, plan.c100_messages_each)),
         )
         for prefix, conversations in phases:
-            result = load.run_load(url, conversations, f"{prefix}-{name}", max_seconds=plan.phase_seconds)
+            if conversations is None:
+                result = load.run_sequentially(url, one_by_one, f"{prefix}-{name}", max_seconds=plan.phase_seconds)
+            else:
+                result = load.run_load(url, conversations, f"{prefix}-{name}", max_seconds=plan.phase_seconds)
+            if prefix == "long":
+                # How a turn's cost grows with the conversation: its last 40 messages.
+                figures["long_last40_p50"] = latency_summary(result.durations[-40:])["p50"]
             figures.update(load_figures(prefix, result))
             details[prefix] = {"answered": len(result.durations), "planned": result.planned,
                                "errors": result.errors, "error_kinds": result.error_kinds,
@@ -420,9 +455,12 @@ def render(results: Mapping[str, Mapping[str, Optional[float]]], runs: Mapping[s
         "",
         "## How it was measured",
         "",
-        f"- Same data for both (snapshot of data/, domain.yml at the start of the run). **ours**: config.yml as is "
-        "(project spaCy pipeline, DIET without transformer, EmergencySafetyNet, Memoization + RulePolicy). "
-        "**reference**: Rasa 3.6's default configuration — what `rasa init`'s config.yml trains with "
+        f"- Same data for both (snapshot of data/, domain.yml at the start of the run). **ours**: the project as "
+        "`make run` serves it: config.yml (project spaCy pipeline, DIET without transformer, "
+        "EmergencySafetyNet, Memoization + RulePolicy), `python -m bot.rasa_server` (Rasa with "
+        "bot/speedups.py), endpoints.yml (bot.store.tracker.UrlSQLTrackerStore with its event cache) and "
+        "credentials.yml. **reference**: stock Rasa — the `rasa run` command, Rasa's own SQL tracker store "
+        "(`type: SQL`, dialect sqlite) and REST channel, and Rasa 3.6's default configuration — what `rasa init`'s config.yml trains with "
         "(rasa/engine/recipes/config_files/default_config.yml, verbatim) — plus "
         f"`random_seed: {SEED}` on DIETClassifier, ResponseSelector, UnexpecTEDIntentPolicy and TEDPolicy "
         f"for reproducibility, and `assistant_id: {REFERENCE_ASSISTANT_ID}`.",
@@ -430,7 +468,11 @@ def render(results: Mapping[str, Mapping[str, Optional[float]]], runs: Mapping[s
         "(fresh SQLite tracker database, free port), configurations alternating; the same action server "
         "for both. Latency is the client-side REST round trip (POST /webhooks/rest/webhook until the reply "
         "is read), with the load generator (asyncio + httpx) on the same machine.",
-        f"- 1 conversation: {plan.single_messages} messages in one conversation, one at a time. "
+        f"- 1 conversation: {plan.single_conversations} conversations of {len(load.MESSAGES)} messages, "
+        "one conversation after the other and one message at a time (one patient at a time; a whole "
+        "screening is about 20 messages). Long conversation: one conversation of "
+        f"{plan.long_messages} messages (p50 of all, and of its last 40: Rasa replays the session's "
+        "whole history on every turn, so a turn's cost grows with the conversation). "
         f"20 concurrent: 20 conversations x {plan.c20_messages_each} messages; 100 concurrent: "
         f"100 x {plan.c100_messages_each}; each conversation sends its next message when the previous "
         f"one is answered. Messages: {len(load.MESSAGES)} mixed FAQ questions, greetings, thanks and "
@@ -502,7 +544,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 runs[name].append(figures)
                 details[name][f"run {rep + 1}"] = rep_details
         for name in CONFIGS:
-            served = aggregate(runs[name], summed=("c20_errors", "c100_errors", "single_errors"))
+            served = aggregate(runs[name], summed=("c20_errors", "c100_errors", "single_errors", "long_errors"))
             results[name].update(served)
     finally:
         if actions is not None:
