@@ -7,7 +7,7 @@ Starts the action server and one Rasa server (free ports, temporary SQLite datab
 Rasa server with `py-spy record` for `--seconds` (100 Hz, idle frames included so that waiting
 shows), and writes a summary to benchmarks/results/profile-<date>-<commit>-c<conversations>.md: how the main
 thread's samples split between waiting for work and the categories of work, the functions that
-take the most time inclusively, and the busiest leaf functions. py-spy: `pip install py-spy`.
+take the most time inclusively, and the busiest leaf functions. py-spy comes with requirements-dev.txt.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Core: policies (predict_next_action)", ("rasa/core/policies/",)),
     ("Core: TED / UnexpecTED", ("ted_policy.py", "unexpected_intent_policy.py")),
     ("Core: tracker featurization (states, domain)", ("rasa/core/featurizers/", "past_states", "get_active_state")),
-    ("tracker store (SQL load + save)", ("rasa/core/tracker_store.py",)),
+    ("tracker store (SQL load + save)", ("rasa/core/tracker_store.py", "bot/store/tracker.py")),
     ("SQLAlchemy / sqlite", ("sqlalchemy/", "sqlite3")),
     ("tracker events (replay, copy, serialise)", ("rasa/shared/core/trackers.py", "rasa/shared/core/events.py")),
     ("remote actions (HTTP to the action server)", ("rasa/core/actions/action.py:", "aiohttp/")),
