@@ -411,6 +411,20 @@ def start(
     return deployment
 
 
+MIN_SECRET_CHARS = 32
+
+
+def secret_key_problem(secret_key: str) -> Optional[str]:
+    """Why `secret_key` must not be used in production, or None if it may."""
+    default = Settings().secret_key
+    if secret_key == default or "CHANGE-ME" in secret_key.upper():
+        return "SECRET_KEY is the development value or the example's placeholder: set a long random one " \
+               "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+    if len(secret_key) < MIN_SECRET_CHARS:
+        return f"SECRET_KEY has {len(secret_key)} characters: use at least {MIN_SECRET_CHARS} random ones."
+    return None
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--env-file", type=Path, help="read settings from this file (the environment wins)")
@@ -433,13 +447,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ValueError as exc:
         print(f"Configuration: {exc}", file=sys.stderr)
         return 2
+    problem = secret_key_problem(settings.secret_key)
+    if problem:
+        # Widget session tokens and staff sessions are signed with it: a known key lets anyone
+        # join a patient's conversation.
+        print(f"Refusing to start: {problem}", file=sys.stderr)
+        return 2
     if not MODEL.exists():
         print("No trained model: run `make train` first.", file=sys.stderr)
         return 1
     if settings.database_url.startswith("sqlite") and config.servers + len(config.extra_upstreams) > 1:
         print("WARNING: several Rasa servers on a SQLite file: set DATABASE_URL to PostgreSQL.", file=sys.stderr)
-    if settings.secret_key == "dev-only-secret-change-me":
-        print("WARNING: SECRET_KEY is the development value: set a long random one.", file=sys.stderr)
     if settings.sms_skip_signature:
         print("WARNING: SMS_SKIP_SIGNATURE is on — SMS requests are NOT verified. Never in production!", file=sys.stderr)
 
