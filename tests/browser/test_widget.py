@@ -444,6 +444,8 @@ def run_axe(page: Any) -> dict:
 def test_phone_sized_screen_is_full_screen(running_bot: Any, open_page: Any) -> None:
     page = open_page(running_bot.web_url + "/", viewport=PHONE, is_mobile=True, has_touch=True)
     open_widget(page)
+    # The panel slides in (0.18 s); on a busy machine it can still be moving when it is online.
+    page.locator("#mdw-panel").evaluate("el => Promise.all(el.getAnimations().map(a => a.finished))")
     box = page.locator("#mdw-panel").bounding_box()
     assert box is not None
     assert (round(box["x"]), round(box["y"]), round(box["width"]), round(box["height"])) == (
