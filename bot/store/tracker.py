@@ -11,6 +11,7 @@ entries and idle seconds, so transcripts don't linger in memory.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections import OrderedDict
@@ -79,6 +80,11 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         count, highest = session.execute(_TOKEN_SQL, {"sender_id": sender_id}).one()
         return int(count or 0), int(highest or 0)
 
+    def _load_events(self, session: Any, sender_id: str, all_sessions: bool) -> list[Event]:
+        """Rasa's query, reading only the JSON column (no ORM object per event row)."""
+        rows = self._event_query(session, sender_id, all_sessions).with_entities(self.SQLEvent.data).all()
+        return [Event.from_parameters(json.loads(data)) for (data,) in rows]
+
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
@@ -87,8 +93,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             return None
         with self.session_scope() as session:
             if fetch_events_from_all_sessions:
-                rows = self._event_query(session, sender_id, True).with_entities(self.SQLEvent.data).all()
-                events = [Event.from_parameters(json.loads(data)) for (data,) in rows]
+                events = self._load_events(session, sender_id, True)
             else:
                 # The token first: rows added after it make the next token differ (a miss),
                 # never the other way round.
@@ -97,8 +102,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
                 if cached is not None:
                     events = list(cached.events)
                 else:
-                    rows = self._event_query(session, sender_id, False).with_entities(self.SQLEvent.data).all()
-                    events = [Event.from_parameters(json.loads(data)) for (data,) in rows]
+                    events = self._load_events(session, sender_id, False)
                     if events:
                         self.cache.put(sender_id, CachedSession(token, tuple(events), session_start(events)))
         if not events:
@@ -113,8 +117,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             before = self._token(session, sender_id)
             cached = self.cache.get(sender_id, before)
             stored = len(cached.events) if cached else self._event_query(session, sender_id, False).count()
-            new_events = list(tracker.events)[stored:]
-            rows = [self._row(sender_id, event) for event in new_events]
+            rows = [self._row(sender_id, event) for event in itertools.islice(tracker.events, stored, None)]
             session.add_all(rows)
             session.flush()
             after = (before[0] + len(rows), max([before[1], *(row.id for row in rows)]))
@@ -173,8 +176,9 @@ class EventCache:
         entry = self._entries.pop(sender_id, None)
         if entry is not None:
             used, cached = entry
-            if cached.token == token and self._clock() - used <= self.idle_seconds:
-                self._entries[sender_id] = (self._clock(), cached)
+            now = self._clock()
+            if cached.token == token and now - used <= self.idle_seconds:
+                self._entries[sender_id] = (now, cached)
                 self.hits += 1
                 return cached
         self.misses += 1

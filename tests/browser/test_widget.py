@@ -112,6 +112,13 @@ def open_widget(page: Any) -> None:
     wait_online(page)
 
 
+def ask_side_effects(page: Any) -> None:
+    """The first question most tests ask, waited on until the bot is listening again."""
+    type_message(page, "what are the side effects?")
+    bot_says(page, "dry mouth")
+    wait_turn_over(page)
+
+
 def wait_online(page: Any) -> None:
     page.locator("#mdw-panel[data-connection=online]").wait_for(timeout=TURN)
 
@@ -195,9 +202,7 @@ def test_a_question_gets_the_pages_answer_and_a_quick_reply_works(running_bot: A
 def test_start_over_clears_the_conversation_and_starts_a_new_session(running_bot: Any, open_page: Any) -> None:
     page = open_page(running_bot.web_url + "/")
     open_widget(page)
-    type_message(page, "what are the side effects?")
-    bot_says(page, "dry mouth")
-    wait_turn_over(page)
+    ask_side_effects(page)
     before = stored(page, running_bot)["session"]["id"]
     page.get_by_role("button", name="Start over").click()
     expect(page.locator(".mdw-log .mdw-msg")).to_have_count(1)  # the greeting only
@@ -274,9 +279,7 @@ def test_screening_through_buttons_and_typing_then_reload(running_bot: Any, open
 def test_start_over_in_one_tab_is_followed_by_another(running_bot: Any, open_page: Any) -> None:
     first = open_page(running_bot.web_url + "/")
     open_widget(first)
-    type_message(first, "what are the side effects?")
-    bot_says(first, "dry mouth")
-    wait_turn_over(first)
+    ask_side_effects(first)
     second = first.context.new_page()  # same browser profile: same localStorage
     second.goto(running_bot.web_url + "/")
     expect(second.locator("#mdw-panel")).to_be_visible()
@@ -301,9 +304,7 @@ def test_another_sessions_id_is_refused(running_bot: Any, open_page: Any) -> Non
 
     victim = open_page(running_bot.web_url + "/")
     open_widget(victim)
-    type_message(victim, "what are the side effects?")
-    bot_says(victim, "dry mouth")
-    wait_turn_over(victim)
+    ask_side_effects(victim)
     victim_session = stored(victim, running_bot)["session"]
 
     # 1. A script that knows the id (and holds a valid token of its own) tries to join.
@@ -484,9 +485,7 @@ def test_reconnecting_queues_and_survives_a_server_restart(running_bot: Any, ope
     """Last: it restarts the Rasa server that the other tests share."""
     page = open_page(running_bot.web_url + "/")
     open_widget(page)
-    type_message(page, "what are the side effects?")
-    bot_says(page, "dry mouth")
-    wait_turn_over(page)
+    ask_side_effects(page)
     session_id = stored(page, running_bot)["session"]["id"]
 
     rasa = next(s for s in running_bot.services.items if s.name == "rasa")

@@ -248,6 +248,15 @@ def screening(sender: str, name: str, phone: str) -> Conversation:
     return Conversation(sender, name, phone, ["I'd like to book a consultation", *answers, "Yes"])
 
 
+def screenings(prefix: str, firsts: Sequence[str], lasts: Sequence[str], phone_prefix: str,
+               count: int) -> list[Conversation]:
+    """`count` screenings, each with its own sender, name (first x last) and phone number."""
+    return [
+        screening(f"{prefix}-{i:02d}", f"{firsts[i % len(firsts)]} {lasts[i // len(firsts)]}", f"{phone_prefix}{i:02d}")
+        for i in range(count)
+    ]
+
+
 @dataclass
 class Turn:
     conversation: int
@@ -354,14 +363,7 @@ def _first_difference(sent: Sequence[str], stored: Sequence[str]) -> Optional[in
 
 def test_fifty_concurrent_screenings_alternating_between_two_servers(cluster: Cluster):
     tag = uuid.uuid4().hex[:6]
-    conversations = [
-        screening(
-            f"scale-{tag}-{i:02d}",
-            f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {LAST_NAMES[i // len(FIRST_NAMES)]}",
-            f"613-722-12{i:02d}",
-        )
-        for i in range(LOAD_CONVERSATIONS)
-    ]
+    conversations = screenings(f"scale-{tag}", FIRST_NAMES, LAST_NAMES, "613-722-12", LOAD_CONVERSATIONS)
     start_together = threading.Barrier(LOAD_CONVERSATIONS)
 
     def run(i: int) -> list[Turn]:
@@ -423,14 +425,7 @@ def test_fifty_concurrent_screenings_alternating_between_two_servers(cluster: Cl
 
 def test_kill_minus_nine_mid_load_loses_no_completed_turn(cluster: Cluster):
     tag = uuid.uuid4().hex[:6]
-    conversations = [
-        screening(
-            f"crash-{tag}-{i:02d}",
-            f"{CRASH_FIRST[i % len(CRASH_FIRST)]} {CRASH_LAST[i // len(CRASH_FIRST)]}",
-            f"613-722-13{i:02d}",
-        )
-        for i in range(CRASH_CONVERSATIONS)
-    ]
+    conversations = screenings(f"crash-{tag}", CRASH_FIRST, CRASH_LAST, "613-722-13", CRASH_CONVERSATIONS)
     victim, survivor = 0, 1
     resume_at = 7  # turns before this may meet the crash; from here every conversation resumes on the restarted server
     lock = threading.Lock()
