@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -52,6 +53,11 @@ def create_all(engine: Engine) -> None:
             if exc.name != name:
                 raise
     metadata.create_all(engine)
+    # create_all never alters an existing table: a module whose table gained a column brings old ones up to date.
+    for name in TABLE_MODULES:
+        module = sys.modules.get(name)
+        if module is not None and hasattr(module, "migrate"):
+            module.migrate(engine)
     from bot.store import audit
 
     audit.install_append_only_guard(engine)

@@ -1,4 +1,4 @@
-"""Consultation requests: what the screening hands to the front desk."""
+"""Requests for the front desk: screenings, messages, existing patients' requests, after-treatment concerns."""
 
 from __future__ import annotations
 
@@ -15,19 +15,44 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
+    case,
     func,
     insert,
+    inspect,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.store.db import create_all, metadata, utcnow
 
 STATUSES = ("new", "in_review", "contacted", "booked", "closed")
-FLAGS = ("pregnancy", "nerve_condition", "facial_weakness", "surgery", "emergency_mentioned", "unsure_answer")
+FLAGS = (
+    "pregnancy",
+    "nerve_condition",
+    "facial_weakness",
+    "surgery",
+    "emergency_mentioned",
+    "unsure_answer",
+    "after_treatment_concern",
+    "emergency_during_screening",
+)
+# consultation: the health screening; message: a patient asked for a person (contact details and their question,
+# no health fields); existing_patient: the same for an appointment change and the like; after_treatment: a patient
+# with a symptom now after an injection asked for an urgent message to the team.
+KINDS = ("consultation", "message", "existing_patient", "after_treatment")
+DEFAULT_KIND = "consultation"
+# Kinds whose request carries the screening's health answers; the others have none to show.
+SCREENING_KINDS = ("consultation",)
+# What makes a request urgent: its kind, or the flag (a screening can carry it too).
+URGENT_KIND = "after_treatment"
+URGENT_FLAG = "after_treatment_concern"
+# An urgent request stays pinned to the top of the inbox until someone has contacted the patient (or closed it).
+OPEN_STATUSES = ("new", "in_review")
 
 consultation_requests = Table(
     "consultation_requests",
@@ -37,6 +62,8 @@ consultation_requests = Table(
     Column("submission_key", String(200), nullable=False, unique=True),
     Column("conversation_id", String(300), nullable=False, index=True),
     Column("channel", String(40), nullable=False),
+    # server_default: rows written before the column existed, or by an older process, read as consultations.
+    Column("kind", String(40), nullable=False, default=DEFAULT_KIND, server_default=DEFAULT_KIND),
     Column("reason", Text, nullable=False, default=""),
     Column("answers", Text, nullable=False, default="{}"),
     Column("full_name", String(200), nullable=False, default=""),
@@ -75,11 +102,12 @@ request_notes = Table(
 
 @dataclass
 class ConsultationRequest:
-    """A consultation request as the handoff writes it and the staff pages read it."""
+    """A request as the actions write it and the staff pages read it; `kind` says which (see KINDS)."""
 
     submission_key: str
     conversation_id: str
     channel: str
+    kind: str = DEFAULT_KIND
     reason: str = ""
     answers: dict[str, str] = field(default_factory=dict)
     full_name: str = ""
@@ -95,6 +123,21 @@ class ConsultationRequest:
     created_at: Optional[datetime] = None
     updated_at: Optional[datetime] = None
 
+    @property
+    def urgent(self) -> bool:
+        """An after-treatment concern: staff contact the patient first."""
+        return self.kind == URGENT_KIND or URGENT_FLAG in self.flags
+
+    @property
+    def pinned(self) -> bool:
+        """Urgent and not yet handled: shown above everything else in the inbox."""
+        return self.urgent and self.status in OPEN_STATUSES
+
+    @property
+    def has_screening(self) -> bool:
+        """Whether there are health answers to show (never for a message or an existing patient's request)."""
+        return self.kind in SCREENING_KINDS or bool(self.answers)
+
 
 @dataclass
 class StatusChange:
@@ -108,6 +151,35 @@ class Note:
     author: str
     body: str
     created_at: datetime
+
+
+_urgent = or_(
+    consultation_requests.c.kind == URGENT_KIND,
+    consultation_requests.c.flags.like(f'%"{URGENT_FLAG}"%'),
+)
+_pinned = and_(_urgent, consultation_requests.c.status.in_(OPEN_STATUSES))
+
+
+def migrate(engine: Engine) -> None:
+    """Bring a table created by an older version up to date (idempotent; db.create_all calls it).
+
+    Adds `kind` where it is missing; the old rows read as consultations, which is what they were.
+    """
+    columns = {c["name"] for c in inspect(engine).get_columns(consultation_requests.name)}
+    if "kind" in columns:
+        return
+    if_not_exists = "IF NOT EXISTS " if engine.dialect.name == "postgresql" else ""
+    statement = text(
+        f"ALTER TABLE {consultation_requests.name} ADD COLUMN {if_not_exists}"
+        f"kind VARCHAR(40) NOT NULL DEFAULT '{DEFAULT_KIND}'"
+    )
+    try:
+        with engine.begin() as conn:
+            conn.execute(statement)
+    except DBAPIError:
+        # Two processes starting at once (web app, action server): the other one may have added it first.
+        if "kind" not in {c["name"] for c in inspect(engine).get_columns(consultation_requests.name)}:
+            raise
 
 
 def _row_to_request(row) -> ConsultationRequest:
@@ -126,12 +198,21 @@ class RequestStore:
             create_all(engine)
 
     def add(self, request: ConsultationRequest) -> tuple[ConsultationRequest, bool]:
-        """Store `request` once; returns (the stored request, whether it was new)."""
+        """Store `request` once; returns (the stored request, whether it was new).
+
+        An unknown kind or flag is refused (ValueError) rather than stored where no staff page shows it.
+        """
+        if request.kind not in KINDS:
+            raise ValueError(f"unknown request kind {request.kind!r}")
+        unknown = sorted(set(request.flags) - set(FLAGS))
+        if unknown:
+            raise ValueError(f"unknown flags {unknown!r}")
         now = utcnow()
         values = {
             "submission_key": request.submission_key,
             "conversation_id": request.conversation_id,
             "channel": request.channel,
+            "kind": request.kind,
             "reason": request.reason,
             "answers": json.dumps(request.answers, ensure_ascii=False, sort_keys=True),
             "full_name": request.full_name,
@@ -184,11 +265,20 @@ class RequestStore:
         search: Optional[str] = None,
         conversation_id: Optional[str] = None,
         limit: int = 200,
+        kind: Optional[str] = None,
+        urgent: bool = False,
     ) -> list[ConsultationRequest]:
-        """Requests newest first, filtered."""
+        """Requests filtered: urgent ones not yet handled first (see `pinned`), then newest first.
+
+        `urgent=True` keeps only urgent requests, handled or not.
+        """
         query = select(consultation_requests).order_by(
-            consultation_requests.c.created_at.desc(), consultation_requests.c.id.desc()
+            case((_pinned, 0), else_=1), consultation_requests.c.created_at.desc(), consultation_requests.c.id.desc()
         )
+        if kind:
+            query = query.where(consultation_requests.c.kind == kind)
+        if urgent:
+            query = query.where(_urgent)
         if status:
             query = query.where(consultation_requests.c.status == status)
         if channel:
@@ -214,6 +304,11 @@ class RequestStore:
         counts = {s: 0 for s in STATUSES}
         counts.update({status: n for status, n in rows})
         return counts
+
+    def count_pinned(self) -> int:
+        """How many urgent requests nobody has handled yet (the inbox's title and badge)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(consultation_requests).where(_pinned)).scalar())
 
     def set_status(self, request_id: int, status: str, by: str) -> None:
         if status not in STATUSES:
@@ -262,4 +357,6 @@ class RequestStore:
         return [Note(r.author, r.body, r.created_at) for r in rows]
 
 
-__all__ = ["ConsultationRequest", "RequestStore", "STATUSES", "FLAGS", "create_all"]
+__all__ = [
+    "ConsultationRequest", "RequestStore", "STATUSES", "FLAGS", "KINDS", "OPEN_STATUSES", "create_all", "migrate",
+]
