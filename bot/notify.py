@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from typing import Optional
 
 from bot.settings import Settings
+from bot.store.requests import URGENT_KIND
 
 logger = logging.getLogger(__name__)
 _warned_disabled = False
@@ -16,22 +17,54 @@ _warned_disabled = False
 SmtpFactory = Callable[[str, int], smtplib.SMTP]
 
 
-def build_message(settings: Settings, request_id: int) -> EmailMessage:
-    """The notification: which request, where to open it, and nothing a patient said."""
+# What each kind of request is called in the subject: the kind only, never what the patient said.
+SUBJECTS = {
+    "consultation": "New consultation request #{id}",
+    "message": "New message for the team #{id}",
+    "existing_patient": "New request from an existing patient #{id}",
+}
+URGENT_SUBJECT = "URGENT: request #{id} - please open it on the staff page now"
+
+
+def build_message(
+    settings: Settings, request_id: int, *, urgent: bool = False, kind: str = "consultation"
+) -> EmailMessage:
+    """The notification: which request, where to open it, and nothing a patient said.
+
+    An urgent one (an after-treatment concern) says URGENT and asks for the staff page now; it names no symptom,
+    not even that it follows a treatment: the subject line is seen by whoever sees the inbox.
+    """
+    link = f"{settings.public_base_url}/staff/requests/{request_id}"
     message = EmailMessage()
-    message["Subject"] = f"New consultation request #{request_id}"
+    if urgent or kind == URGENT_KIND:
+        message["Subject"] = URGENT_SUBJECT.format(id=request_id)
+        message["Importance"] = "high"
+        message["X-Priority"] = "1"
+        intro = "An URGENT request is waiting for the team. Please open it on the staff page now"
+    else:
+        message["Subject"] = SUBJECTS.get(kind, SUBJECTS["consultation"]).format(id=request_id)
+        intro = "A new request is waiting for the front desk.\n\nOpen it"
     message["From"] = settings.smtp_from or settings.smtp_user or settings.clinic_inbox
     message["To"] = settings.clinic_inbox
     message.set_content(
-        f"A new consultation request is waiting for the front desk.\n\n"
-        f"Open it (staff login required): {settings.public_base_url}/staff/requests/{request_id}\n\n"
+        f"{intro} (staff login required): {link}\n\n"
         "For the patient's privacy this e-mail contains no health details.\n"
     )
     return message
 
 
-def notify_new_request(settings: Settings, request_id: int, smtp_factory: Optional[SmtpFactory] = None) -> bool:
-    """Send the notification if SMTP is configured; returns whether an e-mail went out."""
+def notify_new_request(
+    settings: Settings,
+    request_id: int,
+    smtp_factory: Optional[SmtpFactory] = None,
+    *,
+    urgent: bool = False,
+    kind: str = "consultation",
+) -> bool:
+    """Send the notification if SMTP is configured; returns whether an e-mail went out.
+
+    Pass the stored request's `urgent` and `kind` (ConsultationRequest.urgent, .kind).
+    """
     global _warned_disabled
     if not settings.smtp_enabled:
         if not _warned_disabled:
@@ -44,7 +77,7 @@ def notify_new_request(settings: Settings, request_id: int, smtp_factory: Option
             if settings.smtp_user:
                 smtp.starttls()
                 smtp.login(settings.smtp_user, settings.smtp_password)
-            smtp.send_message(build_message(settings, request_id))
+            smtp.send_message(build_message(settings, request_id, urgent=urgent, kind=kind))
         return True
     except (OSError, smtplib.SMTPException) as exc:
         # The request is stored either way; the inbox shows it. Log the kind of failure only.

@@ -136,3 +136,67 @@ def test_disabled_notice_is_logged_once(caplog, monkeypatch) -> None:
     notify_new_request(Settings(), 1)
     notify_new_request(Settings(), 2)
     assert caplog.text.count("SMTP is not configured") == 1
+
+
+# --- kinds and urgent requests -------------------------------------------------------------------------
+
+PRIVATE = ("Jane", "Doe", "6137221234", "613", "jane@example.com", "eyelid", "droop", "blurr", "vision", "injection",
+           "treatment", "BOTOX", "Botox", "botox", "symptom", "pregnan", "Tuesday")
+
+
+def store_after_treatment(engine, **overrides) -> ConsultationRequest:
+    values = dict(
+        submission_key="urgent", conversation_id="+16137221234", channel="sms", kind="after_treatment",
+        full_name="Jane Doe", phone="+16137221234", email="jane@example.com",
+        question_for_staff="my left eyelid started to droop and things look blurry since Tuesday's injection",
+        flags=["after_treatment_concern"],
+    )
+    values.update(overrides)
+    stored, _ = RequestStore(engine).add(ConsultationRequest(**values))
+    return stored
+
+
+def test_an_urgent_request_says_urgent_and_nothing_else(engine) -> None:
+    stored = store_after_treatment(engine)
+    assert stored.urgent
+    assert notify_new_request(SMTP, stored.id, smtp_factory=factory(), urgent=stored.urgent, kind=stored.kind)
+    (message,) = FakeSMTP.instances[0].sent
+    assert message["Subject"].startswith("URGENT")
+    assert f"#{stored.id}" in message["Subject"] and "staff page" in message["Subject"]
+    assert message["Importance"] == "high" and message["X-Priority"] == "1"
+    body = message.get_content()
+    assert "URGENT" in body and "staff page now" in body
+    assert f"https://clinic.example/staff/requests/{stored.id}" in body
+    assert "contains no health details" in body
+    whole = message.as_string()
+    for private in PRIVATE:
+        assert private not in whole, private
+
+
+def test_a_flagged_screening_is_urgent_too(engine) -> None:
+    stored = store_after_treatment(engine, kind="consultation", answers={"pregnancy": "yes"}, reason="migraines")
+    assert stored.urgent
+    notify_new_request(SMTP, stored.id, smtp_factory=factory(), urgent=stored.urgent, kind=stored.kind)
+    (message,) = FakeSMTP.instances[0].sent
+    assert message["Subject"].startswith("URGENT")
+    for private in PRIVATE + ("migraines",):
+        assert private not in message.as_string(), private
+
+
+def test_the_after_treatment_kind_alone_is_enough_for_urgent() -> None:
+    # A caller that passes only the kind still gets the urgent notice.
+    message = build_message(SMTP, 5, kind="after_treatment")
+    assert message["Subject"] == "URGENT: request #5 - please open it on the staff page now"
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject"),
+    [("consultation", "New consultation request #4"), ("message", "New message for the team #4"),
+     ("existing_patient", "New request from an existing patient #4"), ("unknown", "New consultation request #4")],
+)
+def test_subject_names_the_kind_only(kind: str, subject: str) -> None:
+    message = build_message(SMTP, 4, kind=kind)
+    assert message["Subject"] == subject
+    assert message["Importance"] is None and "URGENT" not in message.as_string()
+    assert "https://clinic.example/staff/requests/4" in message.get_content()
+    assert "contains no health details" in message.get_content()
