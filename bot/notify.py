@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Optional
@@ -53,6 +54,11 @@ def build_message(
     return message
 
 
+def tls_context() -> ssl.SSLContext:
+    """STARTTLS that checks the server's certificate and name (smtplib's default checks neither)."""
+    return ssl.create_default_context()
+
+
 def notify_new_request(
     settings: Settings,
     request_id: int,
@@ -75,7 +81,7 @@ def notify_new_request(
     try:
         with factory(settings.smtp_host, settings.smtp_port) as smtp:
             if settings.smtp_user:
-                smtp.starttls()
+                smtp.starttls(context=tls_context())
                 smtp.login(settings.smtp_user, settings.smtp_password)
             smtp.send_message(build_message(settings, request_id, urgent=urgent, kind=kind))
         return True

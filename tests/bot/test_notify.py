@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import smtplib
+import socket
+import ssl
+import subprocess
+import threading
 from email.message import EmailMessage
 from typing import Optional
 
@@ -43,8 +47,9 @@ class FakeSMTP:
         if self.fail_on == name:
             raise smtplib.SMTPException(f"{name} failed")
 
-    def starttls(self) -> None:
+    def starttls(self, context: Optional[ssl.SSLContext] = None) -> None:
         self._step("starttls")
+        self.tls_context = context
 
     def login(self, user: str, password: str) -> None:
         self._step("login")
@@ -200,3 +205,86 @@ def test_subject_names_the_kind_only(kind: str, subject: str) -> None:
     assert message["Importance"] is None and "URGENT" not in message.as_string()
     assert "https://clinic.example/staff/requests/4" in message.get_content()
     assert "contains no health details" in message.get_content()
+
+
+# --- STARTTLS verifies the server ------------------------------------------------------------
+
+
+def test_starttls_verifies_the_certificate_and_the_host_name() -> None:
+    settings = Settings(smtp_host="smtp.example", clinic_inbox="desk@clinic.example", smtp_user="u", smtp_password="pw")
+    assert notify_new_request(settings, 3, smtp_factory=factory()) is True
+    (smtp,) = FakeSMTP.instances
+    context = smtp.tls_context
+    assert context is not None, "STARTTLS without a context verifies nothing"
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname is True
+
+
+class StartTlsServer:
+    """Just enough SMTP to offer STARTTLS and then present a self-signed certificate."""
+
+    def __init__(self, cert: str, key: str) -> None:
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(cert, key)
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.port = self.sock.getsockname()[1]
+        self.commands: list[str] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self.sock.accept()
+        with conn:
+            reader = conn.makefile("rb")
+            conn.sendall(b"220 test ESMTP\r\n")
+            for raw in reader:
+                command = raw.decode().strip().upper()
+                self.commands.append(command.split(" ")[0])
+                if command.startswith("EHLO"):
+                    conn.sendall(b"250-test\r\n250 STARTTLS\r\n")
+                elif command == "STARTTLS":
+                    conn.sendall(b"220 go ahead\r\n")
+                    try:
+                        tls = self.context.wrap_socket(conn, server_side=True)
+                    except (ssl.SSLError, OSError):
+                        self.commands.append("HANDSHAKE-FAILED")
+                        return
+                    self.commands.append("HANDSHAKE-OK")
+                    with tls:
+                        for line in tls.makefile("rb"):
+                            command = line.decode().strip().upper()
+                            self.commands.append(command.split(" ")[0])
+                            if command.startswith("EHLO"):
+                                tls.sendall(b"250-test\r\n250 AUTH PLAIN LOGIN\r\n")
+                            else:  # AUTH and anything else: refused, the client gives up
+                                tls.sendall(b"535 no\r\n")
+                    return
+                elif command == "QUIT":
+                    conn.sendall(b"221 bye\r\n")
+                    return
+                else:
+                    conn.sendall(b"250 ok\r\n")
+
+    def close(self) -> None:
+        self.sock.close()
+        self.thread.join(timeout=10)
+
+
+def test_a_self_signed_server_gets_no_password(tmp_path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    server = StartTlsServer(str(cert), str(key))
+    settings = Settings(smtp_host="127.0.0.1", smtp_port=server.port, clinic_inbox="desk@clinic.example",
+                        smtp_user="bot@clinic.example", smtp_password="secret-pw")
+    try:
+        assert notify_new_request(settings, 8) is False
+    finally:
+        server.close()
+    assert server.commands[:3] == ["EHLO", "STARTTLS", "HANDSHAKE-FAILED"]
+    assert "AUTH" not in server.commands
