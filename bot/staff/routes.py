@@ -38,7 +38,7 @@ from bot.staff.auth import (
 )
 from bot.store.audit import audit_log as audit_table
 from bot.store.db import utcnow
-from bot.store.requests import FLAGS, STATUSES, ConsultationRequest, RequestStore, consultation_requests
+from bot.store.requests import FLAGS, KINDS, STATUSES, ConsultationRequest, RequestStore, consultation_requests
 from bot.store.staff_users import LOCK_MINUTES, MAX_FAILED_LOGINS, MIN_PASSWORD_CHARS, StaffSession, tokens_match
 from bot.store.transcripts import TranscriptStore
 
@@ -55,6 +55,14 @@ FLAG_LABELS = {
     "surgery": "Facial surgery",
     "emergency_mentioned": "Emergency mentioned",
     "unsure_answer": "Unsure answer",
+    "after_treatment_concern": "After-treatment concern",
+    "emergency_during_screening": "Emergency described during screening",
+}
+KIND_LABELS = {
+    "consultation": "Consultation",
+    "message": "Message",
+    "existing_patient": "Existing patient",
+    "after_treatment": "After treatment",
 }
 ANSWER_LABELS = {
     "reason": "What brings them",
@@ -122,8 +130,10 @@ def templates() -> Jinja2Templates:
         flag_label=lambda f: FLAG_LABELS.get(f, f),
         answer_label=lambda k: ANSWER_LABELS.get(k, k.replace("_", " ").capitalize()),
         channel_label=lambda c: CHANNEL_LABELS.get(c, c),
+        kind_label=lambda k: KIND_LABELS.get(k, k),
     )
-    env.globals.update(STATUSES=STATUSES, FLAGS=FLAGS, STATUS_LABELS=STATUS_LABELS, FLAG_LABELS=FLAG_LABELS)
+    env.globals.update(STATUSES=STATUSES, FLAGS=FLAGS, KINDS=KINDS, STATUS_LABELS=STATUS_LABELS,
+                       FLAG_LABELS=FLAG_LABELS)
     return Jinja2Templates(env=env)
 
 
@@ -286,26 +296,37 @@ def inbox(
     flag: str = "",
     channel: str = "",
     q: str = "",
+    kind: str = "",
+    urgent: str = "",
     poll: int = 0,
     session: StaffSession = Depends(current_session),
 ) -> Response:
     status = status if status in STATUSES else ""
     flag = flag if flag in FLAGS else ""
+    kind = kind if kind in KINDS else ""
+    urgent = "1" if urgent == "1" else ""
     channel = channel[:40]
     q = q.strip()[:100]
     store = requests_store(request)
-    items = store.list(status=status or None, flag=flag or None, channel=channel or None, search=q or None)
+    items = store.list(status=status or None, flag=flag or None, channel=channel or None, search=q or None,
+                       kind=kind or None, urgent=bool(urgent))
     counts = store.count_by_status()
+    # The store lists urgent requests nobody has handled yet first; the page shows them as their own group.
+    pinned = [item for item in items if item.pinned]
     # The search words are a patient's name or number: the audit row says only that there was one.
-    detail = " ".join(f"{k}={v}" for k, v in (("status", status), ("flag", flag), ("channel", channel)) if v)
+    detail = " ".join(f"{k}={v}" for k, v in (("status", status), ("flag", flag), ("channel", channel),
+                                                ("kind", kind), ("urgent", urgent)) if v)
     audit(request, session.username, "view_inbox", detail=(detail + (" search" if q else "")).strip())
     return render(
         request,
         "inbox.html",
         items=items,
+        pinned=pinned,
+        others=items[len(pinned):],
+        urgent_count=store.count_pinned(),
         counts=counts,
         channels=_channels(request),
-        filters={"status": status, "flag": flag, "channel": channel, "q": q},
+        filters={"status": status, "flag": flag, "channel": channel, "q": q, "kind": kind, "urgent": urgent},
         latest_id=_latest_id(request),
         # A wall screen (or a test) may poll faster than every 20 s, never faster than every second.
         poll_ms=min(max(poll, 1), 600) * 1000 if poll else 20000,
@@ -315,9 +336,10 @@ def inbox(
 
 @router.get("/api/counts")
 def counts(request: Request, session: StaffSession = Depends(polling_session)) -> JSONResponse:
-    """How many new requests there are and the newest id: the inbox polls this."""
-    new = requests_store(request).count_by_status().get("new", 0)
-    return JSONResponse({"new": new, "latest_id": _latest_id(request)})
+    """How many new and unhandled urgent requests there are, and the newest id: the inbox polls this."""
+    store = requests_store(request)
+    new = store.count_by_status().get("new", 0)
+    return JSONResponse({"new": new, "urgent": store.count_pinned(), "latest_id": _latest_id(request)})
 
 
 # --- one request ----------------------------------------------------------------------------

@@ -98,11 +98,127 @@ def test_inbox_filters_and_search(staff: Staff) -> None:
 
 
 def test_count_endpoint_for_the_refresh_banner(staff: Staff) -> None:
-    assert staff.client.get("/staff/api/counts").json() == {"new": 0, "latest_id": 0}
+    assert staff.client.get("/staff/api/counts").json() == {"new": 0, "urgent": 0, "latest_id": 0}
     add_request(staff.engine, "a")
     add_request(staff.engine, "b")
     RequestStore(staff.engine).set_status(1, "in_review", by="alice")
-    assert staff.client.get("/staff/api/counts").json() == {"new": 1, "latest_id": 2}
+    assert staff.client.get("/staff/api/counts").json() == {"new": 1, "urgent": 0, "latest_id": 2}
+    add_request(staff.engine, "c", **AFTER_TREATMENT)
+    assert staff.client.get("/staff/api/counts").json() == {"new": 2, "urgent": 1, "latest_id": 3}
+    RequestStore(staff.engine).set_status(3, "contacted", by="alice")
+    assert staff.client.get("/staff/api/counts").json() == {"new": 1, "urgent": 0, "latest_id": 3}
+
+
+# --- kinds and urgent requests ---------------------------------------------------------------------------
+
+# As the after-treatment action stores it: contact details and the patient's words, no screening answers.
+AFTER_TREATMENT: dict = dict(
+    kind="after_treatment", reason="", answers={}, full_name="Uma Urgent", phone="+16135550177", email="",
+    contact_method="Phone call", contact_time="", flags=["after_treatment_concern"],
+    question_for_staff="my left eyelid is drooping since the injection on Tuesday",
+)
+MESSAGE: dict = dict(
+    kind="message", reason="", answers={}, full_name="Max Message", phone="", email="max@example.com",
+    contact_method="E-mail", contact_time="afternoons", flags=[],
+    question_for_staff="Could the office phone me back about parking?",
+)
+EXISTING: dict = dict(MESSAGE, kind="existing_patient", full_name="Eve Existing", phone="+16135550155", email="",
+                      question_for_staff="I need to move my appointment on the 14th")
+
+
+def rows(page: str) -> list[str]:
+    """The patients' names in the order of the inbox's rows."""
+    return re.findall(r'<a href="/staff/requests/\d+">([^<]+)</a>', page)
+
+
+def test_inbox_shows_urgent_first_with_words_and_the_kind_of_each(staff: Staff) -> None:
+    add_request(staff.engine, "old-urgent", minutes_ago=240, **AFTER_TREATMENT)
+    add_request(staff.engine, "screening", minutes_ago=30, full_name="Sid Screening", flags=[])
+    add_request(staff.engine, "message", minutes_ago=5, **MESSAGE)
+    add_request(staff.engine, "existing", minutes_ago=1, **EXISTING)
+    page = staff.client.get("/staff").text
+    assert rows(page) == ["Uma Urgent", "Eve Existing", "Max Message", "Sid Screening"]
+    assert "<title>(1 urgent) Inbox ·" in page
+    assert '<strong>1</strong> Urgent, not yet handled' in page
+    urgent_group = page[page.index('<tbody class="urgent-group">'):page.index("</tbody>")]
+    assert "Urgent — contact first (1)" in urgent_group and "Uma Urgent" in urgent_group
+    assert "Max Message" not in urgent_group
+    assert "Other requests (3)" in page
+    # Urgent said in words on the row, not by colour alone, and the kind of every request.
+    assert urgent_group.count('<strong class="urgent-tag"><span aria-hidden="true">⚠</span> Urgent</strong>') == 1
+    for kind, label in (("after_treatment", "After treatment"), ("message", "Message"),
+                        ("existing_patient", "Existing patient"), ("consultation", "Consultation")):
+        assert f'<span class="kind kind-{kind}">{label}</span>' in page, kind
+    assert '<span class="flag flag-after_treatment_concern">After-treatment concern</span>' in page
+    # A message shows its words where a screening shows its reason, and an e-mail when there is no phone.
+    assert "Could the office phone me back about parking?" in page and "max@example.com" in page
+    assert "I need to move my appointment on the 14th" in page
+
+
+def test_an_urgent_request_stays_first_whatever_the_filter_until_handled(staff: Staff) -> None:
+    add_request(staff.engine, "urgent", minutes_ago=600, **AFTER_TREATMENT)
+    add_request(staff.engine, "flagged", minutes_ago=300, full_name="Fay Flagged",
+                flags=["after_treatment_concern", "emergency_during_screening"])
+    add_request(staff.engine, "newer", full_name="Ned Newer", flags=[])
+    assert rows(staff.client.get("/staff").text) == ["Fay Flagged", "Uma Urgent", "Ned Newer"]
+    assert rows(staff.client.get("/staff?status=new").text) == ["Fay Flagged", "Uma Urgent", "Ned Newer"]
+    assert rows(staff.client.get("/staff?urgent=1").text) == ["Fay Flagged", "Uma Urgent"]
+    assert rows(staff.client.get("/staff?kind=after_treatment").text) == ["Uma Urgent"]
+    assert rows(staff.client.get("/staff?kind=message").text) == []
+    assert rows(staff.client.get("/staff?kind=bogus&urgent=yes").text) == ["Fay Flagged", "Uma Urgent", "Ned Newer"]
+    page = staff.client.get("/staff").text
+    assert "<title>(2 urgent) Inbox ·" in page
+    assert '<span class="flag flag-emergency_during_screening">Emergency described during screening</span>' in page
+    RequestStore(staff.engine).set_status(1, "contacted", by="alice")
+    RequestStore(staff.engine).set_status(2, "closed", by="alice")
+    page = staff.client.get("/staff").text
+    assert rows(page) == ["Ned Newer", "Fay Flagged", "Uma Urgent"]
+    assert "<title>Inbox ·" in page and "urgent-group" not in page and "Urgent, not yet handled" not in page
+    assert page.count('<strong class="urgent-tag">') == 2  # still marked, no longer on top
+    details = [e.detail for e in AuditLog(staff.engine).entries() if e.action == "view_inbox"]
+    assert "kind=after_treatment" in details and "urgent=1" in details
+
+
+def test_the_urgent_request_page(staff: Staff) -> None:
+    item = add_request(staff.engine, "urgent", **AFTER_TREATMENT)
+    page = staff.client.get(f"/staff/requests/{item.id}").text
+    assert "<title>URGENT · Request" in page
+    assert "Urgent — after-treatment concern" in page and "Please contact them as soon as you can." in page
+    assert '<span class="kind kind-after_treatment">After treatment</span>' in page
+    message = page[page.index('id="patient-message"'):]
+    assert "my left eyelid is drooping since the injection on Tuesday" in message[:message.index("</section>")]
+    for expected in ("Uma Urgent", "+16135550177", "Phone call", "After-treatment concern"):
+        assert expected in page, expected
+    assert page.index('id="urgent"') < page.index('id="patient-message"')
+    assert "Screening answers" not in page and 'id="screening"' not in page
+    printed = staff.client.get(f"/staff/requests/{item.id}/print").text
+    assert "URGENT · After treatment request" in printed and "Urgent — after-treatment concern" in printed
+    assert "Therapeutic BOTOX screening" not in printed and "Screening answers" not in printed
+
+
+@pytest.mark.parametrize(("values", "label"), [(MESSAGE, "Message"), (EXISTING, "Existing patient")])
+def test_a_message_shows_the_words_and_contact_and_no_health_section(staff: Staff, values: dict,
+                                                                      label: str) -> None:
+    item = add_request(staff.engine, "m", **values)
+    page = staff.client.get(f"/staff/requests/{item.id}").text
+    assert f'<span class="kind kind-{values["kind"]}">{label}</span>' in page
+    message = page[page.index('id="patient-message"'):]
+    assert values["question_for_staff"] in message[:message.index("</section>")]
+    contact = page[page.index("<h2>Contact</h2>"):]
+    contact = contact[:contact.index("</section>")]
+    assert values["full_name"] in contact and (values["phone"] or values["email"]) in contact
+    assert values["contact_method"] in contact
+    for health in ("Screening answers", "Medications", "Pregnant", "What brings them", "Reason</dt>"):
+        assert health not in page, health
+    assert "Urgent" not in page and "URGENT" not in page
+    assert "Screening answers" not in staff.client.get(f"/staff/requests/{item.id}/print").text
+
+
+def test_a_screening_keeps_its_answers_and_its_question(staff: Staff) -> None:
+    item = add_request(staff.engine)
+    page = staff.client.get(f"/staff/requests/{item.id}").text
+    assert 'id="screening"' in page and "Question for the team" in page and 'id="patient-message"' not in page
+    assert '<span class="kind kind-consultation">Consultation</span>' in page and 'id="urgent"' not in page
 
 
 # --- a request -----------------------------------------------------------------------------------------
