@@ -19,6 +19,7 @@ TABLE_MODULES = (
     "bot.store.staff_users",
     "bot.store.sms",
     "bot.store.transcripts",
+    "bot.store.jobs",
 )
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    update,
 )
 from sqlalchemy.engine import Engine
 
@@ -56,7 +57,9 @@ unanswered_handled = Table(
     "unanswered_handled",
     metadata,
     Column("id", Integer, primary_key=True),
-    # The normalised question; a group counts as handled when marked after its latest question.
+    # mark_key() of the normalised question (a hash: the mark must not keep the question's text
+    # after the purge removed the question); a group counts as handled when marked after its
+    # latest question.
     Column("question_key", Text, nullable=False),
     Column("handled_by", String(100), nullable=False),
     Column("handled_at", DateTime, nullable=False, default=utcnow, index=True),
@@ -155,6 +158,7 @@ class PurgeResult:
     conversations: int
     events: int
     handled_marks: int
+    sms_replies: int = 0
 
 
 def _when(timestamp: Optional[float]) -> datetime:
@@ -170,6 +174,14 @@ def normalise(text: str) -> str:
     """Lower-case words without punctuation or accents, for grouping similar questions."""
     value = unicodedata.normalize("NFKD", display_text(text)).encode("ascii", "ignore").decode()
     return " ".join(re.findall(r"[a-z0-9]+", value.lower()))
+
+
+def mark_key(question_key: str) -> str:
+    """What a handled mark stores for a normalised question: its SHA-256, not its text."""
+    return hashlib.sha256(question_key.encode("utf-8")).hexdigest()
+
+
+MARK_KEY = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _tokens(key: str) -> frozenset:
@@ -319,7 +331,7 @@ class TranscriptStore:
         marks = {row.question_key: (row.handled_by, row.handled_at) for row in rows}  # latest wins
         for group in groups:
             for question in group.questions:
-                mark = marks.get(question.key)
+                mark = marks.get(mark_key(question.key))
                 if mark and (group.handled_at is None or mark[1] > group.handled_at):
                     group.handled_by, group.handled_at = mark
         return [g for g in groups if include_handled or not g.handled]
@@ -330,7 +342,7 @@ class TranscriptStore:
         if group is None:
             return None
         now = utcnow()
-        keys = sorted({q.key for q in group.questions})
+        keys = sorted({mark_key(q.key) for q in group.questions})
         with self.engine.begin() as conn:
             conn.execute(
                 insert(unanswered_handled),
@@ -370,6 +382,13 @@ class TranscriptStore:
             handled_marks = conn.execute(
                 delete(unanswered_handled).where(unanswered_handled.c.handled_at < counts.cutoff)
             ).rowcount
+            # Marks written before they were hashed hold the question's text: hash them in place.
+            for row in conn.execute(select(unanswered_handled.c.id, unanswered_handled.c.question_key)).fetchall():
+                if not MARK_KEY.match(row.question_key):
+                    conn.execute(
+                        update(unanswered_handled).where(unanswered_handled.c.id == row.id)
+                        .values(question_key=mark_key(row.question_key))
+                    )
         return PurgeResult(counts.cutoff, counts.conversations, counts.events, handled_marks or 0)
 
     @staticmethod
