@@ -12,11 +12,12 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from bot.nlp.normalize import FACTORY as NORMALIZER
 from bot.nlp.vocabulary import ruler_patterns
 from bot.settings import ROOT
 
 DEFAULT_OUTPUT = ROOT / "build" / "spacy" / "en_metro_dental"
-PIPELINE_VERSION = "1.0.0"
+PIPELINE_VERSION = "1.1.0"
 
 
 def build_pipeline() -> Language:
@@ -27,6 +28,8 @@ def build_pipeline() -> Language:
     # Lookup lemmas come from the installed spacy-lookups-data package and are saved with
     # the pipeline, so loading it never needs the network.
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    # Between the lemmas and the ruler: typos, shorthand, emoji and capitals cleaned up.
+    nlp.add_pipe(NORMALIZER)
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     nlp.initialize()
     ruler.add_patterns(ruler_patterns())

@@ -33,8 +33,9 @@ CONDITIONS: tuple[Term, ...] = (
     Term(
         "condition",
         "jaw pain",
-        ("jaw pain", "sore jaw", "jaw ache", "aching jaw", "jaw soreness", "jaw pian", "tmj", "tmd",
-         "tmj pain", "tmj disorder", "jaw joint pain", "lockjaw", "jaw tension"),
+        # Not TMJ/TMD or lockjaw: the page doesn't name them (see UNLISTED).
+        ("jaw pain", "sore jaw", "jaw ache", "aching jaw", "jaw soreness", "jaw pian", "jaw tension",
+         "jaw hurts", "jaw hurting", "pain in my jaw", "jaw muscle pain"),
     ),
     Term(
         "condition",
@@ -72,6 +73,45 @@ SIDE_EFFECTS: tuple[Term, ...] = (
     Term("side_effect", "dry eyes", ("dry eyes", "dry eye")),
 )
 
+# What patients ask about that the page does not name: the bot says so, lists what the page does
+# name, and offers the team, instead of mapping it to a near term ("lockjaw" is not "jaw pain").
+UNLISTED: tuple[Term, ...] = tuple(
+    Term("unlisted", name, phrases)
+    for name, phrases in (
+        ("TMJ", ("tmj", "tmj pain", "tmj disorder", "tmj disorders", "temporomandibular joint", "tmj dysfunction")),
+        ("TMD", ("tmd",)),
+        ("lockjaw", ("lockjaw", "lock jaw", "locked jaw", "jaw locking", "jaw locks")),
+        ("trigeminal neuralgia", ("trigeminal neuralgia", "neuralgia", "trigeminal")),
+        ("Bell's palsy", ("bell's palsy", "bells palsy", "bell palsy")),
+        ("cluster headaches", ("cluster headache", "cluster headaches")),
+        ("sinus pain", ("sinus", "sinus pain", "sinuses", "sinusitis", "sinus headache", "sinus headaches")),
+        ("tinnitus", ("tinnitus", "ringing in my ears", "ringing ears", "ear ringing")),
+        ("ear pain", ("ear pain", "earache", "earaches", "ear ache")),
+        ("fibromyalgia", ("fibromyalgia", "fibro")),
+        ("sleep apnea", ("sleep apnea", "sleep apnoea", "snoring")),
+        ("back pain", ("back pain", "lower back pain", "sore back")),
+        ("arthritis", ("arthritis",)),
+        ("excessive sweating", ("sweating", "hyperhidrosis", "excessive sweating", "sweaty")),
+        ("depression or anxiety", ("depression", "anxiety")),
+        ("toothache", ("toothache", "tooth pain", "tooth ache")),
+        ("dizziness", ("dizziness", "dizzy", "vertigo")),
+        ("muscle spasms", ("spasms", "muscle spasms", "twitching", "tics")),
+        ("bruising", ("bruising", "bruise", "bruises", "bruised")),
+        ("swelling", ("swelling", "swollen", "puffiness")),
+        ("hair loss", ("hair loss", "losing hair", "hair falling out")),
+        ("nausea", ("nausea", "nauseous", "vomiting", "throwing up")),
+        ("numbness", ("numbness", "numb", "tingling")),
+        ("a rash", ("rash", "itching", "itchy")),
+        ("fever or flu-like symptoms", ("fever", "flu like symptoms", "flu-like symptoms", "flu symptoms", "chills")),
+        ("infection", ("infection", "infections")),
+        ("weight gain", ("weight gain", "gain weight", "weight loss")),
+        ("memory problems", ("memory loss", "memory problems", "forgetful")),
+        ("double vision", ("double vision", "seeing double")),
+        ("sleep problems", ("insomnia", "trouble sleeping")),
+        ("a crooked smile", ("crooked smile", "uneven smile", "lopsided smile", "asymmetry")),
+    )
+)
+
 BODY_AREAS: tuple[Term, ...] = (
     Term("body_area", "face", ("face", "facial")),
     Term("body_area", "head", ("head", "temples", "forehead")),
@@ -79,20 +119,21 @@ BODY_AREAS: tuple[Term, ...] = (
     Term("body_area", "shoulders", ("shoulder", "shoulders", "neck and shoulders")),
 )
 
-ALL_TERMS: tuple[Term, ...] = CONDITIONS + SIDE_EFFECTS + BODY_AREAS
+ALL_TERMS: tuple[Term, ...] = CONDITIONS + SIDE_EFFECTS + UNLISTED + BODY_AREAS
 
 # Rasa's entity extractor passes only these on; body areas still help the ruler resolve overlaps.
-EXTRACTED_LABELS = ("condition", "side_effect")
+EXTRACTED_LABELS = ("condition", "side_effect", "unlisted")
 
 
 def ruler_patterns(terms: Iterable[Term] = ALL_TERMS) -> list[dict[str, object]]:
-    """Entity-ruler patterns, matched on lower-cased tokens so "TMJ" and "tmj" are one term."""
+    """Entity-ruler patterns, matched on the normalizer's forms (bot/nlp/normalize.py), so "TMJ",
+    "tmj" and "migrane" find their term."""
     patterns: list[dict[str, object]] = []
     for term in terms:
         for phrase in term.phrases:
             tokens = phrase.replace("-", " - ").split()
             patterns.append(
-                {"label": term.label, "pattern": [{"LOWER": t} for t in tokens], "id": term.canonical}
+                {"label": term.label, "pattern": [{"NORM": t} for t in tokens], "id": term.canonical}
             )
     return patterns
 
