@@ -1,6 +1,10 @@
 """Screenshots of the staff pages for the README, with made-up patients (nobody real).
 
-    .venv/bin/python -m tests.browser.screenshots        (writes docs/staff-inbox.png, docs/staff-request.png)
+    .venv/bin/python -m tests.browser.screenshots
+
+writes docs/staff-inbox.png (an urgent after-treatment request on top, a message, an existing patient's request,
+screenings), docs/staff-request.png (a screening), docs/staff-request-urgent.png (the urgent request) and
+docs/staff-request-message.png (a message: the patient's words and contact, no health section).
 
 Runs the web app alone on a temporary database: no Rasa, no model needed.
 """
@@ -51,17 +55,46 @@ PATIENTS = [
 ]
 
 
+# Requests without a screening, as the contact-request and after-treatment actions store them:
+# (minutes ago, kind, name, phone, e-mail, contact by, channel, flags, the patient's message)
+WITHOUT_SCREENING = [
+    (8, "after_treatment", "Nadia Haddad", "+16135550131", "", "Phone call", "sms", ["after_treatment_concern"],
+     "My left eyelid started to droop since my injection on Tuesday and it seems worse today."),
+    (21, "message", "Owen Fraser", "", "owen@example.com", "E-mail", "socketio", [],
+     "Could someone e-mail me about parking near the clinic and which entrance to use?"),
+    (140, "existing_patient", "Grace Liu", "+16135550166", "", "Phone call", "socketio", [],
+     "I need to move my appointment next Thursday to the week after, any afternoon."),
+]
+URGENT_NAME, MESSAGE_NAME = "Nadia Haddad", "Owen Fraser"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def seed(engine) -> int:
-    """Fake requests, one with a full conversation, notes and history; returns that request's id."""
+def backdate(engine, request_id: int, created) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(consultation_requests).where(consultation_requests.c.id == request_id)
+                     .values(created_at=created, updated_at=created))
+        conn.execute(update(request_status_history).where(request_status_history.c.request_id == request_id)
+                     .values(changed_at=created))
+
+
+def align(conv: Conversation, created) -> Conversation:
+    """Shift the chat so that its handoff is the moment the request was received."""
+    handoff = next(e["timestamp"] for e in conv.events if e.get("name") == "action_submit_consultation")
+    shift = created.replace(tzinfo=timezone.utc).timestamp() - handoff
+    conv.events = [{**e, "timestamp": e["timestamp"] + shift} for e in conv.events]
+    return conv
+
+
+def seed(engine) -> dict[str, int]:
+    """Fake requests, some with a conversation, notes and history; returns the featured ones' ids by name."""
     store = RequestStore(engine)
     StaffStore(engine).add_user(USER, PASSWORD, "admin")
-    featured = 0
+    featured: dict[str, int] = {}
     for i, (minutes, name, phone, reason, channel, flags, status, handler, extra) in enumerate(reversed(PATIENTS)):
         answers = {"reason": reason, "medications": "none", "surgery": "no", "facial_weakness": "no",
                    "nerve_condition": "no", "pregnancy": "no", "other_conditions": "none", **extra}
@@ -73,33 +106,70 @@ def seed(engine) -> int:
             question_for_staff="Is it covered by my dental insurance?" if name == "Marie Lavoie" else "",
         ))
         created = utcnow() - timedelta(minutes=minutes)
-        with engine.begin() as conn:
-            conn.execute(update(consultation_requests).where(consultation_requests.c.id == item.id)
-                         .values(created_at=created, updated_at=created))
-            conn.execute(update(request_status_history).where(request_status_history.c.request_id == item.id)
-                         .values(changed_at=created))
+        backdate(engine, item.id, created)
         if status != "new":
             store.set_status(item.id, status, by=handler or USER)
         if handler:
             store.assign(item.id, handler)
         if name == "Marie Lavoie":
-            featured = item.id
-            conv = conversation(created)
-            # Shift the chat so that its handoff is the moment the request was received.
-            handoff = next(e["timestamp"] for e in conv.events if e.get("name") == "action_submit_consultation")
-            shift = created.replace(tzinfo=timezone.utc).timestamp() - handoff
-            conv.events = [{**e, "timestamp": e["timestamp"] + shift} for e in conv.events]
-            conv.save(engine, item.conversation_id)
+            featured[name] = item.id
+            align(conversation(created), created).save(engine, item.conversation_id)
             store.set_status(item.id, "in_review", by=USER)
             store.assign(item.id, USER)
             store.add_note(item.id, USER, "Called at 10:05, no answer. Left a voicemail with the clinic's number.")
+    for i, (minutes, kind, name, phone, email, method, channel, flags, words) in enumerate(reversed(WITHOUT_SCREENING)):
+        item, _ = store.add(ConsultationRequest(
+            submission_key=f"demo-contact-{i}", conversation_id=phone or f"demo-contact-{i}", channel=channel,
+            kind=kind, full_name=name, phone=phone, email=email, contact_method=method, flags=flags,
+            question_for_staff=words,
+        ))
+        created = utcnow() - timedelta(minutes=minutes)
+        backdate(engine, item.id, created)
+        featured[name] = item.id
+        if kind == "after_treatment":
+            align(after_treatment_conversation(created, words), created).save(engine, item.conversation_id)
+        elif kind == "message":
+            align(message_conversation(created, words), created).save(engine, item.conversation_id)
     return featured
+
+
+def message_conversation(start, words: str) -> Conversation:
+    """Made-up website chat for the screenshot, worded after issue 12's short contact request."""
+    conv = Conversation(start, channel="socketio")
+    conv.user("can I talk to a real person?", "request_human").bot(
+        "I can pass a short message to the team: your name, how to reach you and your question, no health "
+        "questions. Is it OK to keep just that for the team?", "utter_ask_contact_consent", ("Yes", "No"))
+    for answer, question in [("yes", "What's your full name?"),
+                             ("Owen Fraser", "What's the best phone number or e-mail to reach you?"),
+                             ("owen@example.com", "What would you like to ask the team?"),
+                             (words, "Here's your message … Shall I send it?")]:
+        conv.form_answer(answer, "inform", "slot", question)
+    conv.user("yes", "affirm")
+    conv.handoff("Sent. The team will reply to owen@example.com.")
+    return conv
+
+
+def after_treatment_conversation(start, words: str) -> Conversation:
+    """Made-up SMS exchange for the screenshot, worded after issue 12's after-treatment path."""
+    conv = Conversation(start, channel="sms")
+    conv.user(words, "symptom_after_treatment").bot(
+        "I'm sorry you're dealing with this. Please contact Metropolitan Dental now at 613-555-0100. If it is "
+        "severe, spreading, or affects your breathing, swallowing or speaking, call 911. I can also send an urgent "
+        "message to the team so they contact you. Would you like that?", "utter_after_treatment_contact_now",
+        ("Yes", "No"))
+    conv.user("yes please", "affirm").bot("What's your full name?", "utter_ask_full_name")
+    conv.user("Nadia Haddad", "inform").bot(
+        "Shall I send the team your message and this number so they can call you?", "utter_confirm_urgent",
+        ("Yes", "No"))
+    conv.user("yes", "affirm")
+    conv.handoff("Sent. The team will call you at this number. If it gets worse, call the clinic now, or 911.")
+    return conv
 
 
 def conversation(start) -> Conversation:
     conv = Conversation(start, channel="socketio")
     conv.user("hi, does botox help with jaw pain?", "faq_conditions").bot(
-        "Yes — therapeutic BOTOX® is used here for jaw pain.", "utter_faq_conditions")
+        "Therapeutic BOTOX® is used at the clinic for jaw pain, among other conditions.", "utter_faq_conditions")
     conv.user("I'd like to book a consultation", "book_consultation").bot(
         "Before we start: I'll ask a few questions about your health. Only the clinic's staff will see your "
         "answers. Is that OK?", "utter_ask_consent_given", ("Yes", "No"))
@@ -136,6 +206,11 @@ def main(out_dir: Path = ROOT / "docs") -> int:
         engine = make_engine(url)
         create_all(engine)
         featured = seed(engine)
+        shots = {
+            "staff-request.png": featured["Marie Lavoie"],
+            "staff-request-urgent.png": featured[URGENT_NAME],
+            "staff-request-message.png": featured[MESSAGE_NAME],
+        }
         port = free_port()
         app = create_app(Settings(database_url=url, web_port=port), engine)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -153,14 +228,15 @@ def main(out_dir: Path = ROOT / "docs") -> int:
                 page.click("button:has-text('Log in')")
                 page.wait_for_url("**/staff")
                 page.screenshot(path=str(out_dir / "staff-inbox.png"), full_page=True)
-                page.goto(f"/staff/requests/{featured}")
-                page.screenshot(path=str(out_dir / "staff-request.png"), full_page=True)
+                for file_name, request_id in shots.items():
+                    page.goto(f"/staff/requests/{request_id}")
+                    page.screenshot(path=str(out_dir / file_name), full_page=True)
                 browser.close()
         finally:
             server.should_exit = True
             thread.join(timeout=10)
             engine.dispose()
-    print(f"wrote {out_dir / 'staff-inbox.png'} and {out_dir / 'staff-request.png'}")
+    print("wrote " + ", ".join(str(out_dir / name) for name in ["staff-inbox.png", *shots]))
     return 0
 
 
