@@ -42,6 +42,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.guard import guard_for_conversation
 from bot.settings import Settings, get_settings
+from bot.sms_text import with_gsm7_lookalikes
 from bot.store.sms import CLAIMED, DONE, SmsStore
 
 logger = logging.getLogger(__name__)
@@ -227,7 +228,12 @@ def turn_options(messages: Iterable[Mapping[str, Any]]) -> list[Option]:
 
 
 def render_messages(messages: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The texts of one bot turn, each button list as "Reply 1 for Yes, 2 for No" (no payloads)."""
+    """The texts of one bot turn, each button list as "Reply 1 for Yes, 2 for No" (no payloads).
+
+    Dashes, curly quotes, bullets and ® become their GSM-7 look-alikes: one of them would send the
+    whole text as UCS-2, at more than twice the segments (web wordings and the parser's "yes — ..."
+    keep them; so may a patient's answers read back in the summary).
+    """
     texts: list[str] = []
     count = 0
     for message in messages:
@@ -238,7 +244,7 @@ def render_messages(messages: Iterable[Mapping[str, Any]]) -> list[str]:
             count += len(buttons)
             text = f"{text}\nReply {choices}" if text else f"Reply {choices}"
         if text:
-            texts.append(text)
+            texts.append(with_gsm7_lookalikes(text))
     return texts
 
 

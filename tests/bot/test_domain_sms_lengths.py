@@ -1,36 +1,64 @@
-"""Every response the bot can send over SMS fits two segments (320 characters); none exceeds 1600.
+"""What every SMS answer costs, in carrier segments counted with the real encoding.
 
-For each response, the variation SMS uses is checked: the `channel: sms` one if there is one, else
-the default. Buttons are rendered as the channel renders them ("Reply 1 for Yes, 2 for No").
-Placeholders get the longest plausible value. The screening summary (`utter_consultation_summary`)
-repeats the patient's own answers, whose length the bot does not control: its template is checked
-without values (placeholders empty), and the channel splits the filled text if it passes 1600.
+For each response, every variation the SMS channel can pick is rendered as the channel sends it:
+placeholders filled the way Rasa fills them (rasa.core.nlg.interpolator) with realistic worst-case
+values, buttons as numbered options (bot.channels.sms.render_messages). Its segments are counted
+with bot.sms_text: GSM-7 (160, then 153 a segment) unless one character forces UCS-2 (70, then 67).
+
+Budgets: two segments for every answer, three for the screening summary (it reads the patient's
+answers back), one for the HELP reply (carrier rules: 160 characters, with a phone number).
+The table of every count is printed in the run's summary (tests/conftest.py `report`).
 """
 
 from __future__ import annotations
 
-import re
+import copy
 from typing import Any
 
 import pytest
 import yaml
+from rasa.core.nlg.interpolator import interpolate
 
 from actions.screening import CONTACT_METHOD_WORDS
 from bot.channels.sms import MAX_SMS_CHARS, render_messages
 from bot.nlp.vocabulary import CONDITIONS, SIDE_EFFECTS
-from bot.settings import ROOT
+from bot.settings import ROOT, Settings
+from bot.sms_text import GSM7, SmsSize, is_gsm7, non_gsm7_characters, sms_size
 
-SMS_LIMIT = 320  # two segments, Twilio's recommended most
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
 SUMMARY = "utter_consultation_summary"
+HELP = "utter_sms_help"
+BUDGET = {SUMMARY: 3, HELP: 1}
+DEFAULT_BUDGET = 2
+HELP_MAX_CHARS = 160
 
-LONGEST: dict[str, str] = {
+# A phone number in the longest form an operator might write it: the contact is 40 characters.
+WORST_SETTINGS = Settings(clinic_name="Metropolitan Dental", clinic_phone="+1 (613) 555-0100")
+
+# Values the bot itself puts in (the clinic's contact, its own vocabulary and words): the longest.
+VALUES: dict[str, str] = {
+    "clinic_contact": WORST_SETTINGS.clinic_contact,
     "condition": max((t.canonical for t in CONDITIONS), key=len),
     "side_effect": max((t.canonical for t in SIDE_EFFECTS), key=len),
-    "clinic_contact": "C" * 40,  # "Metropolitan Dental at 613-555-0100" is 35
-    "full_name": "N" * 80,  # the longest name parse_full_name accepts
     "contact_method": max(CONTACT_METHOD_WORDS.values(), key=len),
-    "digits": "999",
+    "digits": "15",  # "That number has 15 digits": a pasted number with an extension
+    "full_name": "Marie-Christine Vanderhoeven-Montgomery",  # 39 characters
+}
+
+# The summary reads back what the patient typed, as the form's validators keep it: long answers of
+# the kind patients send from a phone, with a parser detail ("yes — ...") and a curly apostrophe.
+SUMMARY_VALUES: dict[str, str] = {
+    **VALUES,
+    "reason": "migraines 3 or 4 times a week and jaw pain from clenching at night",
+    "medications": "sumatriptan 50 mg when needed, propranolol 40 mg, ibuprofen",
+    "surgery": "yes — jaw surgery in 2019",
+    "facial_weakness": "no",
+    "nerve_condition": "no",
+    "pregnancy": "no",
+    "other_conditions": "asthma, high blood pressure",
+    "phone": "+16137221234",
+    "email": "marie-christine.vanderhoeven@example.com",
+    "contact_method": "text message",
+    "contact_time": "weekday mornings before 10, or after 5 on Friday’s",
 }
 
 
@@ -38,50 +66,149 @@ def domain_responses() -> dict[str, list[dict[str, Any]]]:
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 
 
-def sms_variations() -> list[tuple[str, dict[str, Any]]]:
-    """(response name, variation) for every variation SMS can pick."""
+def sms_candidates(variations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every variation Rasa's ResponseVariationFilter can pick for the `sms` channel, whatever the slots.
+
+    Rasa takes a matching conditional `sms` variation first, then an unconditional `sms` one, then
+    a matching conditional one without a channel, then the defaults.
+    """
+    sms = [v for v in variations if v.get("channel") == "sms"]
+    sms_conditional = [v for v in sms if v.get("condition")]
+    sms_default = [v for v in sms if not v.get("condition")]
+    without_channel = [v for v in variations if not v.get("channel")]
+    return sms_conditional + (sms_default or without_channel)
+
+
+def sms_variations() -> list[tuple[str, int, dict[str, Any]]]:
+    """(response name, index of the variation in domain.yml, variation) for everything SMS can send."""
     picked = []
     for name, variations in domain_responses().items():
-        sms = [v for v in variations if v.get("channel") == "sms"]
-        default = [v for v in variations if not v.get("channel")]
-        picked += [(name, v) for v in (sms or default)]
+        candidates = sms_candidates(variations)
+        picked += [(name, variations.index(v), v) for v in candidates]
     return picked
 
 
-def fill(name: str, text: str) -> str:
-    if name == SUMMARY:
-        return PLACEHOLDER.sub("", text)
-    unknown = set(PLACEHOLDER.findall(text)) - set(LONGEST)
-    assert not unknown, f"{name}: add the longest plausible value of {sorted(unknown)} to LONGEST"
-    return PLACEHOLDER.sub(lambda m: LONGEST[m.group(1)], text)
+# ê and ô are not in GSM-7: a name like this makes any text that reads it back UCS-2.
+ACCENTED_NAME = "Hélène Côté-Létourneau"
 
 
-def rendered(name: str, variation: dict[str, Any]) -> str:
-    return fill(name, "\n".join(render_messages([variation])))
+def sent_texts(name: str, variation: dict[str, Any], values: dict[str, str] | None = None) -> list[str]:
+    """The texts the SMS channel sends for this variation (one per response)."""
+    values = values or (SUMMARY_VALUES if name == SUMMARY else VALUES)
+    message = {key: copy.deepcopy(variation[key]) for key in ("text", "buttons") if key in variation}
+    filled = interpolate(message, values)
+    leftover = [t for t in [filled.get("text") or ""] if "{" in t]
+    assert not leftover, f"{name}: give its placeholders a worst-case value in VALUES: {leftover}"
+    return render_messages([filled])
+
+
+def label(name: str, variation: dict[str, Any]) -> str:
+    where = "sms" if variation.get("channel") == "sms" else "default"
+    if variation.get("condition"):
+        where += " if " + ",".join(f"{c.get('name')}={c.get('value')}" for c in variation["condition"])
+    return f"{name} [{where}]"
 
 
 VARIATIONS = sms_variations()
+SENT: list[tuple[str, int, dict[str, Any], str, SmsSize]] = [
+    (name, index, variation, text, sms_size(text))
+    for name, index, variation in VARIATIONS
+    for text in sent_texts(name, variation)
+]
 
 
-@pytest.mark.parametrize("name,variation", VARIATIONS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(VARIATIONS)])
-def test_every_sms_response_fits_two_segments(name: str, variation: dict[str, Any]):
-    text = rendered(name, variation)
-    assert len(text) <= SMS_LIMIT, f"{name} is {len(text)} characters over SMS: add a `channel: sms` variation"
+def segment_table() -> list[str]:
+    width = max(len(label(n, v)) for n, _, v, _, _ in SENT)
+    lines = [f"{'response':<{width}}  enc    chars  seg  max  UCS-2 because of"]
+    for name, _, variation, text, size in SENT:
+        budget = BUDGET.get(name, DEFAULT_BUDGET)
+        flag = "  OVER" if size.segments > budget else ""
+        because = " ".join(size.unicode_characters)
+        lines.append(f"{label(name, variation):<{width}}  {size.encoding}  {len(text):>5}  {size.segments:>3}"
+                     f"  {budget:>3}  {because}{flag}")
+    total = sum(size.segments for *_, size in SENT)
+    ucs2 = sum(1 for *_, size in SENT if size.encoding != GSM7)
+    lines.append(f"{len(SENT)} texts, {total} segments in all, {ucs2} sent as UCS-2")
+    for name, _, variation in VARIATIONS:
+        if name == SUMMARY:
+            for text in sent_texts(name, variation, {**SUMMARY_VALUES, "full_name": ACCENTED_NAME}):
+                size = sms_size(text)
+                lines.append(f"not held to a budget: {label(name, variation)} for {ACCENTED_NAME!r}: {size.encoding}, "
+                             f"{len(text)} characters, {size.segments} segments (the patient's own characters)")
+    return lines
+
+
+def test_the_segment_table_is_in_the_run_summary(report):
+    report("SMS segments per response (tests/bot/test_domain_sms_lengths.py)", segment_table())
+    assert len(SENT) >= len(domain_responses())
+
+
+@pytest.mark.parametrize(
+    "name,index,text,size",
+    [(n, i, t, s) for n, i, _, t, s in SENT],
+    ids=[f"{n}-{i}" for n, i, _, _, _ in SENT],
+)
+def test_every_sms_answer_fits_its_segment_budget(name: str, index: int, text: str, size: SmsSize):
+    budget = BUDGET.get(name, DEFAULT_BUDGET)
+    why = f" (UCS-2 because of {' '.join(size.unicode_characters)})" if size.unicode_characters else ""
+    assert size.segments <= budget, (
+        f"{name} (variation {index}) is {size.segments} segments over SMS, {budget} at most{why}: "
+        f"shorten its `channel: sms` variation or add one\n{text}"
+    )
+
+
+SMS_ONLY = [(n, i, v) for n, i, v in VARIATIONS if v.get("channel") == "sms" or n.startswith("utter_sms_")]
+
+
+@pytest.mark.parametrize("name,index,variation", SMS_ONLY, ids=[f"{n}-{i}" for n, i, _ in SMS_ONLY])
+def test_sms_wordings_are_written_in_gsm7(name: str, index: int, variation: dict[str, Any]):
+    """SMS-only text is written in GSM-7, not left to the channel's look-alikes (web texts may keep ® and —)."""
+    words = [variation.get("text") or ""] + [b.get("title") or "" for b in variation.get("buttons") or []]
+    assert non_gsm7_characters(" ".join(words)) == (), f"{name} (variation {index})"
+
+
+def test_everything_the_bot_writes_goes_as_gsm7():
+    """Only a patient's own characters (a name with ê or ô) may make an SMS UCS-2."""
+    ucs2 = {label(n, v): s.unicode_characters for n, _, v, _, s in SENT if s.encoding != GSM7}
+    assert ucs2 == {}
+
+
+def test_only_the_summary_reads_a_patients_name_back():
+    """A name with ê or ô would make any answer that repeats it UCS-2: only the summary does."""
+    values = {**VALUES, "full_name": ACCENTED_NAME}
+    ucs2 = [n for n, _, v in VARIATIONS if n != SUMMARY for t in sent_texts(n, v, values) if not is_gsm7(t)]
+    assert ucs2 == []
+
+
+def test_help_gives_the_clinic_phone_in_one_text_of_160_characters():
+    (variation,) = sms_candidates(domain_responses()[HELP])
+    assert "{clinic_contact}" in variation["text"]
+    (text,) = sent_texts(HELP, variation)
+    assert WORST_SETTINGS.clinic_phone in text
+    assert len(text) <= HELP_MAX_CHARS and sms_size(text).segments == 1, text
 
 
 def test_every_response_variation_is_under_twilios_limit():
     for name, variations in domain_responses().items():
         for variation in variations:
-            assert len(rendered(name, variation)) <= MAX_SMS_CHARS, name
+            assert all(len(t) <= MAX_SMS_CHARS for t in sent_texts(name, variation)), name
 
 
 def test_the_walk_covers_every_response_and_the_sms_variations():
-    names = {name for name, _ in VARIATIONS}
+    names = {name for name, _, _ in VARIATIONS}
     assert names == set(domain_responses())
-    assert any(v.get("channel") == "sms" for _, v in VARIATIONS)
+    assert any(v.get("channel") == "sms" for _, _, v in VARIATIONS)
+
+
+def test_candidates_follow_rasas_variation_filter():
+    plain, sms, fr = {"text": "a"}, {"text": "b", "channel": "sms"}, {"text": "c", "condition": [{"name": "x"}]}
+    sms_fr = {**fr, "channel": "sms"}
+    assert sms_candidates([plain, sms]) == [sms]
+    assert sms_candidates([plain, fr]) == [plain, fr]
+    assert sms_candidates([plain, sms, fr, sms_fr]) == [sms_fr, sms]
 
 
 def test_many_buttons_are_free_text_over_sms():
     """utter_ask_which_change has 12 buttons on the web; its SMS variation asks for a name instead."""
-    (variation,) = [v for n, v in VARIATIONS if n == "utter_ask_which_change"]
+    (variation,) = [v for n, _, v in VARIATIONS if n == "utter_ask_which_change"]
     assert not variation.get("buttons")

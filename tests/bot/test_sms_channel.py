@@ -142,6 +142,13 @@ def test_a_message_without_buttons_is_plain_text():
     assert render_messages([{"text": "Which answer? Reply with its name."}]) == ["Which answer? Reply with its name."]
 
 
+def test_typography_goes_as_gsm7_look_alikes_and_patient_accents_stay():
+    """One em dash or curly quote would send the whole text as UCS-2 (70 characters a segment)."""
+    (text,) = render_messages([{"text": "BOTOX® — “yes — 12 weeks” • it’s", "buttons": [{"title": "Don’t", "payload": "No"}]}])
+    assert text == "BOTOX - \"yes - 12 weeks\" - it's\nReply 1 for Don't"
+    assert render_messages([{"text": "Hélène Côté"}]) == ["Hélène Côté"]
+
+
 def test_a_button_without_title_never_shows_its_payload():
     texts = render_messages([{"text": "Pick", "buttons": [{"payload": "/secret_intent"}]}])
     assert "/secret_intent" not in texts[0] and "1 for option 1" in texts[0]

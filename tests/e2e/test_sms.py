@@ -229,10 +229,10 @@ def test_a_full_screening_over_sms_stores_a_request_with_channel_sms(running_bot
         replies = phone.text(answer)
         assert replies, f"no reply to {answer!r}"
     summary = joined(replies)
-    assert "Jane Doe" in summary and "Reply 1 for Yes, send it, 2 for Change an answer" in summary
+    assert "Jane Doe" in summary and "Reply 1 for Send it, 2 for Change" in summary
     assert all(len(m) <= 1600 for m in replies)
     done = joined(phone.text("1"))
-    assert "Thank you, Jane Doe" in done
+    assert "Your request is with Dr. Walters' team" in done
     (request,) = requests_for(running_bot.settings.database_url, phone.conversation)
     assert request["channel"] == "sms"
     assert request["full_name"] == "Jane Doe" and request["phone"] == "+16137221234"
