@@ -1,40 +1,96 @@
-"""Answers that name what the patient asked about (their condition, a side effect)."""
+"""Answers to the page's questions, in context: the patient's own terms, a second question in the
+same message, and what the classifier was torn between when it wasn't sure."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import faq_answer
+from actions import topics
+from actions.common import FAQ_PREFIX, answer_for, latest_entities, latest_intent, latest_text, topic_for
+
+# How deep in the classifier's ranking a second question's topic must be to be answered
+# outright; further down it is offered as a button instead.
+SECOND_ANSWER_RANK = 5
+TITLE_PREFIX = "utter_topic_title_"
+SOMETHING_ELSE = "something_else"
+SOMETHING_ELSE_PAYLOAD = "/request_human"
 
 
-def _answer(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    response, values = faq_answer(intent, tracker)
+def topic_title(domain: dict[str, Any], intent: str) -> Optional[str]:
+    """A topic's button title, from the domain's `utter_topic_title_<intent>` response."""
+    variations = (domain.get("responses") or {}).get(f"{TITLE_PREFIX}{intent}") or []
+    return variations[0].get("text") if variations else None
+
+
+def topic_button(domain: dict[str, Any], intent: str, payload: Optional[str] = None) -> Optional[dict[str, str]]:
+    title = topic_title(domain, intent)
+    return {"title": title, "payload": payload or f"/{intent}"} if title else None
+
+
+def ranked(tracker: Tracker) -> list[str]:
+    return [str(r.get("name")) for r in (tracker.latest_message or {}).get("intent_ranking") or []]
+
+
+def answer(dispatcher: CollectingDispatcher, topic: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    response, values = answer_for(topic, entities)
     dispatcher.utter_message(response=response, **values)
-    return []
+    return [SlotSet("last_topic", topic)] if topic.startswith(FAQ_PREFIX) else []
 
 
-class ActionAnswerConditions(Action):
-    """'Can it help my TMJ?' -> 'Yes — therapeutic BOTOX® is used here for jaw pain ...' (page conditions only)."""
+class ActionAnswerQuestion(Action):
+    """Every page question and out-of-scope question: the answer, then any second question."""
 
     def name(self) -> str:
-        return "action_answer_conditions"
+        return "action_answer_question"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return _answer("faq_conditions", dispatcher, tracker)
+        text = latest_text(tracker)
+        entities = latest_entities(tracker)
+        topic = topic_for(latest_intent(tracker) or "", entities, text)
+        if topic == "show_menu":
+            dispatcher.utter_message(response="utter_menu")
+            return []
+        events = answer(dispatcher, topic, entities)
+        if text.startswith("/"):
+            return events  # a button the bot offered: nothing more to read in it
+        second = topics.second_question(text, topic)
+        if second is None:
+            return events
+        if second.startswith(FAQ_PREFIX) and second in ranked(tracker)[:SECOND_ANSWER_RANK]:
+            return events + answer(dispatcher, second, entities)
+        # Less sure, or something to start (booking, a person): offered, never dropped.
+        button = topic_button(domain, second)
+        if button:
+            dispatcher.utter_message(response="utter_also_asked", buttons=[button])
+        return events
 
 
-class ActionAnswerSideEffects(Action):
-    """'Can it cause dry mouth?' -> names that side effect when the page lists it."""
+class ActionClarify(Action):
+    """The classifier wasn't sure: a term in the message decides, else 'did you mean ...?', else
+    the topics."""
 
     def name(self) -> str:
-        return "action_answer_side_effects"
+        return "action_clarify"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return _answer("faq_side_effects", dispatcher, tracker)
+        text = latest_text(tracker)
+        entities = latest_entities(tracker)
+        topic = topic_for("nlu_fallback", entities, text)
+        if topic != "nlu_fallback":
+            return answer(dispatcher, topic, entities)
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        buttons = [b for c in topics.close_alternatives(ranking) if (b := topic_button(domain, c.intent))]
+        if not buttons:
+            dispatcher.utter_message(response="utter_fallback")
+            return []
+        other = topic_button(domain, SOMETHING_ELSE, SOMETHING_ELSE_PAYLOAD)
+        dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons + ([other] if other else []))
+        return []

@@ -22,9 +22,15 @@ import yaml
 PREFIX_CHARS = 40
 # Actions whose reply is one of several responses: response-name prefixes they may send.
 ACTION_RESPONSES: Mapping[str, tuple[str, ...]] = {
-    "action_answer_conditions": ("utter_faq_conditions",),
-    "action_answer_side_effects": ("utter_faq_side_effect",),
     "consultation_form": ("utter_ask_consent_given",),
+}
+# action_answer_question answers intent X with utter_X; these intents also with the variants
+# that name the patient's term (or say the page doesn't name it).
+QUESTION_ACTION = "action_answer_question"
+NAMED_VARIANTS: Mapping[str, tuple[str, ...]] = {
+    "faq_conditions": ("utter_faq_conditions",),
+    "faq_side_effects": ("utter_faq_side_effect",),
+    "show_menu": ("utter_menu",),
 }
 PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
 
@@ -54,7 +60,10 @@ def expected_answers(rules: Iterable[Mapping[str, Any]],
     """intent -> the texts (templates) that count as the right answer."""
     expected: dict[str, list[str]] = {}
     for intent, action in rule_answers(rules).items():
-        if action in ACTION_RESPONSES:
+        if action == QUESTION_ACTION:
+            prefixes = NAMED_VARIANTS.get(intent, (f"utter_{intent}",))
+            names = [n for n in responses if n.startswith(prefixes)] if intent in NAMED_VARIANTS else list(prefixes)
+        elif action in ACTION_RESPONSES:
             names = [n for n in responses if n.startswith(ACTION_RESPONSES[action])]
             # Prefixes are response names, so an exact name also works (utter_ask_consent_given).
         else:

@@ -2,7 +2,8 @@
 
 Rasa treats any text that starts with "/" as a forced intent with entities
 (`/inform{"phone": "..."}`), skipping NLU. A channel calls `guard_text` before handing the
-message to Rasa: a payload of a button in the bot's latest message passes; anything else is
+message to Rasa: a payload of a button the bot offered in this session passes (a patient may
+scroll back and press an earlier topic button: it keeps working); anything else is
 prefixed with an invisible WORD JOINER, so Rasa reads it as ordinary text. Staff pages strip
 that character when they show a transcript (`display_text`).
 """
@@ -16,11 +17,11 @@ NEUTRALISER = "\u2060"  # WORD JOINER: not whitespace, so Rasa's strip() keeps i
 
 
 def offered_payloads(events: Iterable[Any]) -> list[str]:
-    """The button payloads of the bot's latest turn (since the last user message)."""
+    """The button payloads the bot offered in the current session, latest first."""
     payloads: list[str] = []
     for event in reversed(list(events)):
         kind = event.get("event") if isinstance(event, dict) else getattr(event, "type_name", None)
-        if kind == "user":
+        if kind == "session_started":
             break
         if kind != "bot":
             continue

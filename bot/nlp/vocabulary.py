@@ -59,7 +59,7 @@ SIDE_EFFECTS: tuple[Term, ...] = (
     Term(
         "side_effect",
         "minor and temporary discomfort or pain at the injection site",
-        ("injection site pain", "pain at the injection site", "sore injection site", "bruising", "needle pain"),
+        ("injection site pain", "pain at the injection site", "sore injection site", "needle pain"),
     ),
     Term("side_effect", "temporary fatigue", ("fatigue", "tired", "tiredness", "exhaustion")),
     Term("side_effect", "headache", ("headache after", "headache afterwards", "get a headache")),

@@ -9,7 +9,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq import ActionAnswerConditions, ActionAnswerSideEffects
+from actions.faq import ActionAnswerQuestion, ActionClarify
 from actions.session import ActionSessionStart
 from bot.settings import ROOT, Settings, load_settings
 
@@ -17,8 +17,9 @@ DOMAIN: dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding
 
 
 def make_tracker(text: str, intent: str, entities: Optional[list[dict[str, Any]]] = None,
-                 slots: Optional[dict[str, Any]] = None) -> Tracker:
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.97}, "entities": entities or []}
+                 slots: Optional[dict[str, Any]] = None, ranking: Optional[list[tuple[str, float]]] = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.97}, "entities": entities or [],
+              "intent_ranking": [{"name": n, "confidence": c} for n, c in (ranking or [(intent, 0.97)])]}
     return Tracker(
         "patient-7",
         dict(slots or {}),
@@ -41,6 +42,10 @@ async def answer(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], C
     return events, dispatcher
 
 
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m["response"] for m in dispatcher.messages]
+
+
 # --------------------------------------------------------------------------- conditions
 
 
@@ -48,8 +53,6 @@ async def answer(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], C
 @pytest.mark.parametrize(
     ("mention", "canonical"),
     [
-        ("TMJ", "jaw pain"),
-        ("tmj", "jaw pain"),
         ("sore jaw", "jaw pain"),
         ("migraine", "migraines"),
         ("Migraines", "migraines"),
@@ -61,38 +64,39 @@ async def answer(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], C
 )
 async def test_conditions_named(mention: str, canonical: str) -> None:
     tracker = make_tracker(f"can it help my {mention}?", "faq_conditions", [entity("condition", mention)])
-    events, dispatcher = await answer(ActionAnswerConditions(), tracker)
-    assert events == []
-    assert len(dispatcher.messages) == 1
-    message = dispatcher.messages[0]
-    assert message["response"] == "utter_faq_conditions_named"
-    assert message["condition"] == canonical
+    events, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert events == [{"event": "slot", "timestamp": None, "name": "last_topic", "value": "faq_conditions"}]
+    assert responses(dispatcher) == ["utter_faq_conditions_named"]
+    assert dispatcher.messages[0]["condition"] == canonical
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize(
-    "entities",
-    [
-        [],
-        [entity("condition", "back pain")],  # not on the clinic's page: never named
-        [entity("condition", "")],
-        [entity("side_effect", "dry mouth")],  # another entity type does not count
-    ],
-)
+@pytest.mark.parametrize(("mention", "name"), [("TMJ", "TMJ"), ("lockjaw", "lockjaw"), ("tmd", "TMD")])
+async def test_a_condition_the_page_does_not_name_is_said_so(mention: str, name: str) -> None:
+    # Issue 12: lockjaw is not the page's jaw pain; the reply says what the page lists.
+    entities = [entity("unlisted", mention), entity("condition", "migraine")]
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(f"can it help {mention} and migraine", "faq_conditions", entities))
+    assert responses(dispatcher) == ["utter_faq_conditions_unlisted"]
+    assert dispatcher.messages[0]["mention"] == name
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("entities", [[], [entity("condition", "back pain")], [entity("condition", "")]])
 async def test_conditions_general_answer(entities: list[dict[str, Any]]) -> None:
-    tracker = make_tracker("can it help my back pain?", "faq_conditions", entities)
-    events, dispatcher = await answer(ActionAnswerConditions(), tracker)
-    assert events == []
-    assert [m["response"] for m in dispatcher.messages] == ["utter_faq_conditions"]
+    tracker = make_tracker("what does it treat", "faq_conditions", entities)
+    _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_conditions"]
     assert "condition" not in dispatcher.messages[0]
 
 
 @pytest.mark.asyncio
-async def test_conditions_first_known_mention_wins() -> None:
-    entities = [entity("condition", "back pain"), entity("condition", "TMJ"), entity("condition", "migraine")]
-    _, dispatcher = await answer(ActionAnswerConditions(), make_tracker("back pain, TMJ, migraine", "faq_conditions", entities))
-    assert dispatcher.messages[0]["response"] == "utter_faq_conditions_named"
-    assert dispatcher.messages[0]["condition"] == "jaw pain"
+async def test_the_menu_intent_with_a_condition_answers_about_it() -> None:
+    # "Can you help with my migraines?" read as the menu: the condition decides.
+    tracker = make_tracker("can you help with my migraines", "show_menu", [entity("condition", "migraines")])
+    _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_conditions_named"]
+    _, plain = await answer(ActionAnswerQuestion(), make_tracker("what can you help with", "show_menu"))
+    assert responses(plain) == ["utter_menu"]
 
 
 # --------------------------------------------------------------------------- side effects
@@ -107,34 +111,117 @@ async def test_conditions_first_known_mention_wins() -> None:
         ("ptosis", "eyelid droop"),
         ("tired", "temporary fatigue"),
         ("blurry vision", "blurred vision"),
-        ("bruising", "minor and temporary discomfort or pain at the injection site"),
     ],
 )
 async def test_side_effects_named(mention: str, canonical: str) -> None:
     tracker = make_tracker(f"can it cause {mention}?", "faq_side_effects", [entity("side_effect", mention)])
-    events, dispatcher = await answer(ActionAnswerSideEffects(), tracker)
-    assert events == []
-    assert [m["response"] for m in dispatcher.messages] == ["utter_faq_side_effect_named"]
+    _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_side_effect_named"]
     assert dispatcher.messages[0]["side_effect"] == canonical
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("entities", [[], [entity("side_effect", "hair loss")], [entity("condition", "TMJ")]])
-async def test_side_effects_general_answer(entities: list[dict[str, Any]]) -> None:
-    tracker = make_tracker("what are the side effects?", "faq_side_effects", entities)
-    events, dispatcher = await answer(ActionAnswerSideEffects(), tracker)
-    assert events == []
-    assert [m["response"] for m in dispatcher.messages] == ["utter_faq_side_effects"]
-    assert "side_effect" not in dispatcher.messages[0]
+async def test_an_unlisted_side_effect_is_never_confirmed() -> None:
+    tracker = make_tracker("does it cause bruising", "faq_side_effects", [entity("unlisted", "bruising")])
+    _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_side_effect_unlisted"]
+    assert dispatcher.messages[0]["mention"] == "bruising"
 
 
-def test_named_responses_use_the_slots_the_actions_fill() -> None:
-    named_condition = DOMAIN["responses"]["utter_faq_conditions_named"]
-    named_effect = DOMAIN["responses"]["utter_faq_side_effect_named"]
-    assert all("{condition}" in variant["text"] for variant in named_condition)
-    assert all("{side_effect}" in variant["text"] for variant in named_effect)
-    for action in (ActionAnswerConditions(), ActionAnswerSideEffects()):
+@pytest.mark.asyncio
+async def test_a_side_effect_read_as_a_condition_question_is_answered_as_a_side_effect() -> None:
+    tracker = make_tracker("and dry mouth?", "faq_conditions", [entity("side_effect", "dry mouth")])
+    events, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_side_effect_named"]
+    assert events[0]["value"] == "faq_side_effects"
+
+
+@pytest.mark.asyncio
+async def test_headache_as_a_side_effect_stays_a_side_effect() -> None:
+    tracker = make_tracker("does it cause headaches", "faq_side_effects", [entity("condition", "headaches")])
+    _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_side_effects"]
+
+
+def test_no_answer_about_a_patients_case_opens_with_yes() -> None:
+    for name in ("utter_faq_conditions_named", "utter_faq_conditions_unlisted", "utter_faq_side_effect_named",
+                 "utter_faq_side_effect_unlisted", "utter_own_case", "utter_faq_conditions", "utter_faq_side_effects"):
+        for variant in DOMAIN["responses"][name]:
+            assert not variant["text"].lower().startswith("yes"), name
+
+
+def test_named_responses_use_the_values_the_actions_fill() -> None:
+    responses_ = DOMAIN["responses"]
+    assert all("{condition}" in v["text"] for v in responses_["utter_faq_conditions_named"])
+    assert all("{side_effect}" in v["text"] for v in responses_["utter_faq_side_effect_named"])
+    assert all("{mention}" in v["text"] for v in responses_["utter_faq_conditions_unlisted"] + responses_["utter_faq_side_effect_unlisted"])
+    for action in (ActionAnswerQuestion(), ActionClarify()):
         assert action.name() in DOMAIN["actions"]
+
+
+# --------------------------------------------------------------------------- two questions
+
+
+@pytest.mark.asyncio
+async def test_two_questions_in_one_message_are_both_answered() -> None:
+    tracker = make_tracker("what are the side effects and is dr walters trained in this?", "faq_side_effects",
+                           ranking=[("faq_side_effects", 0.6), ("faq_dr_training", 0.3), ("faq_what_is", 0.05)])
+    events, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_side_effects", "utter_faq_dr_training"]
+    assert events[-1]["value"] == "faq_dr_training"
+
+
+@pytest.mark.asyncio
+async def test_a_second_question_the_classifier_did_not_rank_is_offered_as_a_button() -> None:
+    tracker = make_tracker("is it approved? also can I book", "faq_approval", ranking=[("faq_approval", 0.9)])
+    _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_approval", "utter_also_asked"]
+    assert dispatcher.messages[1]["buttons"] == [{"title": "Book a consultation", "payload": "/book_consultation"}]
+
+
+@pytest.mark.asyncio
+async def test_one_question_gets_one_answer() -> None:
+    for text in ("does it work for migraines?", "what are the side effects?", "/faq_side_effects"):
+        _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "faq_side_effects"))
+        assert len(dispatcher.messages) == 1, text
+
+
+# --------------------------------------------------------------------------- not sure
+
+
+@pytest.mark.asyncio
+async def test_torn_between_topics_offers_them_and_something_else() -> None:
+    tracker = make_tracker("how long is it good for", "nlu_fallback",
+                           ranking=[("nlu_fallback", 0.45), ("faq_effectiveness", 0.33), ("faq_what_is", 0.2),
+                                    ("greet", 0.15), ("faq_motto", 0.02)])
+    _, dispatcher = await answer(ActionClarify(), tracker)
+    assert responses(dispatcher) == ["utter_did_you_mean"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/faq_effectiveness", "/faq_what_is", "/request_human"]
+    assert dispatcher.messages[0]["buttons"][0]["title"] == "How effective it is"
+
+
+@pytest.mark.asyncio
+async def test_nothing_close_gets_the_topics() -> None:
+    tracker = make_tracker("zzz qqq", "nlu_fallback", ranking=[("nlu_fallback", 0.45), ("greet", 0.3), ("faq_motto", 0.05)])
+    _, dispatcher = await answer(ActionClarify(), tracker)
+    assert responses(dispatcher) == ["utter_fallback"]
+    assert any(b["payload"] == "/faq_conditions" for b in DOMAIN["responses"]["utter_fallback"][0]["buttons"])
+
+
+@pytest.mark.asyncio
+async def test_a_term_alone_is_answered_even_when_the_classifier_is_unsure() -> None:
+    tracker = make_tracker("grinding?", "nlu_fallback", [entity("condition", "grinding")], ranking=[("nlu_fallback", 0.45)])
+    events, dispatcher = await answer(ActionClarify(), tracker)
+    assert responses(dispatcher) == ["utter_faq_conditions_named"]
+    assert events[0]["value"] == "faq_conditions"
+
+
+def test_every_offered_topic_has_a_title() -> None:
+    from actions.topics import TOPIC_PATTERNS
+
+    titles = {n.removeprefix("utter_topic_title_") for n in DOMAIN["responses"] if n.startswith("utter_topic_title_")}
+    assert set(TOPIC_PATTERNS) <= titles
+    assert {i for i in DOMAIN["intents"] if str(i).startswith("faq_")} <= titles
 
 
 # --------------------------------------------------------------------------- session start

@@ -105,7 +105,7 @@ def test_expected_answers_follow_unconditional_rules_and_action_answers() -> Non
         {"steps": [{"intent": "greet"}, {"action": "utter_greet"}]},
         {"condition": [{"active_loop": "f"}], "steps": [{"intent": "stop"}, {"action": "utter_cancelled"}]},
         {"steps": [{"intent": "stop"}, {"action": "utter_anything_else"}]},
-        {"steps": [{"intent": "faq_conditions"}, {"action": "action_answer_conditions"}]},
+        {"steps": [{"intent": "faq_conditions"}, {"action": "action_answer_question"}]},
         {"steps": [{"intent": "book_consultation"}, {"action": "consultation_form"}]},
         {"steps": [{"action": "utter_faq_first_step"}, {"intent": "affirm"}]},
     ]

@@ -17,8 +17,11 @@ def user(text: str) -> dict:
     return {"event": "user", "text": text}
 
 
-def test_offered_payloads_are_from_the_latest_bot_turn() -> None:
+def test_offered_payloads_are_every_button_of_this_session() -> None:
+    # A topic button pressed two turns later still works (issue 11: stale buttons).
     events = [
+        bot("/show_menu"),
+        {"event": "session_started"},
         bot("/faq_what_is", "/faq_conditions"),
         user("/faq_conditions"),
         {"event": "action", "name": "utter_faq_conditions"},
@@ -26,7 +29,7 @@ def test_offered_payloads_are_from_the_latest_bot_turn() -> None:
         bot("Yes", "No"),
         {"event": "action", "name": "action_listen"},
     ]
-    assert sorted(offered_payloads(events)) == ["No", "Yes"]
+    assert sorted(offered_payloads(events)) == ["/faq_conditions", "/faq_what_is", "No", "Yes"]
 
 
 def test_offered_payloads_from_several_bot_messages_in_one_turn() -> None:
@@ -38,7 +41,7 @@ def test_offered_payloads_from_several_bot_messages_in_one_turn() -> None:
     "events",
     [
         [],
-        [bot("/faq_what_is"), user("hello")],
+        [bot("/faq_what_is"), {"event": "session_started"}, user("hello")],
         [user("hi"), {"event": "bot", "text": "no data"}, {"event": "bot", "data": None}, {"event": "bot", "data": {"buttons": None}}],
         [bot(None, 5, {"x": 1})],  # payloads that are not text are ignored
     ],

@@ -1,0 +1,63 @@
+"""Pure helpers for questions in context: second questions, follow-ups, close alternatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.topics import close_alternatives, is_follow_up, second_question, segments, topics_in
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("what are the side effects and is dr walters trained in this", "faq_side_effects", "faq_dr_training"),
+        ("Is it approved? How long has the doctor been practicing", "faq_approval", "faq_dr_experience"),
+        ("does it help migraines, also is it safe if pregnant", "faq_conditions", "faq_safety_pregnancy"),
+        ("what's in it; any side effects?", "faq_ingredient", "faq_side_effects"),
+        ("how effective is it and can i book an appointment", "faq_effectiveness", "book_consultation"),
+    ],
+)
+def test_a_second_question_is_found(text: str, first: str, second: str) -> None:
+    assert second_question(text, first) == second
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("what are the side effects?", "faq_side_effects"),
+        ("does it work for migraines?", "faq_conditions"),  # one question naming two topics' words
+        ("can it help my jaw pain and my headaches?", "faq_conditions"),
+        ("side effects? side effects??", "faq_side_effects"),
+        ("is it safe? what are the risks", "faq_safety_overview"),
+        ("", "faq_what_is"),
+    ],
+)
+def test_one_question_has_no_second(text: str, first: str) -> None:
+    assert second_question(text, first) is None
+
+
+def test_segments_split_where_a_question_may_start() -> None:
+    assert segments("is it approved? and what does it treat") == ["is it approved", "what does it treat"]
+    assert segments("jaw pain and headaches") == ["jaw pain and headaches"]
+
+
+def test_topics_in_order_of_appearance() -> None:
+    assert topics_in("is dr walters trained, and what are the side effects") == ["faq_dr_training", "faq_side_effects"]
+
+
+@pytest.mark.parametrize("text", ["and for clenching?", "what about tension headaches then", "same for grinding?",
+                                  "is that one common?", "migraines too?"])
+def test_follow_ups(text: str) -> None:
+    assert is_follow_up(text)
+
+
+def test_not_a_follow_up() -> None:
+    assert not is_follow_up("what are the side effects")
+
+
+def test_close_alternatives_keep_answerable_intents_above_the_floor() -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "faq_what_is", "confidence": 0.3},
+               {"name": "greet", "confidence": 0.2}, {"name": "request_human", "confidence": 0.13},
+               {"name": "faq_motto", "confidence": 0.11}, {"name": "faq_approval", "confidence": 0.1}]
+    assert [c.intent for c in close_alternatives(ranking)] == ["faq_what_is", "request_human"]
+    assert close_alternatives([]) == []
