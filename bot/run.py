@@ -2,6 +2,10 @@
 
     python -m bot.run            (what `make run` does)
 
+A service that dies is started again after 1, 2, 4 ... up to 30 s (`Services.restart_dead`);
+the others keep running, and conversations go on where they were (Rasa keeps them in the
+database, not in the process). The daily purge runs in a thread of this process (bot.purge).
+
 Tests use `start_services` to run the same processes on their own ports and database.
 """
 
@@ -11,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +31,17 @@ BIN = Path(sys.executable).parent
 RASA_SERVER = (str(BIN / "python"), "-m", "bot.rasa_server")
 # Sanic's default request body limit is 100 MB; a patient message needs a few kilobytes.
 REQUEST_MAX_BYTES = 64 * 1024
+# A service that died is started again after 1, 2, 4, ... seconds, never more than 30.
+BACKOFF_FIRST_SECONDS = 1.0
+BACKOFF_MAX_SECONDS = 30.0
+# A service that ran this long had recovered: its next crash starts the back-off again at 1 s.
+STABLE_SECONDS = 60.0
+POLL_SECONDS = 0.5
+
+
+def backoff_seconds(failures: int) -> float:
+    """The wait before restarting a service that has died `failures` times in a row."""
+    return min(BACKOFF_MAX_SECONDS, BACKOFF_FIRST_SECONDS * 2 ** max(0, failures - 1))
 
 
 @dataclass
@@ -35,6 +51,24 @@ class Service:
     health_url: str
     env: dict[str, str] = field(default_factory=dict)
     process: Optional[subprocess.Popen] = None
+    # Every line the process prints passes through this on its way to the log (nginx's error
+    # log: query strings removed).
+    output_filter: Optional[Callable[[str], str]] = None
+    output_thread: Optional[threading.Thread] = None
+    failures: int = 0
+    started_at: float = 0.0
+    restart_at: Optional[float] = None
+
+
+def _copy_filtered(source, target, line_filter: Callable[[str], str], close_target: bool) -> None:
+    try:
+        for raw in iter(source.readline, b""):
+            target.write(line_filter(raw.decode("utf-8", "replace")).encode("utf-8"))
+            target.flush()
+    finally:
+        source.close()
+        if close_target:
+            target.close()
 
 
 @dataclass
@@ -42,6 +76,60 @@ class Services:
     settings: Settings
     env: dict[str, str]
     items: list[Service] = field(default_factory=list)
+    # Each service's output goes to <log_dir>/<name>.log (None: this process's terminal).
+    log_dir: Optional[Path] = None
+    # Own process groups (production): Ctrl-C in a terminal reaches the launcher only.
+    new_session: bool = False
+    clock: Callable[[], float] = time.monotonic
+
+    def spawn(self, service: Service) -> None:
+        """Start (or start again) one service's process."""
+        out = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            out = open(self.log_dir / f"{service.name}.log", "ab")
+        piped = service.output_filter is not None
+        try:
+            service.process = subprocess.Popen(
+                service.command, cwd=ROOT, env={**self.env, **service.env},
+                stdout=subprocess.PIPE if piped else out,
+                stderr=subprocess.STDOUT if (out or piped) else None,
+                start_new_session=self.new_session,
+            )
+        except BaseException:
+            if out:
+                out.close()
+            raise
+        if piped:
+            target = out or sys.stderr.buffer
+            service.output_thread = threading.Thread(
+                target=_copy_filtered, args=(service.process.stdout, target, service.output_filter, out is not None),
+                name=f"{service.name}-output", daemon=True,
+            )
+            service.output_thread.start()
+        elif out:
+            out.close()  # the child has its own copy
+        service.started_at = self.clock()
+        service.restart_at = None
+
+    def restart_dead(self, say: Callable[[str], None]) -> None:
+        """One look at every service: a dead one is started again once its back-off has passed."""
+        now = self.clock()
+        for service in self.items:
+            if service.process is None:
+                continue
+            if service.restart_at is not None:
+                if now >= service.restart_at:
+                    self.spawn(service)
+                    say(f"{service.name} started again (pid {service.process.pid})")
+                continue
+            code = service.process.poll()
+            if code is None:
+                continue
+            service.failures = 1 if now - service.started_at >= STABLE_SECONDS else service.failures + 1
+            delay = backoff_seconds(service.failures)
+            service.restart_at = now + delay
+            say(f"{service.name} stopped (exit code {code}); starting it again in {delay:g} s")
 
     def stop(self, timeout: float = 15.0) -> None:
         """Stop every process: SIGINT first (clean shutdown), then SIGKILL what is left."""
@@ -57,6 +145,8 @@ class Services:
             except subprocess.TimeoutExpired:
                 service.process.kill()
                 service.process.wait()
+            if service.output_thread is not None:
+                service.output_thread.join(5)  # the last lines reach the log
 
 
 def service_env(settings: Settings, base: Optional[Mapping[str, str]] = None) -> dict[str, str]:
@@ -137,17 +227,20 @@ def start_services(
     engine = make_engine(settings.database_url)
     create_all(engine)
     engine.dispose()
-    services = Services(settings, service_env(settings, env))
+    services = Services(settings, service_env(settings, env), log_dir=log_dir)
     for service in commands(settings, model, which):
-        out = None
-        if log_dir is not None:
-            log_dir.mkdir(parents=True, exist_ok=True)
-            out = open(log_dir / f"{service.name}.log", "ab")
-        service.process = subprocess.Popen(
-            service.command, cwd=ROOT, env={**services.env, **service.env}, stdout=out, stderr=subprocess.STDOUT if out else None
-        )
+        services.spawn(service)
         services.items.append(service)
     return services
+
+
+def supervise(services: Services, stopping: Callable[[], bool], say: Optional[Callable[[str], None]] = None,
+              sleep: Callable[[float], None] = time.sleep) -> None:
+    """Until `stopping()`: restart any service that dies, with back-off; the others run on."""
+    say = say or (lambda line: print(line, file=sys.stderr, flush=True))
+    while not stopping():
+        services.restart_dead(say)
+        sleep(POLL_SECONDS)
 
 
 def stop_requested_by_signals() -> Callable[[], bool]:
@@ -173,8 +266,11 @@ def main() -> int:
               "new requests appear on the staff pages only.")
     if settings.sms_skip_signature:
         print("WARNING: SMS_SKIP_SIGNATURE is on — SMS requests are NOT verified. Development only!", file=sys.stderr)
+    from bot.purge import DailyPurge
+
     services = start_services(settings)
     stopping = stop_requested_by_signals()
+    purge = DailyPurge(settings.database_url, settings.retention_days).start()
     try:
         wait_until_ready(services)
         print(
@@ -185,14 +281,11 @@ def main() -> int:
             "Press Ctrl-C to stop.\n",
             flush=True,
         )
-        while not stopping():
-            if any(s.process and s.process.poll() is not None for s in services.items):
-                print("A service stopped unexpectedly; stopping the others.", file=sys.stderr)
-                break
-            time.sleep(0.5)
+        supervise(services, stopping)
     except (RuntimeError, TimeoutError) as exc:
         print(f"Start-up failed: {exc}", file=sys.stderr)
     finally:
+        purge.stop()
         services.stop()
     return 0
 
