@@ -7,8 +7,12 @@
 Every Rasa server is a plain `rasa run` on its own port, bound to RASA_INTERFACE (127.0.0.1
 by default), with deploy/endpoints.prod.yml: trackers in DATABASE_URL (PostgreSQL), the lock
 store in Redis. nginx (deploy/nginx.conf.template, rendered into RUN_DIR) is the only public
-listener. Ctrl-C stops everything; if one process dies, the others are stopped too (a process
-supervisor such as systemd restarts the whole profile).
+listener. A process that dies is started again with back-off (bot.run.Services.restart_dead);
+the others run on. Ctrl-C (or systemd's stop) stops everything. The daily purge runs in this
+process (bot.purge.DailyPurge; one runner across machines).
+
+It refuses to start, with the reason, on a setting that is unsafe or broken in production
+(`production_problems`; docs/operations.md lists them).
 
 The tests (tests/scale/) use `Deployment` to start the same processes on their own ports and
 database, and to kill -9 and restart one Rasa server.
@@ -17,6 +21,7 @@ database, and to kill -9 and restart one Rasa server.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import re
 import shutil
@@ -29,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
+from urllib.parse import urlsplit
 
 from bot.run import (
     BIN,
@@ -39,6 +45,7 @@ from bot.run import (
     Services,
     service_env,
     stop_requested_by_signals,
+    supervise,
     wait_until_ready,
 )
 from bot.settings import ROOT, Settings, _bool, _int, load_settings
@@ -55,6 +62,9 @@ CREDENTIALS = ROOT / "credentials.yml"
 ACTION_KEEP_ALIVE_SECONDS = 120
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Z_]+)\s*\}\}")
 RATE = re.compile(r"^\d+r/[sm]$")
+HEADER_NAME = re.compile(r"^[A-Za-z0-9-]+$")
+# One year; no includeSubDomains: the clinic's other hosts are not ours to force onto HTTPS.
+HSTS_HEADER = 'add_header Strict-Transport-Security "max-age=31536000" always;'
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,12 @@ class ProductionConfig:
     sms_rate: str = "20r/s"
     sms_burst: int = 60
     connections_per_client: int = 100
+    # Load balancers in front of nginx (addresses or CIDR ranges): the client's address is taken
+    # from their real_ip_header, so each patient has a rate-limit bucket of their own.
+    trusted_proxies: tuple = ()
+    real_ip_header: str = "X-Forwarded-For"
+    # The daily purge in this process (one runner across machines; off if a timer runs it).
+    scheduled_purge: bool = True
     start_actions: bool = True
     start_web: bool = True
     start_nginx: bool = True
@@ -124,6 +140,9 @@ def load_config(env: Mapping[str, str]) -> ProductionConfig:
         sms_rate=env.get("NGINX_SMS_RATE") or d.sms_rate,
         sms_burst=_int(env.get("NGINX_SMS_BURST"), d.sms_burst),
         connections_per_client=_int(env.get("NGINX_CONNECTIONS_PER_CLIENT"), d.connections_per_client),
+        trusted_proxies=tuple(p.strip() for p in (env.get("NGINX_TRUSTED_PROXIES") or "").split(",") if p.strip()),
+        real_ip_header=env.get("NGINX_REAL_IP_HEADER") or d.real_ip_header,
+        scheduled_purge=_bool(env.get("SCHEDULED_PURGE"), True),
         start_actions=_bool(env.get("START_ACTION_SERVER"), True),
         start_web=_bool(env.get("START_WEB_APP"), True),
         start_nginx=_bool(env.get("START_NGINX"), True),
@@ -141,10 +160,21 @@ def config_problems(config: ProductionConfig) -> list[str]:
     for name in ("web_rate", "staff_rate", "socketio_rate", "sms_rate"):
         if not RATE.match(getattr(config, name)):
             problems.append(f"NGINX_{name.upper()} must look like 10r/s or 600r/m, got {getattr(config, name)!r}")
+    for name in ("web_burst", "staff_burst", "socketio_burst", "sms_burst"):
+        if getattr(config, name) < 1:  # nginx itself refuses burst=0
+            problems.append(f"NGINX_{name.upper()} must be at least 1, got {getattr(config, name)}")
     if not config.redis_key_prefix.isalnum():
         problems.append("REDIS_KEY_PREFIX must be letters and digits only")
     if bool(config.tls_cert) != bool(config.tls_key):
         problems.append("NGINX_TLS_CERT and NGINX_TLS_KEY go together")
+    for proxy in config.trusted_proxies:
+        if not proxy.startswith("unix:"):
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                problems.append(f"NGINX_TRUSTED_PROXIES: {proxy!r} is not an address or a CIDR range")
+    if not HEADER_NAME.match(config.real_ip_header):
+        problems.append(f"NGINX_REAL_IP_HEADER must be a header name, got {config.real_ip_header!r}")
     return problems
 
 
@@ -154,6 +184,31 @@ def local_address(host: str) -> str:
 
 
 # --- nginx --------------------------------------------------------------------------------
+
+
+def tls_on(settings: Settings, config: ProductionConfig) -> bool:
+    """Patients reach us over HTTPS: nginx has the certificate, or a load balancer in front does."""
+    return bool(config.tls_cert) or settings.public_base_url.lower().startswith("https://")
+
+
+def real_ip_lines(config: ProductionConfig) -> str:
+    if not config.trusted_proxies:
+        return "    # No load balancer in front (NGINX_TRUSTED_PROXIES): the client address is the peer's."
+    lines = [f"    set_real_ip_from {proxy};" for proxy in config.trusted_proxies]
+    lines += [f"    real_ip_header {config.real_ip_header};",
+              # The rightmost address not in the trusted ranges: a client cannot choose its own.
+              "    real_ip_recursive on;"]
+    return "\n".join(lines)
+
+
+QUOTED_QUERY = re.compile(r'\?[^"\n]*"')
+BARE_QUERY = re.compile(r"\?\S*")
+
+
+def redact_query_strings(line: str) -> str:
+    """An nginx error-log line without query strings (`/staff?q=<name>`): the request line,
+    the upstream URL and the referrer are cut at their `?`."""
+    return BARE_QUERY.sub("", QUOTED_QUERY.sub('"', line))
 
 
 def render_nginx_conf(settings: Settings, config: ProductionConfig, template: Path = NGINX_TEMPLATE) -> str:
@@ -175,6 +230,8 @@ def render_nginx_conf(settings: Settings, config: ProductionConfig, template: Pa
         # With a certificate the one listener speaks TLS only (NGINX_LISTEN=443): no plain HTTP.
         "LISTEN": f"{config.listen} ssl" if config.tls_cert else config.listen,
         "TLS": tls,
+        "HSTS": f"        {HSTS_HEADER}" if tls_on(settings, config) else "        # No HSTS: TLS is off.",
+        "REAL_IP": real_ip_lines(config),
         "SERVER_NAME": config.server_name,
         "WEB_RATE": config.web_rate,
         "WEB_BURST": str(config.web_burst),
@@ -203,7 +260,9 @@ def write_nginx_conf(settings: Settings, config: ProductionConfig) -> Path:
 
 def nginx_command(config: ProductionConfig, conf: Path, test: bool = False) -> list[str]:
     run_dir = str(config.run_dir)
-    command = [config.nginx_bin, "-p", run_dir + "/", "-c", str(conf), "-g", f"daemon off; pid {run_dir}/nginx.pid;"]
+    # -e stderr: even start-up errors go through the launcher's filter (redact_query_strings).
+    command = [config.nginx_bin, "-p", run_dir + "/", "-e", "stderr", "-c", str(conf),
+               "-g", f"daemon off; pid {run_dir}/nginx.pid;"]
     return command + (["-t", "-q"] if test else [])
 
 
@@ -315,7 +374,7 @@ def production_services(
         # Over TLS the certificate names the public host, not 127.0.0.1: ready = accepting connections.
         scheme = "tcp" if config.tls_cert else "http"
         url = f"{scheme}://{reachable(host)}:{port or config.listen}" + ("" if config.tls_cert else "/health")
-        services.append(Service("nginx", nginx_command(config, nginx_conf), url))
+        services.append(Service("nginx", nginx_command(config, nginx_conf), url, output_filter=redact_query_strings))
     return services
 
 
@@ -340,14 +399,7 @@ class Deployment:
         raise KeyError(name)
 
     def _spawn(self, service: Service) -> None:
-        out = open(self.log_dir / f"{service.name}.log", "ab")
-        try:
-            service.process = subprocess.Popen(
-                service.command, cwd=ROOT, env={**self.services.env, **service.env},
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        finally:
-            out.close()
+        self.services.spawn(service)
 
     def kill(self, name: str) -> None:
         """SIGKILL, no clean shutdown: what a crash or the OOM killer does."""
@@ -403,7 +455,8 @@ def start(
         check_nginx_conf(config, conf)
     check_redis(config)
     prepare_database(settings.database_url)
-    services = Services(settings, production_env(settings, config, env))
+    # Own sessions: Ctrl-C in the terminal reaches the launcher, which stops each cleanly.
+    services = Services(settings, production_env(settings, config, env), log_dir=config.log_dir, new_session=True)
     deployment = Deployment(settings, config, services, config.log_dir)
     for service in production_services(settings, config, model, credentials, nginx_conf=conf):
         services.items.append(service)
@@ -423,6 +476,58 @@ def secret_key_problem(secret_key: str) -> Optional[str]:
     if len(secret_key) < MIN_SECRET_CHARS:
         return f"SECRET_KEY has {len(secret_key)} characters: use at least {MIN_SECRET_CHARS} random ones."
     return None
+
+
+# .env.example's and the tests' Twilio tokens: known to anyone who reads the repository.
+KNOWN_TWILIO_TOKENS = frozenset({"dev-twilio-token", "test-twilio-auth-token"})
+PLACEHOLDER_WORDS = re.compile(r"change[-_ ]?me|replace[-_ ]?me|placeholder|your[-_ ]|^x+$|^<.*>$", re.IGNORECASE)
+
+
+def loopback_host(url: str) -> Optional[str]:
+    """The host of `url` if only this machine can reach it (localhost, 127.x, ::1, 0.0.0.0), else None."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return host if address.is_loopback or address.is_unspecified else None
+
+
+def production_problems(settings: Settings, config: ProductionConfig, widget_url: str) -> list[str]:
+    """Every setting that is unsafe or broken in production, each with what to do (empty: start)."""
+    problems = []
+    key = secret_key_problem(settings.secret_key)
+    if key:
+        problems.append(key)
+    token = settings.twilio_auth_token.strip()
+    if not token:
+        problems.append("TWILIO_AUTH_TOKEN is empty: no SMS signature can be checked. Set the Auth Token "
+                        "from Twilio's console (or your SMS provider's).")
+    elif token.lower() in KNOWN_TWILIO_TOKENS or PLACEHOLDER_WORDS.search(token):
+        problems.append("TWILIO_AUTH_TOKEN is the development or test value or the example's placeholder: "
+                        "anyone could sign SMS requests with it. Set the Auth Token from Twilio's console.")
+    if settings.sms_skip_signature:
+        problems.append("SMS_SKIP_SIGNATURE is true: anyone could post SMS messages as any phone number. "
+                        "Set SMS_SKIP_SIGNATURE=false.")
+    if not settings.sms_public_url.strip():
+        problems.append("SMS_PUBLIC_URL is not set: set it to the webhook URL exactly as in Twilio's console "
+                        "(the signature covers it; a proxy changes what the server would otherwise see).")
+    elif loopback_host(settings.sms_public_url):
+        problems.append(f"SMS_PUBLIC_URL points at this machine ({settings.sms_public_url}): Twilio signs the "
+                        "public webhook URL, so every SMS would be refused. Set the URL from Twilio's console.")
+    if tls_on(settings, config) and not settings.cookie_secure:
+        problems.append("COOKIE_SECURE is false with TLS on: the staff session cookie would also be sent over "
+                        "plain HTTP. Set COOKIE_SECURE=true.")
+    if config.start_web and (loopback_host(widget_url) or not urlsplit(widget_url).hostname):
+        problems.append(f"the widget's server URL is {widget_url or 'empty'} (WIDGET_SERVER_URL, else RASA_URL): "
+                        "patients' browsers would look for the assistant on their own computer. Set "
+                        "WIDGET_SERVER_URL to the public address nginx serves (PUBLIC_BASE_URL).")
+    if not settings.clinic_phone.strip():
+        problems.append("CLINIC_PHONE is not set: the SMS HELP reply and the bot's 'contact the clinic' "
+                        "wordings give the clinic's number. Set CLINIC_PHONE.")
+    return problems
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -447,19 +552,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ValueError as exc:
         print(f"Configuration: {exc}", file=sys.stderr)
         return 2
-    problem = secret_key_problem(settings.secret_key)
-    if problem:
-        # Widget session tokens and staff sessions are signed with it: a known key lets anyone
-        # join a patient's conversation.
-        print(f"Refusing to start: {problem}", file=sys.stderr)
+    from bot.web.demo import widget_server_url
+
+    problems = production_problems(settings, config, widget_server_url(settings))
+    if problems:
+        for problem in problems:
+            print(f"Refusing to start: {problem}", file=sys.stderr)
         return 2
     if not MODEL.exists():
         print("No trained model: run `make train` first.", file=sys.stderr)
         return 1
     if settings.database_url.startswith("sqlite") and config.servers + len(config.extra_upstreams) > 1:
         print("WARNING: several Rasa servers on a SQLite file: set DATABASE_URL to PostgreSQL.", file=sys.stderr)
-    if settings.sms_skip_signature:
-        print("WARNING: SMS_SKIP_SIGNATURE is on — SMS requests are NOT verified. Never in production!", file=sys.stderr)
 
     if args.check:
         try:
@@ -481,6 +585,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"Start-up failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     stopping = stop_requested_by_signals()
+    purge = None
+    if config.scheduled_purge:
+        from bot.purge import DailyPurge
+
+        purge = DailyPurge(settings.database_url, settings.retention_days).start()
     code = 0
     try:
         deployment.wait_until_ready()
@@ -490,17 +599,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             f"  nginx (public) on {config.listen}. Logs in {config.log_dir}. Ctrl-C stops all.\n",
             flush=True,
         )
-        while not stopping():
-            dead = [s.name for s in deployment.services.items if s.process and s.process.poll() is not None]
-            if dead:
-                print(f"{', '.join(dead)} stopped unexpectedly; stopping the others.", file=sys.stderr)
-                code = 1
-                break
-            time.sleep(0.5)
+        supervise(deployment.services, stopping)
     except (RuntimeError, TimeoutError) as exc:
         print(f"Start-up failed: {exc}", file=sys.stderr)
         code = 1
     finally:
+        if purge is not None:
+            purge.stop()
         deployment.stop()
     return code
 
