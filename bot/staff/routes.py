@@ -477,7 +477,9 @@ def audit_page(
 
 @router.get("/retention")
 def retention_page(request: Request, session: StaffSession = Depends(admin_session)) -> Response:
+    from bot.purge import last_run
+
     days = settings_of(request).retention_days
     counts = transcripts(request).retention_counts(days)
-    return render(request, "retention.html", days=days, counts=counts,
+    return render(request, "retention.html", days=days, counts=counts, last=last_run(request.app.state.engine),
                   command=f"python -m bot.purge --days {days}")

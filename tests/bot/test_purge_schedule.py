@@ -15,10 +15,11 @@ from bot import purge
 from bot.purge import EVERY, JOB, LEASE, RETRY, DailyPurge, last_run, run_scheduled
 from bot.store.audit import AuditLog
 from bot.store.db import create_all, make_engine, utcnow
-from bot.store.jobs import JobSchedule
+from bot.store.jobs import JobSchedule, scheduled_jobs
 from bot.store.sms import SmsStore, sms_messages
 from bot.store.transcripts import TranscriptStore, mark_key, normalise, unanswered_handled
 from tests.bot.test_request_store import pg_engine  # noqa: F401 - the PostgreSQL fixture
+from tests.bot.test_staff_auth import Staff, add_users, logged_in
 from tests.bot.test_transcripts import event_count, screening_conversation, seed_old_and_new
 
 # --- handled marks keep a hash, never the question ------------------------------------------------
@@ -215,3 +216,41 @@ def test_a_manual_run_waits_for_a_purge_in_progress(engine) -> None:
     JobSchedule(engine).claim(JOB, "server-a:123", LEASE)
     code, _, err = run_command(["--days", "90"], engine)
     assert code == 1 and "another purge is running (server-a:123)" in err
+
+
+# --- the retention page shows the last run ----------------------------------------------------------
+
+
+def test_the_retention_page_shows_the_last_purge(engine) -> None:
+    add_users(engine)
+    admin = logged_in(Staff(engine), "root")
+    page = admin.client.get("/staff/retention").text
+    assert "No purge has run yet." in page and 'id="last-purge-at"' not in page
+
+    seed_old_and_new(engine)
+    old_events = event_count(engine, "old-conv")
+    run_scheduled(engine, 90, holder="server-a:42")
+    state = last_run(engine)
+    page = admin.client.get("/staff/retention").text
+    assert f'<dd id="last-purge-at">{state.last_finished_at:%Y-%m-%d %H:%M} UTC</dd>' in page
+    assert '<dd id="last-purge-result">done</dd>' in page
+    assert (f'<dd id="last-purge-detail">{old_events} events of 1 conversations older than 90 days, '
+            "0 handled-question marks, 0 stored SMS replies</dd>") in page
+    assert "server-a:42" in page
+    assert f'<dd id="next-purge-at">{state.due_at:%Y-%m-%d %H:%M} UTC or soon after</dd>' in page
+    assert '<dd id="old-conversations">0</dd>' in page
+
+
+def test_the_retention_page_says_when_a_purge_is_running_or_failed(engine, monkeypatch) -> None:
+    add_users(engine)
+    admin = logged_in(Staff(engine), "root")
+    JobSchedule(engine).claim(JOB, "server-b:7", LEASE)
+    assert "A purge is running now (server-b:7, since" in admin.client.get("/staff/retention").text
+    with engine.begin() as conn:  # that runner died; its lease ran out
+        conn.execute(scheduled_jobs.update().values(lease_until=utcnow() - timedelta(minutes=1)))
+    monkeypatch.setattr(purge, "run", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("x")))
+    with pytest.raises(RuntimeError):
+        run_scheduled(engine, 90, holder="server-a:42", force=True)
+    page = admin.client.get("/staff/retention").text
+    assert '<dd id="last-purge-result">failed: tried again at the next run below</dd>' in page
+    assert '<dd id="last-purge-detail">failed: RuntimeError</dd>' in page
