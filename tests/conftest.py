@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, Optional
+from urllib.parse import quote
 
 import pytest
 
@@ -20,7 +21,7 @@ TEST_TWILIO_TOKEN = "test-twilio-auth-token"
 TEST_SECRET = "test-secret-key-for-signing-0123456789"
 
 
-def under_ci(env: os._Environ[str] | dict[str, str] = os.environ) -> bool:
+def under_ci(env: Mapping[str, str] = os.environ) -> bool:
     return env.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
@@ -34,6 +35,42 @@ def unavailable(reason: str) -> NoReturn:
         pytest.fail(f"{reason} (CI=true: what this test needs must be there, so it fails instead of skipping)",
                     pytrace=False)
     pytest.skip(reason)
+
+
+# PostgreSQL for the tests that need one: here 127.0.0.1:5432 with trust; a CI service that asks
+# for a password gets it in SCALE_PG_PASSWORD.
+PG_HOST = os.environ.get("SCALE_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("SCALE_PG_PORT", "5432"))
+PG_USER = os.environ.get("SCALE_PG_USER", "postgres")
+PG_PASSWORD = os.environ.get("SCALE_PG_PASSWORD", "")
+
+
+def postgres_connect(dbname: str = "postgres") -> Any:
+    """An autocommit psycopg2 connection as PG_USER; raises when the server cannot be reached."""
+    import psycopg2
+
+    conn = psycopg2.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, password=PG_PASSWORD or None, dbname=dbname, connect_timeout=3
+    )
+    conn.autocommit = True
+    return conn
+
+
+def postgres_problem() -> Optional[str]:
+    """Why PostgreSQL cannot be used here, or None."""
+    try:
+        postgres_connect().close()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not here"
+        why = type(exc).__name__
+        if "password" in str(exc).lower():
+            why += ": SCALE_PG_PASSWORD was refused" if PG_PASSWORD else ": it asks for a password; set SCALE_PG_PASSWORD"
+        return f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT} as {PG_USER}: {why}"
+    return None
+
+
+def postgres_url(database: str, driver: str = "postgresql") -> str:
+    auth = f":{quote(PG_PASSWORD, safe='')}" if PG_PASSWORD else ""
+    return f"{driver}://{PG_USER}{auth}@{PG_HOST}:{PG_PORT}/{database}"
 
 
 _REPORTS: dict[str, list[str]] = {}

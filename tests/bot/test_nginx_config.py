@@ -29,7 +29,7 @@ from deploy.run_production import (
     render_nginx_conf,
     write_nginx_conf,
 )
-from tests.conftest import free_port
+from tests.conftest import free_port, unavailable
 
 NGINX = os.environ.get("NGINX_BIN") or shutil.which("nginx") or "/usr/sbin/nginx"
 HSTS = 'add_header Strict-Transport-Security "max-age=31536000" always;'
@@ -37,10 +37,7 @@ HSTS = 'add_header Strict-Transport-Security "max-age=31536000" always;'
 
 def need_nginx() -> None:
     if not Path(NGINX).exists():
-        reason = f"nginx not found (looked for {NGINX}; install Debian's nginx-light or set NGINX_BIN)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable(f"nginx not found (looked for {NGINX}; install Debian's nginx-light or set NGINX_BIN)")
 
 
 def config_in(tmp_path: Path, **changes) -> ProductionConfig:

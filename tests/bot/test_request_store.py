@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -21,8 +20,7 @@ from bot.store.requests import (
     RequestStore,
     consultation_requests,
 )
-
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+from tests.conftest import postgres_connect, postgres_problem, postgres_url, unavailable
 
 
 def request(key: str, **overrides: Any) -> ConsultationRequest:
@@ -354,28 +352,17 @@ def test_migration_when_another_process_added_the_column_first(tmp_path, monkeyp
         engine.dispose()
 
 
-def _pg_admin():
-    import psycopg2
-
-    conn = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=3)
-    conn.autocommit = True
-    return conn
-
-
 @pytest.fixture
 def pg_engine() -> Iterator[Any]:
     """A throwaway PostgreSQL database, dropped afterwards; skipped (failed under CI) when there is none."""
-    try:
-        admin = _pg_admin()
-    except Exception as exc:  # noqa: BLE001 - any failure means "no PostgreSQL here"
-        reason = f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT} as {PG_USER}: {type(exc).__name__}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    problem = postgres_problem()
+    if problem:
+        unavailable(problem)
+    admin = postgres_connect()
     name = f"metro_requests_{uuid.uuid4().hex[:12]}"
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
-    engine = make_engine(f"postgresql+psycopg2://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}")
+    engine = make_engine(postgres_url(name, "postgresql+psycopg2"))
     try:
         yield engine
     finally:

@@ -14,6 +14,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot import speedups
 from bot.settings import ROOT
+from tests.conftest import unavailable
 
 
 @pytest.fixture
@@ -153,7 +154,7 @@ def test_the_inference_only_model_load_predicts_exactly_what_rasas_load_does():
     from bot.run import MODEL
 
     if not MODEL.exists():
-        pytest.skip(f"no trained model at {MODEL}: run `make train` (make test does)")
+        unavailable(f"no trained model at {MODEL}: run `make train` (make test does)")
     stock, ours = _rankings("stock"), _rankings("speedups")
     assert len(ours["rankings"]) > 200
     # Bit-identical: every intent's confidence for every held-out message.

@@ -14,6 +14,7 @@ from bot.store.audit import AuditLog
 from bot.store.db import make_engine
 from bot.store.requests import ConsultationRequest, RequestStore
 from bot.store.staff_users import StaffStore
+from tests.conftest import unavailable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -72,7 +73,7 @@ def screen(running_bot, reason: str = "jaw pain from clenching") -> tuple[str, i
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+        unavailable("Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

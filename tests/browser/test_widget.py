@@ -29,9 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from bot.run import Services, wait_until_ready
 from bot.settings import ROOT
+from tests.conftest import unavailable
 from tests.e2e.helpers import requests_for, user_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -46,9 +48,6 @@ PHONE = {"width": 390, "height": 844}
 TURN = 30_000  # ms: one bot turn, generously
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
-expect = playwright_api.expect
-
 
 # ---------------------------------------------------------------- browser and pages
 
@@ -56,8 +55,8 @@ expect = playwright_api.expect
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)")
-    with playwright_api.sync_playwright() as p:
+        unavailable(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)")
+    with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

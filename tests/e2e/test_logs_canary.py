@@ -3,8 +3,9 @@
 A unique canary (a "CANARY-<uuid>" token, a name, a phone number and an e-mail made for this
 run) goes through every channel and flow the running servers offer — REST questions, the
 REST screening (reason, medications, other conditions, name, phone, e-mail, contact time),
-REST error paths, the SMS webhook (signed, unsigned, badly signed) and the widget's socket.io
-when they are enabled — and then every log is searched for it: each file in the log folder,
+REST error paths, the SMS webhook (signed, unsigned, badly signed) and the widget's socket.io:
+every channel credentials.yml configures, and a configured channel that does not answer fails
+the test (it is not left out) — and then every log is searched for it: each file in the log folder,
 and whatever each service process has written to its stdout and stderr (read through
 /proc/<pid>/fd, so a log file removed or replaced meanwhile is still read). A hit fails the
 test with the component, the file and the line.
@@ -28,7 +29,9 @@ from typing import Optional
 
 import httpx
 import pytest
+import yaml
 
+from bot.settings import ROOT
 from tests.e2e.helpers import say, texts
 
 pytestmark = pytest.mark.e2e
@@ -133,10 +136,6 @@ def through_rest(bot, canary: Canary) -> list[str]:
     return done
 
 
-def _sms_enabled(bot) -> bool:
-    return httpx.get(f"{bot.rasa_url}/webhooks/sms/", timeout=10).status_code == 200
-
-
 def through_sms(bot, canary: Canary) -> list[str]:
     from twilio.request_validator import RequestValidator
 
@@ -162,11 +161,6 @@ def through_sms(bot, canary: Canary) -> list[str]:
     assert post(f"unsigned {canary.token}", signature=None).status_code == 403
     assert post(f"badly signed {canary.token}", signature="bm90IGEgc2lnbmF0dXJl").status_code == 403
     return ["SMS webhook: signed questions and screening answers, unsigned, badly signed"]
-
-
-def _socketio_enabled(bot) -> bool:
-    response = httpx.get(f"{bot.rasa_url}/socket.io/", params={"EIO": "4", "transport": "polling"}, timeout=10)
-    return response.status_code == 200 and '"sid"' in response.text
 
 
 async def _socketio_conversation(bot, messages: list[str]) -> list[dict]:
@@ -219,6 +213,28 @@ def through_socketio(bot, canary: Canary) -> list[str]:
     acks = asyncio.run(_socketio_conversation(bot, messages))
     assert all(isinstance(a, dict) and a.get("ok") for a in acks), acks
     return ["socket.io widget: question and screening answers"]
+
+
+# The channel classes credentials.yml may name, and how the canary goes through each.
+CHANNELS = {
+    "bot.channels.rest.GuardedRestInput": through_rest,
+    "bot.channels.sms.SmsInput": through_sms,
+    "bot.channels.socketio.SignedSocketIOInput": through_socketio,
+}
+
+
+def configured_channels(credentials: Path = ROOT / "credentials.yml") -> list[str]:
+    return list(yaml.safe_load(credentials.read_text(encoding="utf-8")) or {})
+
+
+def through_every_channel(bot, canary: Canary, configured: list[str]) -> list[str]:
+    """The canary through each configured channel; one that does not answer fails (never skipped)."""
+    unknown = [name for name in configured if name not in CHANNELS]
+    assert not unknown, f"no canary route for {unknown}: add one to CHANNELS"
+    covered: list[str] = []
+    for name in configured:
+        covered += CHANNELS[name](bot, canary)
+    return covered
 
 
 # --- every log ----------------------------------------------------------------------------
@@ -276,16 +292,7 @@ def find(needles: list[str], sources) -> list[str]:
 
 def test_a_canary_sent_through_every_channel_appears_in_no_log(running_bot, capsys):
     canary = Canary.new()
-    covered = through_rest(running_bot, canary)
-    skipped = []
-    if _sms_enabled(running_bot):
-        covered += through_sms(running_bot, canary)
-    else:
-        skipped.append("SMS (not in credentials.yml)")
-    if _socketio_enabled(running_bot):
-        covered += through_socketio(running_bot, canary)
-    else:
-        skipped.append("socket.io (not in credentials.yml)")
+    covered = through_every_channel(running_bot, canary, configured_channels())
     time.sleep(1.5)  # let every process write what it is going to write
 
     sources = list(log_sources(running_bot))
@@ -294,7 +301,7 @@ def test_a_canary_sent_through_every_channel_appears_in_no_log(running_bot, caps
     hits = find(canary.needles(), sources)
     buffered = unbuffered(running_bot)
     with capsys.disabled():
-        print(f"\nlog canary: covered {covered}; skipped {skipped}; searched {[w for _, w, _ in sources]}")
+        print(f"\nlog canary: covered {covered}; searched {[w for _, w, _ in sources]}")
         if buffered:
             print(f"log canary: stdout of {buffered} is block-buffered (no PYTHONUNBUFFERED=1): a print() may not be on disk yet")
     if buffered:
@@ -320,3 +327,37 @@ def test_no_log_level_below_info_is_configured(running_bot):
             service.name, levels
         )
     assert not re.search(r"--debug|-vv|--verbose", " ".join(" ".join(s.command) for s in running_bot.services.items))
+
+
+def test_every_configured_channel_has_a_canary_route():
+    assert set(configured_channels()) == set(CHANNELS)
+
+
+def test_a_configured_channel_that_does_not_answer_fails_the_canary(tmp_path):
+    """An SMS webhook that answers 404 (not mounted, broken) is a failure, not a channel left out."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+    from types import SimpleNamespace
+
+    class NotFound(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_error(404)
+
+        do_POST = do_GET
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotFound)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        bot = SimpleNamespace(rasa_url=url, sms_url=f"{url}/webhooks/sms/webhook",
+                              settings=SimpleNamespace(twilio_auth_token="token", sms_public_url=""))
+        with pytest.raises(AssertionError):
+            through_every_channel(bot, Canary.new(), ["bot.channels.sms.SmsInput"])
+        with pytest.raises(AssertionError, match="no canary route"):
+            through_every_channel(bot, Canary.new(), ["rasa.core.channels.twilio.TwilioInput"])
+    finally:
+        server.shutdown()
+        server.server_close()

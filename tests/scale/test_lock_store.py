@@ -1,6 +1,6 @@
 """The production lock store (bot.store.locks) against the real Redis: atomic, FIFO, never stuck.
 
-Needs Redis on 127.0.0.1:6379 (SCALE_REDIS_HOST/PORT); skipped with the reason otherwise.
+Needs Redis on 127.0.0.1:6379 (SCALE_REDIS_HOST/PORT); skipped with the reason otherwise, failed under CI.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bot.store.locks import AtomicRedisLockStore
 
 pytestmark = pytest.mark.scale
 
+from tests.conftest import unavailable  # noqa: E402
 from tests.scale.test_postgres_redis_nginx import REDIS_DB, REDIS_HOST, REDIS_PORT  # noqa: E402
 
 
@@ -27,7 +28,7 @@ def prefix():
         client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_timeout=3)
         client.ping()
     except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"Redis not reachable at {REDIS_HOST}:{REDIS_PORT}: {type(exc).__name__}")
+        unavailable(f"Redis not reachable at {REDIS_HOST}:{REDIS_PORT}: {type(exc).__name__}")
     tag = f"locktest{uuid.uuid4().hex[:10]}"
     yield tag
     for key in client.scan_iter(f"{tag}*"):

@@ -2,7 +2,8 @@
 
 Started with deploy.run_production (the same launcher as production) on free localhost ports,
 a database of its own (metro_scale_<random>, dropped afterwards) and a Redis key prefix of its
-own. Skipped, with the reason, when PostgreSQL, Redis, nginx or the trained model is missing.
+own. Skipped, with the reason, when PostgreSQL, Redis, nginx or the trained model is missing; under
+CI (CI=true) that is a failure instead. PostgreSQL that asks for a password: SCALE_PG_PASSWORD.
 
 The loads talk to the two Rasa servers' REST channels directly on 127.0.0.1, alternating each
 conversation's turns between the servers: REST is refused at nginx by design (its caller picks
@@ -35,15 +36,19 @@ import pytest
 
 from bot.run import MODEL
 from bot.settings import ROOT, load_settings
-from tests.conftest import TEST_SECRET, TEST_TWILIO_TOKEN, free_port
+from tests.conftest import (
+    TEST_SECRET,
+    TEST_TWILIO_TOKEN,
+    free_port,
+    postgres_connect,
+    postgres_problem,
+    postgres_url,
+    unavailable,
+)
 from tests.e2e.helpers import SCREENING_ANSWERS, texts
 
 pytestmark = pytest.mark.scale
 
-PG_HOST = os.environ.get("SCALE_PG_HOST", "127.0.0.1")
-PG_PORT = int(os.environ.get("SCALE_PG_PORT", "5432"))
-PG_USER = os.environ.get("SCALE_PG_USER", "postgres")
-PG_PASSWORD = os.environ.get("SCALE_PG_PASSWORD", "")
 REDIS_HOST = os.environ.get("SCALE_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("SCALE_REDIS_PORT", "6379"))
 REDIS_DB = 1
@@ -65,26 +70,15 @@ CRASH_LAST = ("clark", "young")
 # --- availability -------------------------------------------------------------------------
 
 
-def _pg_connect(dbname: str = "postgres"):
-    import psycopg2
-
-    conn = psycopg2.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, password=PG_PASSWORD or None, dbname=dbname, connect_timeout=3
-    )
-    conn.autocommit = True
-    return conn
-
-
-def unavailable() -> Optional[str]:
+def missing() -> Optional[str]:
     """Why this machine cannot run the scale test, or None."""
     if not MODEL.exists():
         return f"no trained model at {MODEL}: run `make train`"
     if not Path(NGINX).exists():
         return f"nginx not found (looked for {NGINX}; install Debian's nginx-light or set NGINX_BIN)"
-    try:
-        _pg_connect().close()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not here"
-        return f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT} as {PG_USER}: {type(exc).__name__}"
+    problem = postgres_problem()
+    if problem:
+        return problem
     try:
         import redis
 
@@ -114,7 +108,7 @@ class Cluster:
         return f"{self.rasa_urls[server]}/webhooks/rest/webhook"
 
     def query(self, sql: str, params: Sequence = ()) -> list[tuple]:
-        conn = _pg_connect(self.database)
+        conn = postgres_connect(self.database)
         try:
             with conn.cursor() as cur:
                 cur.execute(sql, params)
@@ -151,16 +145,16 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    reason = unavailable()
+    reason = missing()
     if reason:
-        pytest.skip(reason)
+        unavailable(reason)
     import redis
 
     from deploy.run_production import load_config, start
 
     tag = uuid.uuid4().hex[:10]
     database = f"metro_scale_{tag}"
-    admin = _pg_connect()
+    admin = postgres_connect()
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{database}"')
     run_dir = tmp_path_factory.mktemp("production")
@@ -168,8 +162,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     base = free_port()
     while any(_port_taken(base + i) for i in range(2)):
         base = free_port()
-    auth = f":{PG_PASSWORD}" if PG_PASSWORD else ""
-    database_url = f"postgresql://{PG_USER}{auth}@{PG_HOST}:{PG_PORT}/{database}"
+    database_url = postgres_url(database)
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -612,8 +605,7 @@ def test_nginx_proxies_the_sms_webhook_round_robin_with_forwarded_headers(cluste
     assert unsigned.status_code < 500 and unsigned.status_code != 502
     (line,) = _log_lines_for(cluster, before, "/webhooks/sms/webhook")
     assert "upstream=127.0.0.1:" in line, f"not proxied: {line}"
-    if not _sms_enabled():
-        pytest.skip("the SMS channel is not in credentials.yml: proxying checked, conversation not")
+    assert _sms_enabled(), "the SMS channel is not in credentials.yml"
     assert unsigned.status_code == 403  # the channel's own signature check, behind nginx
 
     from twilio.request_validator import RequestValidator
@@ -649,8 +641,9 @@ def test_nginx_proxies_socketio_sticky_with_websocket_upgrade(cluster: Cluster):
     lines = _log_lines_for(cluster, before, "/socket.io/")
     upstreams = {re.search(r"upstream=(\S+)", line).group(1) for line in lines}
     assert len(lines) == 4 and len(upstreams) == 1 and upstreams.pop().startswith("127.0.0.1:"), lines  # sticky
-    if handshakes[0].status_code != 200 or '"sid"' not in handshakes[0].text:
-        pytest.skip(f"no socket.io channel in credentials.yml (upstream answered {handshakes[0].status_code}): proxying checked, upgrade not")
+    assert handshakes[0].status_code == 200 and '"sid"' in handshakes[0].text, (
+        f"the socket.io channel did not answer its handshake: {handshakes[0].status_code} {handshakes[0].text[:200]}"
+    )
     sid = json.loads(handshakes[0].text[handshakes[0].text.index("{"):])["sid"]
     request = (
         f"GET /socket.io/?EIO=4&transport=websocket&sid={sid} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
