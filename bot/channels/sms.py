@@ -428,8 +428,10 @@ class SmsWebhook:
         """Process each MessageSid once; a copy gets the first one's TwiML."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + DUPLICATE_WAIT_SECONDS
+        # The row names its conversation, so a discarded screening's replies go with it.
+        conversation = conversation_id(inbound.sender, self.settings.secret_key)
         while True:
-            claim = await asyncio.to_thread(self.store.claim, inbound.message_sid)
+            claim = await asyncio.to_thread(self.store.claim, inbound.message_sid, None, conversation)
             if claim.state == DONE:
                 return _twiml(claim.twiml or EMPTY_TWIML)
             if claim.state == CLAIMED:

@@ -2,6 +2,8 @@
 
 Numbers are never stored in clear: the channel passes a keyed hash (see bot.channels.sms).
 Every method is synchronous SQLAlchemy; the async webhook calls them through asyncio.to_thread.
+Each MessageSid row names its conversation, so the replies of a discarded screening can be
+cleared with the conversation (clear_replies, called by the tracker store and the purge).
 """
 
 from __future__ import annotations
@@ -11,9 +13,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, delete, insert, select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.store.db import make_engine, metadata, utcnow
 
@@ -23,6 +39,9 @@ PENDING = "pending"  # another request is processing it right now
 
 # A claim older than this belongs to a request that died (process killed mid-turn): take it over.
 STALE_CLAIM = timedelta(seconds=60)
+# A message is claimed before Rasa stamps its user event: replies claimed this long before a
+# screening's first message are cleared with it.
+CLAIM_BEFORE_EVENT = timedelta(seconds=60)
 
 sms_messages = Table(
     "sms_messages",
@@ -35,6 +54,8 @@ sms_messages = Table(
     Column("twiml", Text, nullable=True),
     Column("claimed_at", DateTime, nullable=False, default=utcnow, index=True),
     Column("done_at", DateTime, nullable=True),
+    # Rasa's sender id of the message's conversation (added by migrate() to older databases).
+    Column("conversation_id", String(255), nullable=True, index=True),
 )
 
 sms_opt_outs = Table(
@@ -85,17 +106,20 @@ class SmsStore:
             if not self._ready:
                 # bot.run creates every table; this covers a Rasa server started on its own.
                 metadata.create_all(self._engine, tables=[sms_messages, sms_opt_outs])
+                migrate(self._engine)
                 self._ready = True
             return self._engine
 
     # --- idempotency -------------------------------------------------------------------------
 
-    def claim(self, message_sid: str, now: Optional[datetime] = None) -> Claim:
+    def claim(self, message_sid: str, now: Optional[datetime] = None, conversation_id: Optional[str] = None) -> Claim:
         """Claim `message_sid` with an INSERT; the unique index decides between concurrent copies."""
         now = now or utcnow()
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(sms_messages).values(message_sid=message_sid, status="processing", claimed_at=now))
+                conn.execute(insert(sms_messages).values(
+                    message_sid=message_sid, status="processing", claimed_at=now, conversation_id=conversation_id
+                ))
             return Claim(CLAIMED)
         except IntegrityError:
             pass
@@ -134,6 +158,11 @@ class SmsStore:
                 )
             )
 
+    def clear_replies(self, conversation_id: str, since: datetime) -> int:
+        """Forget the replies stored for a conversation since `since` (see clear_replies below)."""
+        with self.engine.begin() as conn:
+            return clear_replies(conn, conversation_id, since)
+
     def purge_messages(self, before: datetime) -> int:
         """Delete message ids (and their stored replies) claimed before `before`; returns how many."""
         with self.engine.begin() as conn:
@@ -166,4 +195,54 @@ class SmsStore:
                 conn.execute(update(sms_opt_outs).where(where).values(**values))
 
 
-__all__ = ["Claim", "OptOut", "SmsStore", "CLAIMED", "DONE", "PENDING", "sms_messages", "sms_opt_outs"]
+def migrate(engine: Engine) -> None:
+    """Add `conversation_id` (and its index) to an sms_messages table created before it (idempotent).
+
+    Several servers may start at once: PostgreSQL's IF NOT EXISTS settles it there; on SQLite a
+    concurrent copy fails with "duplicate column", which means done.
+    """
+    with engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("sms_messages")}
+    if "conversation_id" not in columns:
+        if engine.dialect.name == "postgresql":
+            statement = "ALTER TABLE sms_messages ADD COLUMN IF NOT EXISTS conversation_id VARCHAR(255)"
+        else:
+            statement = "ALTER TABLE sms_messages ADD COLUMN conversation_id VARCHAR(255)"
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(statement))
+        except OperationalError as exc:
+            if "duplicate column" not in str(exc).lower():
+                raise
+    with engine.begin() as conn:
+        conn.execute(text(
+            "CREATE INDEX IF NOT EXISTS ix_sms_messages_conversation_id ON sms_messages (conversation_id)"
+        ))
+
+
+def clear_replies(conn: Connection, conversation_id: str, since: datetime) -> int:
+    """Blank the TwiML stored for `conversation_id`'s messages claimed since `since` (less the
+    claim's lead, CLAIM_BEFORE_EVENT), inside the caller's transaction; returns how many.
+
+    The rows stay, so a Twilio retry of one of those messages is still not a new turn: it gets an
+    empty reply. Without the table or its conversation column (a database the SMS channel never
+    used, or not migrated yet: no row there names a conversation) there is nothing to clear.
+    """
+    inspector = inspect(conn)
+    if not inspector.has_table("sms_messages"):
+        return 0
+    if "conversation_id" not in {c["name"] for c in inspector.get_columns("sms_messages")}:
+        return 0
+    return conn.execute(
+        update(sms_messages)
+        .where(sms_messages.c.conversation_id == conversation_id,
+               sms_messages.c.claimed_at >= since - CLAIM_BEFORE_EVENT,
+               sms_messages.c.twiml.is_not(None))
+        .values(twiml=None)
+    ).rowcount or 0
+
+
+__all__ = [
+    "Claim", "OptOut", "SmsStore", "CLAIMED", "CLAIM_BEFORE_EVENT", "DONE", "PENDING", "clear_replies", "migrate",
+    "sms_messages", "sms_opt_outs",
+]

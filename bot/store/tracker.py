@@ -7,16 +7,23 @@ the database still holds exactly those rows (count and highest id of the convers
 read first in every load and save); anything else (another server's turn, a purge, a new
 session, an unknown conversation) goes to the database as Rasa would. The cache is bounded in
 entries and idle seconds, so transcripts don't linger in memory.
+
+A save whose new events carry `SlotSet("redact_since", <timestamp>)` (an action discarding a
+screening) also removes what the patient typed since then, in the same transaction: the stored
+events are rewritten (bot/store/redaction.py), the new ones are written already rewritten, the
+conversation's SMS replies since then are blanked, and the conversation leaves the cache.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -29,8 +36,16 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 
 from bot.settings import get_settings
+from bot.store.redaction import Redactor, redaction_start
+
+logger = logging.getLogger(__name__)
 
 _TOKEN_SQL = sa.text("SELECT count(id), max(id) FROM events WHERE sender_id = :sender_id")
+# The JSON timestamp decides; the column is only a pre-filter (a float column may round).
+_WINDOW_SQL = sa.text(
+    "SELECT id, data FROM events WHERE sender_id = :sender_id AND timestamp >= :since ORDER BY id"
+)
+_REWRITE_SQL = sa.text("UPDATE events SET data = :data WHERE id = :id")
 
 
 class UrlSQLTrackerStore(SQLTrackerStore):
@@ -72,7 +87,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             self.engine = pooled
             self.sessionmaker = sa.orm.sessionmaker(bind=pooled)
         self.cache = EventCache(int(cache_size), float(cache_idle_seconds))
-
+        self._redactor: Optional[tuple[Any, Redactor]] = None
 
     def _token(self, session: Any, sender_id: str) -> tuple[int, int]:
         """(number of rows, highest id) of the conversation's stored events."""
@@ -110,19 +125,27 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's save (the same rows), counting the stored events from the cache when it matches."""
-        await self.stream_events(tracker)
+        """Rasa's save (the same rows), counting the stored events from the cache when it matches,
+        and redacting a discarded screening in the same transaction."""
         sender_id = tracker.sender_id
         with self.session_scope() as session:
             before = self._token(session, sender_id)
             cached = self.cache.get(sender_id, before)
             stored = len(cached.events) if cached else self._event_query(session, sender_id, False).count()
-            rows = [self._row(sender_id, event) for event in itertools.islice(tracker.events, stored, None)]
+            new = [event.as_dict() for event in itertools.islice(tracker.events, stored, None)]
+            start = redaction_start(new)
+            if start is not None:
+                new = self._redact(session, sender_id, new, *start)
+            rows = [self._row(sender_id, data) for data in new]
             session.add_all(rows)
             session.flush()
             after = (before[0] + len(rows), max([before[1], *(row.id for row in rows)]))
             written = [row.data for row in rows]
             session.commit()
+        await self._publish(sender_id, new)
+        if start is not None:
+            self.cache.drop(sender_id)  # no unredacted copy is served from memory
+            return
         if cached is None:
             return
         added = [Event.from_parameters(json.loads(data)) for data in written]
@@ -132,12 +155,52 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         else:
             self.cache.put(sender_id, CachedSession(after, cached.events + tuple(added), cached.session_start))
 
-    def _row(self, sender_id: str, event: Event) -> Any:
-        """The row Rasa's SQLTrackerStore.save writes for an event."""
-        data = event.as_dict()
+    async def _publish(self, sender_id: str, new: list[dict[str, Any]]) -> None:
+        """What Rasa's stream_events sends an event broker (none is configured here), as stored."""
+        if self.event_broker is None:
+            return
+        for data in new:
+            self.event_broker.publish({"sender_id": sender_id, **data})
+
+    def redactor(self) -> Redactor:
+        """The redaction rules for the loaded model's domain (rebuilt when Rasa loads another)."""
+        domain = self.domain
+        if self._redactor is None or self._redactor[0] is not domain:
+            self._redactor = (domain, Redactor.from_responses(domain.responses if domain else None))
+        return self._redactor[1]
+
+    def _redact(
+        self, session: Any, sender_id: str, new: list[dict[str, Any]], since: float, marker: int
+    ) -> list[dict[str, Any]]:
+        """Rewrite the stored events from `since` and return the new ones rewritten (one transaction)."""
+        stored = [
+            (row_id, json.loads(data))
+            for row_id, data in session.execute(_WINDOW_SQL, {"sender_id": sender_id, "since": since - 1.0})
+        ]
+        stored = [(row_id, data) for row_id, data in stored if float(data.get("timestamp") or 0.0) >= since]
+        old = [data for _, data in stored]
+        rewritten = self.redactor().redact(old + new, keep_slots_from=len(old) + marker)
+        changes = [
+            {"id": row_id, "data": json.dumps(data)}
+            for (row_id, original), data in zip(stored, rewritten[: len(old)], strict=True)
+            if data != original
+        ]
+        if changes:
+            session.execute(_REWRITE_SQL, changes)
+        from bot.store.sms import clear_replies
+
+        moment = datetime.fromtimestamp(since, timezone.utc).replace(tzinfo=None)
+        replies = clear_replies(session.connection(), sender_id, moment)
+        # Counts only: never the conversation id or anything typed.
+        logger.info("Discarded screening redacted: %d stored events rewritten, %d SMS replies cleared",
+                    len(changes), replies)
+        return rewritten[len(old):]
+
+    def _row(self, sender_id: str, data: dict[str, Any]) -> Any:
+        """The row Rasa's SQLTrackerStore.save writes for an event (given as its as_dict())."""
         return self.SQLEvent(
             sender_id=sender_id,
-            type_name=event.type_name,
+            type_name=data.get("event"),
             timestamp=data.get("timestamp"),
             intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
             action_name=data.get("name"),
@@ -201,3 +264,10 @@ class EventCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def __contains__(self, sender_id: object) -> bool:
+        return sender_id in self._entries
+
+    def entries(self) -> list[CachedSession]:
+        """What the cache holds right now (tests check no redacted text is kept in memory)."""
+        return [cached for _, cached in self._entries.values()]

@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.domain import Domain
+from sqlalchemy import inspect, select
+from sqlalchemy import text as sql
 from twilio.request_validator import RequestValidator
 
 from bot.channels import sms
@@ -41,7 +43,8 @@ from bot.channels.sms import (
 )
 from bot.settings import ROOT, Settings
 from bot.store.db import utcnow
-from bot.store.sms import CLAIMED, DONE, PENDING, Claim, SmsStore
+from bot.store.sms import CLAIMED, DONE, PENDING, Claim, SmsStore, clear_replies, migrate, sms_messages
+from tests.bot.test_request_store import pg_engine  # noqa: F401 - the PostgreSQL fixture (fails under CI)
 
 TOKEN = "unit-test-twilio-token"
 URL = "https://sms.example.org/webhooks/sms/webhook"
@@ -399,6 +402,66 @@ def test_the_store_creates_no_engine_until_used(tmp_path):
     assert (tmp_path / "lazy.db").exists()
 
 
+OLD_SMS_MESSAGES = """CREATE TABLE sms_messages (
+    id {serial} PRIMARY KEY, message_sid VARCHAR(64) NOT NULL UNIQUE, status VARCHAR(12) NOT NULL,
+    twiml TEXT, claimed_at TIMESTAMP NOT NULL, done_at TIMESTAMP)"""
+
+
+def check_migration(engine) -> None:
+    """A table from before conversation_id: the column and its index are added once; rows stay."""
+    serial = "SERIAL" if engine.dialect.name == "postgresql" else "INTEGER"
+    with engine.begin() as conn:
+        conn.execute(sql(OLD_SMS_MESSAGES.format(serial=serial)))
+        conn.execute(sql("INSERT INTO sms_messages (message_sid, status, twiml, claimed_at) "
+                         "VALUES ('SM-before', 'done', '<Response/>', :at)"), {"at": utcnow()})
+    store = SmsStore(engine)
+    assert store.claim("SM-before").state == DONE  # first use migrates
+    migrate(engine)  # idempotent
+    columns = {c["name"] for c in inspect(engine).get_columns("sms_messages")}
+    indexes = {i["name"] for i in inspect(engine).get_indexes("sms_messages")}
+    assert "conversation_id" in columns and "ix_sms_messages_conversation_id" in indexes
+    assert store.claim("SM-after", conversation_id="sms:abc").state == CLAIMED
+    store.complete("SM-after", "<Response><Message>summary</Message></Response>")
+    assert store.clear_replies("sms:abc", utcnow() - timedelta(minutes=5)) == 1
+    assert store.claim("SM-after") == Claim(DONE, "")
+
+
+def test_an_older_sms_table_gains_its_conversation_column_on_sqlite(tmp_path):
+    from bot.store.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    check_migration(engine)
+    engine.dispose()
+
+
+def test_an_older_sms_table_gains_its_conversation_column_on_postgresql(pg_engine):  # noqa: F811 - the fixture
+    check_migration(pg_engine)
+
+
+def test_clearing_replies_without_the_table_or_column_clears_nothing(tmp_path):
+    from bot.store.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'none.db'}")
+    with engine.begin() as conn:
+        assert clear_replies(conn, "sms:abc", utcnow()) == 0
+        conn.execute(sql(OLD_SMS_MESSAGES.format(serial="INTEGER")))
+        assert clear_replies(conn, "sms:abc", utcnow()) == 0
+    engine.dispose()
+
+
+def test_replies_are_cleared_by_conversation_and_time(engine):
+    store = SmsStore(engine)
+    now = utcnow()
+    for sid, conversation, claimed in (("SM-a1", "sms:a", now), ("SM-a0", "sms:a", now - timedelta(hours=1)),
+                                       ("SM-b1", "sms:b", now)):
+        store.claim(sid, now=claimed, conversation_id=conversation)
+        store.complete(sid, f"<Response><Message>{sid}</Message></Response>")
+    assert store.clear_replies("sms:a", now - timedelta(minutes=10)) == 1
+    assert store.claim("SM-a1").twiml == ""
+    assert "SM-a0" in store.claim("SM-a0").twiml and "SM-b1" in store.claim("SM-b1").twiml
+    assert store.clear_replies("sms:a", now - timedelta(minutes=10)) == 0  # idempotent
+
+
 # --- the webhook with a fake bot ---------------------------------------------------------------
 
 
@@ -721,3 +784,11 @@ def test_blueprint_warns_loudly_when_signatures_are_skipped(engine, caplog):
     caplog.set_level(logging.WARNING)
     SmsInput(SmsStore(engine), replace(SETTINGS, sms_skip_signature=True)).blueprint(lambda m: None)
     assert "NOT verified" in caplog.text
+
+
+def test_each_claimed_message_names_its_conversation(webhook, bot, engine):
+    post(webhook, bot, "hello there", sid="SM-named")
+    with engine.connect() as conn:
+        row = conn.execute(select(sms_messages).where(sms_messages.c.message_sid == "SM-named")).one()
+    assert row.conversation_id == conversation_id(NUMBER, SETTINGS.secret_key) == bot.received[0].sender_id
+    assert row.status == "done"
