@@ -10,8 +10,9 @@
 2. `rasa test nlu` on the held-out file for each model (intent accuracy).
 3. One action server for both; per configuration and repetition, a fresh Rasa server (free port,
    fresh SQLite database): cold start, answer accuracy (first repetition), one conversation,
-   20 and 100 concurrent conversations over REST, then the server's VmHWM. Repetitions alternate
-   between the configurations so background load hits both alike.
+   20 and 100 concurrent conversations over REST, then the server's VmHWM. Which configuration
+   runs first alternates across repetitions, ABBA (ours, reference; reference, ours; ...), so
+   background load and a machine warming up or slowing down over the run weigh on both alike.
 4. One table (medians of the repetitions; ratio ours/reference), printed and written to
    benchmarks/results/<date>-<commit>.md and benchmarks/results/latest.md.
 
@@ -393,6 +394,16 @@ def start_rasa(ws: Workspace, actions: Actions, name: str, tag: str) -> RasaServ
     return RasaServer(proc, f"http://localhost:{port}/webhooks/rest/webhook", started, out)
 
 
+def run_order(rep: int) -> tuple[str, ...]:
+    """The configurations in the order repetition `rep` (from 0) serves them: ABBA across repetitions."""
+    return CONFIGS if rep % 2 == 0 else tuple(reversed(CONFIGS))
+
+
+def order_description(repetitions: int) -> str:
+    """The order of every repetition, for the report ("run 1: ours, reference; run 2: reference, ours")."""
+    return "; ".join(f"run {rep + 1}: {', '.join(run_order(rep))}" for rep in range(repetitions))
+
+
 def serve_once(ws: Workspace, actions: Actions, name: str, rep: int, plan: Plan,
                with_accuracy: bool) -> tuple[dict[str, Optional[float]], dict[str, Any]]:
     figures: dict[str, Optional[float]] = {}
@@ -465,7 +476,9 @@ def render(results: Mapping[str, Mapping[str, Optional[float]]], runs: Mapping[s
         f"`random_seed: {SEED}` on DIETClassifier, ResponseSelector, UnexpecTEDIntentPolicy and TEDPolicy "
         f"for reproducibility, and `assistant_id: {REFERENCE_ASSISTANT_ID}`.",
         f"- Latency, throughput, cold start and peak memory: {reps}, each on a freshly started Rasa server "
-        "(fresh SQLite tracker database, free port), configurations alternating; the same action server "
+        "(fresh SQLite tracker database, free port); which configuration runs first alternates across "
+        f"repetitions, ABBA ({order_description(plan.repetitions)}), so background load weighs on both alike; "
+        "the same action server "
         "for both. Latency is the client-side REST round trip (POST /webhooks/rest/webhook until the reply "
         "is read), with the load generator (asyncio + httpx) on the same machine.",
         f"- 1 conversation: {plan.single_conversations} conversations of {len(load.MESSAGES)} messages, "
@@ -539,7 +552,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             results[name]["intent_accuracy"] = intent_accuracy(ws, name)
         actions = start_actions(ws)
         for rep in range(plan.repetitions):
-            for name in CONFIGS:
+            for name in run_order(rep):
                 figures, rep_details = serve_once(ws, actions, name, rep, plan, with_accuracy=rep == 0)
                 runs[name].append(figures)
                 details[name][f"run {rep + 1}"] = rep_details
