@@ -51,6 +51,9 @@ def run(engine: Engine, days: int, dry_run: bool = False, actor: str = "purge-co
     from bot.store.sms import SmsStore
 
     result.sms_replies = SmsStore(engine).purge_messages(utcnow() - timedelta(days=1))
+    # Screenings left unfinished (the session expired): what was typed goes now (see the docstring).
+    abandoned = store.redact_abandoned_screenings()
+    result.abandoned_screenings, result.abandoned_events = abandoned.conversations, abandoned.events
     from bot.store.audit import AuditLog
 
     AuditLog(engine).record(actor, "purge", detail=describe(result, days))
@@ -59,8 +62,12 @@ def run(engine: Engine, days: int, dry_run: bool = False, actor: str = "purge-co
 
 def describe(result: PurgeResult, days: int) -> str:
     """What a purge removed, in counts (the audit trail and the retention page show this)."""
-    return (f"{result.events} events of {result.conversations} conversations older than {days} days, "
+    text = (f"{result.events} events of {result.conversations} conversations older than {days} days, "
             f"{result.handled_marks} handled-question marks, {result.sms_replies} stored SMS replies")
+    if result.abandoned_screenings:
+        text += (f", {result.abandoned_events} events of {result.abandoned_screenings} "
+                 "unfinished screenings redacted")
+    return text
 
 
 def runner_name() -> str:
@@ -192,6 +199,8 @@ def main(argv: Optional[list[str]] = None, engine: Optional[Engine] = None) -> i
         print(f"purged {result.events} events in {result.conversations} conversations older than {args.days} days "
               f"(before {cutoff}); {result.handled_marks} handled-question marks, {result.sms_replies} stored SMS replies; "
               "consultation requests kept")
+        if result.abandoned_screenings:
+            print(f"redacted {result.abandoned_events} events of {result.abandoned_screenings} unfinished screenings")
     return 0
 
 

@@ -1,8 +1,8 @@
 """Conversations as Rasa's SQL tracker store keeps them: transcripts, unanswered questions, purge.
 
-Rasa owns the `events` table (it creates it on its first conversation); this module only reads
-it, and deletes from it when the retention period has passed. A fresh database without the
-table reads as empty.
+Rasa owns the `events` table (it creates it on its first conversation); this module reads it,
+deletes from it when the retention period has passed, and rewrites the events of screenings left
+unfinished (redact_abandoned_screenings). A fresh database without the table reads as empty.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     func,
     insert,
@@ -36,7 +37,16 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from bot.channels.guard import display_text
+from bot.settings import ROOT
 from bot.store.db import metadata, utcnow
+from bot.store.redaction import (
+    REDACT_SLOT,
+    REDACTED_LABEL,
+    Redactor,
+    domain_responses,
+    is_redacted,
+    session_expiry_minutes,
+)
 
 # Rasa's schema (rasa.core.tracker_store.SQLTrackerStore.SQLEvent), on a metadata of its own so
 # our create_all never creates or alters Rasa's table.
@@ -79,6 +89,8 @@ DEFLECTIONS = frozenset(
     }
 )
 HANDOFF_ACTION = "action_submit_consultation"
+SCREENING_FORMS = ("consultation_form",)
+DOMAIN_FILE = ROOT / "domain.yml"
 SIMILARITY = 0.5
 STOPWORDS = frozenset(
     "a an and are can could do does did for from have has i if in is it its me my of on or "
@@ -96,6 +108,7 @@ class TranscriptLine:
     channel: str = ""
     buttons: list[str] = field(default_factory=list)
     event_id: int = 0
+    redacted: bool = False  # removed at the patient's request (text is REDACTED_LABEL)
 
 
 @dataclass
@@ -158,6 +171,17 @@ class PurgeResult:
     conversations: int
     events: int
     handled_marks: int
+    sms_replies: int = 0
+    abandoned_screenings: int = 0  # conversations whose unfinished screening was redacted
+    abandoned_events: int = 0
+
+
+@dataclass
+class RedactionResult:
+    """Screenings left unfinished whose typed answers were (or, in a dry run, would be) removed."""
+
+    conversations: int
+    events: int
     sms_replies: int = 0
 
 
@@ -262,14 +286,17 @@ class TranscriptStore:
                     lines.append(TranscriptLine("marker", "New session", at, channel, event_id=row.id))
                 continue
             data = _json(row.data)
+            removed = is_redacted(data.get("text"))
             if row.type_name == "user":
                 channel = str(data.get("input_channel") or channel or "")
-                lines.append(TranscriptLine("patient", display_text(data.get("text")), at, channel, event_id=row.id))
+                text = REDACTED_LABEL if removed else display_text(data.get("text"))
+                lines.append(TranscriptLine("patient", text, at, channel, event_id=row.id, redacted=removed))
             else:
                 buttons = [str(b.get("title") or "") for b in ((data.get("data") or {}).get("buttons") or [])
                            if isinstance(b, dict)]
+                text = REDACTED_LABEL if removed else str(data.get("text") or "")
                 lines.append(
-                    TranscriptLine("assistant", str(data.get("text") or ""), at, channel, buttons, event_id=row.id)
+                    TranscriptLine("assistant", text, at, channel, buttons, event_id=row.id, redacted=removed)
                 )
         return lines
 
@@ -304,6 +331,8 @@ class TranscriptStore:
                     data = _json(row.data)
                     intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name") or row.intent_name
                     text = display_text(data.get("text")).strip()
+                    if is_redacted(data.get("text")):
+                        continue  # removed at the patient's request: not a question to show
                     if intent in UNANSWERED_INTENTS and text and not text.startswith("/"):
                         pending = UnansweredQuestion(
                             text[:500], normalise(text)[:500], _when(row.timestamp), row.sender_id, intent,
@@ -391,11 +420,117 @@ class TranscriptStore:
                     )
         return PurgeResult(counts.cutoff, counts.conversations, counts.events, handled_marks or 0)
 
+    # --- screenings left unfinished ------------------------------------------------------------
+
+    def redact_abandoned_screenings(
+        self,
+        now: Optional[datetime] = None,
+        dry_run: bool = False,
+        redactor: Optional[Redactor] = None,
+        idle_minutes: Optional[float] = None,
+    ) -> RedactionResult:
+        """Remove what patients typed in screenings they left: begun, never submitted, never discarded.
+
+        When a patient stops, declines or switches to a short message, the action says so and the
+        tracker store redacts at once (bot/store/tracker.py). A patient who simply goes quiet sends
+        nothing: Rasa notices an expired session only when the next message comes, which may be
+        never, so no code runs "at expiry". Such screenings are redacted here, by the purge, the
+        same way (bot/store/redaction.py), once they can no longer go on:
+        - a later session started in the conversation (Rasa never loads an earlier session again), or
+        - the conversation's last event is older than the session expiry (60 minutes; the domain's
+          session_expiration_time): the next message starts a new session and slots are not carried
+          over, so the screening cannot be resumed. Until then the patient may come back and finish,
+          which is why this does not happen sooner.
+        Waiting for the idle period also keeps clear of the Rasa server's event cache, which serves
+        a conversation for at most 15 idle minutes (UrlSQLTrackerStore cache_idle_seconds): nothing
+        rewritten here can still be served from memory. Answers stay in the database until the next
+        purge run, so run it at least daily (more often shortens that). A screening's window runs
+        from its first patient message (the one that started the form) to the next session start or
+        restart, or the end of the conversation; a submitted screening is the patient's request and
+        is kept until the retention purge. Idempotent: a second run rewrites nothing.
+        """
+        if not self.has_events():
+            return RedactionResult(0, 0)
+        now = now or utcnow()
+        idle = timedelta(minutes=idle_minutes if idle_minutes is not None else session_expiry_minutes(DOMAIN_FILE))
+        quiet_since = _epoch(now - idle)
+        with self.engine.connect() as conn:
+            senders = [
+                row[0] for row in conn.execute(
+                    select(rasa_events.c.sender_id).where(rasa_events.c.type_name == "active_loop").distinct()
+                )
+            ]
+        result = RedactionResult(0, 0)
+        for sender in senders:
+            with self.engine.begin() as conn:
+                rows = conn.execute(
+                    select(rasa_events.c.id, rasa_events.c.type_name, rasa_events.c.timestamp,
+                           rasa_events.c.action_name, rasa_events.c.data)
+                    .where(rasa_events.c.sender_id == sender).order_by(rasa_events.c.id)
+                ).fetchall()
+                quiet = max((row.timestamp or 0.0) for row in rows) < quiet_since
+                windows = [(start, end) for start, end, expired in _unfinished_screenings(rows) if expired or quiet]
+                if not windows:
+                    continue
+                if redactor is None:
+                    redactor = Redactor.from_responses(domain_responses(DOMAIN_FILE))
+                changes = []
+                for start, end in windows:
+                    inside = [(row.id, _json(row.data)) for row in rows
+                              if row.timestamp is not None and start <= row.timestamp < end]
+                    rewritten = redactor.redact([data for _, data in inside])
+                    changes += [{"row_id": row_id, "data": json.dumps(new)}
+                                for (row_id, old), new in zip(inside, rewritten, strict=True) if new != old]
+                replies = 0
+                if not dry_run:
+                    if changes:
+                        conn.execute(
+                            rasa_events.update().where(rasa_events.c.id == bindparam("row_id"))
+                            .values(data=bindparam("data")),
+                            changes,
+                        )
+                    from bot.store.sms import clear_replies
+
+                    replies = clear_replies(conn, sender, _when(min(start for start, _ in windows)))
+                if changes or replies:
+                    result.conversations += 1
+                    result.events += len(changes)
+                    result.sms_replies += replies
+        return result
+
     @staticmethod
     def _cutoff(older_than_days: int, now: Optional[datetime]) -> datetime:
         if older_than_days < 1:
             raise ValueError("the retention period is at least one day")
         return (now or utcnow()) - timedelta(days=older_than_days)
+
+
+def _unfinished_screenings(rows: Sequence[Any]) -> list[tuple[float, float, bool]]:
+    """(start, end, ended by a later session) of each screening in a conversation's event rows
+    (in id order) that was begun and neither submitted nor discarded (a redact_since marker)."""
+    found: list[tuple[float, float, bool]] = []
+    start: Optional[float] = None
+    last_user: Optional[float] = None
+    for row in rows:
+        at = float(row.timestamp or 0.0)
+        if row.type_name in ("session_started", "restart"):
+            if start is not None:
+                found.append((start, at, row.type_name == "session_started"))
+                start = None
+        elif row.type_name == "user":
+            last_user = at
+        elif row.type_name == "active_loop" and _json(row.data).get("name") in SCREENING_FORMS:
+            if start is None:
+                start = last_user if last_user is not None else at
+        elif row.type_name == "action" and row.action_name == HANDOFF_ACTION:
+            start = None
+        elif row.type_name == "slot":
+            data = _json(row.data)
+            if data.get("name") == REDACT_SLOT and data.get("value") is not None:
+                start = None
+    if start is not None:
+        found.append((start, float("inf"), False))
+    return found
 
 
 def add_events(engine: Engine, sender_id: str, events: Iterable[dict[str, Any]]) -> None:
@@ -420,6 +555,7 @@ def add_events(engine: Engine, sender_id: str, events: Iterable[dict[str, Any]])
 
 
 __all__ = [
-    "PurgeResult", "QuestionGroup", "RetentionCounts", "TranscriptLine", "TranscriptStore", "UnansweredQuestion",
+    "PurgeResult", "QuestionGroup", "RedactionResult", "RetentionCounts", "TranscriptLine", "TranscriptStore",
+    "UnansweredQuestion",
     "add_events", "group_questions", "normalise", "rasa_events", "similar", "unanswered_handled",
 ]

@@ -14,10 +14,14 @@ from sqlalchemy import func, select
 
 from bot.channels.guard import NEUTRALISER
 from bot.purge import main as purge_main
+from bot.purge import run as run_purge
 from bot.store.audit import AuditLog
-from bot.store.db import utcnow
+from bot.store.db import create_all, utcnow
+from bot.store.redaction import REDACTED_LABEL, Redactor, domain_responses
 from bot.store.requests import ConsultationRequest, RequestStore
+from bot.store.sms import SmsStore
 from bot.store.transcripts import (
+    DOMAIN_FILE,
     TranscriptStore,
     UnansweredQuestion,
     add_events,
@@ -26,6 +30,8 @@ from bot.store.transcripts import (
     rasa_events,
     similar,
 )
+from tests.bot.test_request_store import pg_engine  # noqa: F401 - the PostgreSQL fixture (fails under CI)
+from tests.bot.test_tracker_store import tables_holding
 
 # --- events as Rasa's SQL tracker store writes them ---------------------------------------------
 
@@ -345,3 +351,139 @@ def test_purge_command_prints_counts_only(engine) -> None:
     with redirect_stdout(io.StringIO()):
         assert purge_main(["--days", "90"], engine=engine) == 0
     assert len(RequestStore(engine).list()) == 2
+
+
+# --- messages removed at the patient's request ------------------------------------------------------
+
+CANARY_REASON = "zebrafinch ache in my jaw"
+CANARY_NAME = "Wilhelmina Quixotic"
+CANARIES = ("zebrafinch", "wilhelmina", "quixotic")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_engine(request):
+    """The test database of each kind, with every project table."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("engine")
+    pg = request.getfixturevalue("pg_engine")
+    create_all(pg)
+    return pg
+
+
+def asked(name: str) -> str:
+    """A question of the form in the domain's web wording."""
+    return next(v["text"] for v in domain_responses(DOMAIN_FILE)[name] if not v.get("channel"))
+
+
+def begin_screening(conv: Conversation, opening: str = "I'd like to book a consultation") -> Conversation:
+    """The message that starts the form, its activation, and three answers (the last one read back)."""
+    conv.user(opening, "book_consultation")
+    conv.events.append(conv._at({"event": "action", "name": "consultation_form"}))
+    conv.events.append(conv._at({"event": "active_loop", "name": "consultation_form"}))
+    conv.events.append(conv._at({"event": "bot", "text": asked("utter_ask_reason"), "data": {},
+                                 "metadata": {"utter_action": "utter_ask_reason"}}))
+    conv.events.append(conv._at({"event": "action", "name": "action_listen"}))
+    conv.form_answer("yes", "affirm", "consent_given", asked("utter_ask_reason"))
+    conv.form_answer(CANARY_REASON, "out_of_scope", "reason", asked("utter_ask_medications"))
+    conv.form_answer(CANARY_NAME, "inform", "full_name", f"Thanks, {CANARY_NAME}. Your phone number?")
+    return conv
+
+
+def new_session(conv: Conversation, at: datetime) -> Conversation:
+    conv.clock = epoch(at)
+    conv.events += [conv._at({"event": "action", "name": "action_session_start"}),
+                    conv._at({"event": "session_started"}),
+                    conv._at({"event": "action", "name": "action_listen"})]
+    return conv
+
+
+def discarded(conv: Conversation, since: float) -> Conversation:
+    """The action's marker, as a discarding action leaves it (the store redacts; here it is trusted)."""
+    conv.user("stop", "stop")
+    conv.events += [conv._at({"event": "action", "name": "action_cancel_consultation"}),
+                    conv._at({"event": "slot", "name": "redact_since", "value": since}),
+                    conv._at({"event": "active_loop", "name": None}),
+                    conv._at({"event": "slot", "name": "redact_since", "value": None})]
+    return conv
+
+
+def first_screening_message(conv: Conversation) -> float:
+    return next(e["timestamp"] for e in conv.events if e.get("text") == "I'd like to book a consultation")
+
+
+def user_texts(engine, sender: str) -> list[str]:
+    store = TranscriptStore(engine)
+    return [line.text for line in store.transcript(sender) if line.kind == "patient"]
+
+
+def test_removed_messages_show_as_removed_and_are_no_unanswered_questions(engine) -> None:
+    conv = Conversation().out_of_scope("do you park cars?")
+    start = len(conv.events)
+    conv.out_of_scope("is quokkamycin safe with it?")
+    redactor = Redactor.from_responses(domain_responses(DOMAIN_FILE))
+    conv.events[start:] = redactor.redact(conv.events[start:])
+    conv.save(engine, "removed")
+    store = TranscriptStore(engine)
+    lines = [line for line in store.transcript("removed") if line.kind == "patient"]
+    assert [(line.text, line.redacted) for line in lines] == [
+        ("do you park cars?", False), (REDACTED_LABEL, True)]
+    assert [q.text for q in store.unanswered()] == ["do you park cars?"]
+
+
+def test_unfinished_screenings_are_redacted_by_the_purge_once_they_cannot_go_on(any_engine) -> None:
+    engine = any_engine
+    now = utcnow()
+    # Left two hours ago, after a question: the screening goes, the question stays.
+    left = begin_screening(Conversation(now - timedelta(hours=2)).out_of_scope("do you park cars?")).save(
+        engine, "left")
+    # Submitted: the patient's request (kept until the retention purge).
+    begin_screening(Conversation(now - timedelta(hours=2))).handoff().save(engine, "submitted")
+    # Twenty minutes of quiet: the patient may still come back and finish.
+    begin_screening(Conversation(now - timedelta(minutes=20))).save(engine, "recent")
+    # Left in yesterday's session; the patient is back now (a new session): that screening can't go on.
+    back = begin_screening(Conversation(now - timedelta(days=1)))
+    new_session(back, now - timedelta(minutes=5)).user("what are the side effects?", "faq_side_effects").save(
+        engine, "came-back")
+    # Stopped: the discarding action's marker says the store has already redacted it.
+    stopped = begin_screening(Conversation(now - timedelta(hours=3)))
+    discarded(stopped, first_screening_message(stopped)).save(engine, "stopped")
+    sms = SmsStore(engine)
+    sms.claim("SM-left", now=now - timedelta(hours=2) + timedelta(seconds=30), conversation_id="left")
+    sms.complete("SM-left", f"<Response><Message>Thanks, {CANARY_NAME}</Message></Response>")
+
+    result = TranscriptStore(engine).redact_abandoned_screenings(now=now)
+
+    assert (result.conversations, result.sms_replies) == (2, 1)
+    holding = {table for table, _ in tables_holding(engine, CANARIES)}
+    assert holding == {"events"}  # only in the conversations that keep them:
+    for sender in ("left", "came-back"):
+        texts = user_texts(engine, sender)
+        assert not any(c in " ".join(texts).lower() for c in CANARIES)
+        assert REDACTED_LABEL in texts
+    assert user_texts(engine, "left")[0] == "do you park cars?"  # before the screening
+    assert user_texts(engine, "came-back")[-1] == "what are the side effects?"  # the new session
+    for sender in ("submitted", "recent", "stopped"):
+        assert CANARY_REASON in user_texts(engine, sender)
+    assert sms.claim("SM-left").twiml == ""
+    assert len(left.events) == event_count(engine, "left")  # rewritten, not deleted
+
+    again = TranscriptStore(engine).redact_abandoned_screenings(now=now)
+    assert (again.conversations, again.events) == (0, 0)  # idempotent
+    later = TranscriptStore(engine).redact_abandoned_screenings(now=now + timedelta(hours=1))
+    assert later.conversations == 1 and CANARY_REASON not in user_texts(engine, "recent")
+
+
+def test_a_dry_run_counts_and_changes_nothing(engine) -> None:
+    begin_screening(Conversation(utcnow() - timedelta(hours=2))).save(engine, "left")
+    result = TranscriptStore(engine).redact_abandoned_screenings(dry_run=True)
+    assert (result.conversations, result.events) == (1, 8)  # 4 messages, 3 slots, "Thanks, <name>"
+    assert CANARY_REASON in user_texts(engine, "left")
+
+
+def test_the_purge_redacts_unfinished_screenings_and_says_how_many(engine) -> None:
+    begin_screening(Conversation(utcnow() - timedelta(hours=2))).save(engine, "left")
+    result = run_purge(engine, 90)
+    assert (result.abandoned_screenings, result.abandoned_events) == (1, 8)
+    (entry,) = AuditLog(engine).entries(actor="purge-command")
+    assert entry.detail.endswith("8 events of 1 unfinished screenings redacted")
+    assert tables_holding(engine, CANARIES) == []
