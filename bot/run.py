@@ -120,12 +120,26 @@ class Services:
                 continue
             if service.restart_at is not None:
                 if now >= service.restart_at:
-                    self.spawn(service)
+                    try:
+                        self.spawn(service)
+                    except OSError as exc:
+                        service.failures += 1
+                        delay = backoff_seconds(service.failures)
+                        service.restart_at = now + delay
+                        say(f"{service.name} could not be started ({type(exc).__name__}); trying again in {delay:g} s")
+                        continue
                     say(f"{service.name} started again (pid {service.process.pid})")
                 continue
             code = service.process.poll()
             if code is None:
                 continue
+            if self.new_session:
+                # Its own process group: whatever it left behind (nginx's workers, which would
+                # keep the port) goes with it.
+                try:
+                    os.killpg(service.process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
             service.failures = 1 if now - service.started_at >= STABLE_SECONDS else service.failures + 1
             delay = backoff_seconds(service.failures)
             service.restart_at = now + delay

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,45 @@ def test_output_passes_through_the_service_filter(tmp_path: Path, clock: Clock) 
     service.process.wait()
     running.stop(timeout=5)  # waits for the last line to reach the log
     assert (tmp_path / "talks.log").read_text() == "GET /staff HTTP/1.1\n"
+
+
+def test_a_service_that_cannot_be_started_is_tried_again_later(services: Services, clock: Clock, tmp_path: Path) -> None:
+    _steady, crashes = services.items
+    crashes.process.wait()
+    said: list[str] = []
+    services.restart_dead(said.append)
+    crashes.command = [str(tmp_path / "no-such-program")]
+    clock.now = crashes.restart_at
+    services.restart_dead(said.append)
+    assert said[-1] == "crashes could not be started (FileNotFoundError); trying again in 2 s"
+    crashes.command = CRASHES
+    clock.now = crashes.restart_at
+    services.restart_dead(said.append)
+    assert said[-1].startswith("crashes started again (pid ")
+
+
+def test_in_its_own_session_what_a_dead_service_left_behind_goes_too(tmp_path: Path, clock: Clock) -> None:
+    # The service starts a child (as nginx starts workers), then dies; the child would hold its port.
+    pid_file = tmp_path / "child.pid"
+    script = ("import subprocess, sys; child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']); "
+              f"open({str(pid_file)!r}, 'w').write(str(child.pid)); sys.exit(1)")
+    running = Services(Settings(), dict(os.environ), log_dir=tmp_path, new_session=True, clock=clock)
+    service = Service("leaves-a-child", [sys.executable, "-c", script], "")
+    running.spawn(service)
+    running.items.append(service)
+    service.process.wait()
+    child = int(pid_file.read_text())
+    running.restart_dead(lambda _line: None)
+    deadline = time.monotonic() + 30  # a wait for the kill to land, not a timing assertion
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _alive(child), "the dead service's child still runs"
+    running.stop(timeout=5)
+
+
+def _alive(pid: int) -> bool:
+    """Running, and not a zombie waiting for init to reap it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
