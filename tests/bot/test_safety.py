@@ -1,11 +1,11 @@
-"""The emergency safety net: urgent symptoms must be caught however they are written,
+"""The pattern safeguards: urgent symptoms, crisis and symptoms after treatment must be caught however they are written,
 and ordinary questions and answers must not be."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.nlp.safety import is_emergency
+from bot.nlp.safety import clauses, describes_symptom_after_treatment, is_crisis, is_emergency, normalise
 
 CAUGHT = [
     # breathing
@@ -168,3 +168,425 @@ FALSE_ALARMS = [
 )
 def test_availability_answers_are_not_emergencies(text: str) -> None:
     assert is_emergency(text) is False
+
+
+# --------------------------------------------------------------------------- French and Spanish emergencies
+
+FRENCH_CAUGHT = [
+    "j'ai du mal à respirer",
+    "j'ai du mal a respirer",  # without the accent
+    "J’ai du mal à respirer",  # typographic apostrophe
+    "jai du mal a respirer",
+    "je n'arrive pas à avaler",
+    "je narrive pas a avaler",
+    "j'arrive pas à respirer",  # spoken French drops the "ne"
+    "Je n’arrive plus à respirer",
+    "je ne peux pas respirer",
+    "je ne peux plus avaler",
+    "il ne peut pas respirer",
+    "ma gorge enfle",
+    "j'ai la gorge qui gonfle",
+    "ma langue gonfle",
+    "mes lèvres sont enflées",
+    "gonflement de la gorge",
+    "difficulté à parler",
+    "difficulte a parler",
+    "j'ai des difficultés à avaler",
+    "réaction allergique grave",
+    "je fais une grave réaction allergique",
+    "choc anaphylactique",
+    "faiblesse qui se propage",
+    "la faiblesse s'étend à mes bras",
+    "faiblesse dans les jambes depuis l'injection",
+    "je suffoque",
+    "j'étouffe",
+    "je manque d'air",
+    "je respire mal depuis ce matin",
+    "c'est difficile de respirer",
+    "impossible d'avaler",
+    "chu pas capable de respirer",  # Québec
+    "j'ai de la misère à respirer",  # Québec: "misère" is difficulty
+    "douleur à la poitrine",
+    "c'est une urgence",
+    "je me suis évanouie",
+    # Neither "de plus en plus" nor "pas mal de" is a denial.
+    "j'ai de plus en plus de mal à respirer",
+    "j'ai pas mal de difficulté à respirer",
+    # A denied pain, not a denied symptom.
+    "je ne peux pas avaler sans douleur",
+    # One clause denies, the next one is the emergency.
+    "je n'ai pas de difficulté à respirer mais j'ai du mal à avaler",
+]
+
+SPANISH_CAUGHT = [
+    "no puedo respirar",  # the symptom's own "no" is not a denial
+    "No puedo respirar!!",
+    "no puedo tragar",
+    "casi no puedo respirar",
+    "apenas puedo respirar",
+    "no consigo respirar",
+    "me cuesta respirar",
+    "me cuesta tragar",
+    "me cuesta hablar",
+    "tengo dificultad para respirar",
+    "dificultad para hablar",
+    "se me hincha la garganta",
+    "se me hincha la lengua",
+    "se me cierra la garganta",
+    "tengo la garganta hinchada",
+    "reacción alérgica grave",
+    "reaccion alergica grave",
+    "me falta el aire",
+    "me ahogo",
+    "dolor en el pecho",
+    "me desmayé",
+    "la debilidad se está extendiendo",
+    "no puedo tragar sin dolor",
+    "no tengo problemas para respirar pero se me hincha la cara",
+]
+
+FRENCH_AND_SPANISH_NOT_CAUGHT = [
+    "je n'ai pas de difficulté à respirer",
+    "je n'ai pas de difficulte a respirer",
+    "pas de gonflement",
+    "aucun problème pour avaler",
+    "je n'ai aucune difficulté à avaler",
+    "je n'ai plus de mal à respirer",
+    "sans difficulté à respirer",
+    "pas de réaction allergique",
+    "je respire bien",
+    "je ne peux pas parler maintenant",  # availability
+    "j'ai du mal à parler anglais",  # a language, not a symptom
+    "je n'arrive pas à parler à quelqu'un",
+    "j'ai mal à la tête",
+    "est-ce une urgence?",
+    "Botox pour migraines?",
+    "no tengo problemas para respirar",
+    "sin dificultad para tragar",
+    "no me cuesta respirar",
+    "no tengo dificultad para tragar",
+    "ninguna dificultad para hablar",
+    "no tengo ninguna hinchazón en la cara",
+    "no hay hinchazón",
+    "no puedo hablar ahora",  # availability
+    "respiro bien",
+    "me duele la cabeza",
+    "¿Cuánto cuesta?",
+    "no",
+    "non",
+]
+
+ENGLISH_CAUGHT_TOO = [
+    "no, I can't breathe",
+    "no i have trouble breathing",  # "no I have" is not "no trouble"
+    "I'm not able to breathe",
+    "I haven't been able to swallow since yesterday",
+    "it hurts to swallow",
+    "the numbness is spreading",
+    "my throat feels like it's closing",
+    "my chest feels tight after botox",
+    "my words are coming out slurred since the shots",
+    "im breaking out in hives and feel dizzy",
+    "i can't get enough air in",
+    "cnt breath after botox",
+    "hives and swollen lips after treatment",
+    "my arms are getting weaker since the injection",
+    "my legs feel really weak and it's getting worse",
+    "this is urgent i think something is wrong",
+]
+
+ENGLISH_NOT_CAUGHT_TOO = [
+    "I'm not short of breath",
+    "my throat isn't swelling",
+    "I have trouble speaking English",
+    "I'm having trouble talking to a human",
+    "my face feels tight since the treatment",  # a common feeling after the injections; a tight throat is caught
+    "I don't have any problems with breathing",
+]
+
+
+@pytest.mark.parametrize("text", FRENCH_CAUGHT)
+def test_french_emergencies_are_caught(text: str) -> None:
+    assert is_emergency(text) is True
+
+
+@pytest.mark.parametrize("text", SPANISH_CAUGHT)
+def test_spanish_emergencies_are_caught(text: str) -> None:
+    assert is_emergency(text) is True
+
+
+@pytest.mark.parametrize("text", FRENCH_AND_SPANISH_NOT_CAUGHT)
+def test_french_and_spanish_denials_and_questions_are_not_emergencies(text: str) -> None:
+    assert is_emergency(text) is False
+
+
+@pytest.mark.parametrize("text", ENGLISH_CAUGHT_TOO)
+def test_more_english_emergencies_are_caught(text: str) -> None:
+    assert is_emergency(text) is True
+
+
+@pytest.mark.parametrize("text", ENGLISH_NOT_CAUGHT_TOO)
+def test_more_english_non_emergencies(text: str) -> None:
+    assert is_emergency(text) is False
+
+
+# --------------------------------------------------------------------------- crisis
+
+CRISIS = [
+    # English, direct
+    "I want to kill myself",
+    "i want to die",
+    "WANT TO DIE",
+    "i want to die 😢",
+    "I'm suicidal",
+    "suicidal thoughts",
+    "I've been thinking about suicide",
+    "I want to end my life",
+    "honestly want to kms, the pain never stops",
+    "I've been cutting myself",
+    "I want to hurt myself",
+    "i'm thinking about overdosing",
+    "I've thought about taking all my pills at once",
+    # English, indirect
+    "thinking of ending it all",
+    "I don't want to go on living",
+    "the pain makes me not want to live anymore",
+    "better off dead",
+    "everyone would be better off without me",
+    "I wish I was dead",
+    "i'm done with life",
+    "sometimes i think about not waking up",
+    "what's the point of going on",
+    "i don't see the point in living with this pain",
+    "life isn't worth living with these headaches",
+    "i want it all to stop for good",
+    "nobody would miss me if i was gone",
+    "i feel hopeless and want to disappear forever",
+    "i feel like giving up on life",
+    "im going to end it tonight",
+    "I can't go on",
+    "I can't live like this anymore",
+    "i don't want to be here anymore",
+    "my friend says she wants to kill herself because of her pain",
+    # a denial only speaks for its clause; an idiom doesn't hide a real wish
+    "I'm not suicidal but I want to die",
+    "I'm not suicidal I just want to die",
+    "this pain is killing me, I want to die",
+    # French
+    "je veux mourir",
+    "j'ai envie de mourir",
+    "j'ai envie d'en finir",
+    "j’ai envie d’en finir",
+    "je veux en finir avec la vie",
+    "je pense au suicide",
+    "je suis suicidaire",
+    "je veux me suicider",
+    "me faire du mal",
+    "j'ai envie de me faire du mal",
+    "je me fais du mal",
+    "je ne veux plus vivre",
+    "j'ai plus envie de vivre",
+    "j'ai des idées noires",
+    "tout le monde serait mieux sans moi",
+    "je veux mettre fin à mes jours",
+    # Spanish
+    "quiero morir",
+    "me quiero morir",
+    "quiero suicidarme",
+    "quiero matarme",
+    "no quiero vivir",
+    "ya no quiero seguir viviendo",
+]
+
+NOT_CRISIS = [
+    # explicit denials
+    "I'm not suicidal, just in pain",
+    "I'm not suicidal",
+    "Is botox safe? I don't want to die",
+    "I'm not thinking of killing myself",
+    "no thoughts of self harm",
+    "je ne suis pas suicidaire",
+    "je ne veux pas mourir",
+    "no soy suicida",
+    "no quiero morir",
+    # idioms about pain or eagerness (see the decision in bot/nlp/safety.py)
+    "this pain is killing me",
+    "my jaw is killing me",
+    "the migraines are killing me",
+    "cette douleur me tue",
+    "dead tired",
+    "kill the pain",
+    "I'd kill for some sleep",
+    "I'm dying to know the price",
+    "I can't take this pain anymore",
+    "I don't want to live with migraines forever",
+    # questions about the treatment's risks
+    "can botox kill you?",
+    "can I overdose on botox?",
+    "est-ce que le botox peut me tuer?",
+    "est-ce que ça va me faire mal?",
+    "le botox peut-il me faire du mal?",
+    "¿puede matarme el botox?",
+    # other meanings
+    "je veux en finir avec ces migraines",
+    "I want to end the chat",
+    "drop it, i don't want to go on",  # stopping the screening
+    "will the injection hurt",
+    "what are the side effects",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS)
+def test_crisis_is_caught(text: str) -> None:
+    assert is_crisis(text) is True
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS)
+def test_denials_idioms_and_questions_are_not_crisis(text: str) -> None:
+    assert is_crisis(text) is False
+
+
+def test_none_is_not_a_crisis() -> None:
+    assert is_crisis(None) is False
+
+
+# --------------------------------------------------------------------------- a symptom now, after treatment
+
+SYMPTOM_NOW = [
+    "my left eye won't open all the way since the shots",
+    "things look blurry since Tuesday's injection, should I worry?",
+    "I got botox on Monday and now my eyelid droops",
+    "Good afternoon, I received therapeutic botox from Dr. Walters on Monday and my left eyelid now seems to droop slightly.",
+    "my eyelid's been drooping since my shots on monday",
+    "MY EYE IS DROOPING SINCE THE BOTOX",
+    "eye droopy since botx",  # a typo of botox
+    "eyelid droopy after botox 😣",
+    "headache after the injection yesterday",
+    "I have a headache after my injection",
+    "is it normal to have a headache 2 days after my injection",
+    "dry mouth since my botox",
+    "mouth is super dry since my injections",
+    "my eyes are dry since the shots",
+    "my smile is crooked since the injection",
+    "I got botox last week and my face feels weak",
+    "my face feels tight since the treatment",
+    "blurry vision since the shots",
+    "my vision's gone fuzzy since the treatment",
+    "since the injection my vision isn't right",
+    "seeing double since my shots",
+    "I can't close my eye since the injection",
+    "neck pain since my shots",
+    "got my treatment last week and now my neck is killing me",
+    "i'm exhausted since the botox",
+    "trouble chewing since my treatment",
+    "my injection site is bruised",
+    "the injection sites are sore",
+    "bruising where they injected",
+    "a little swollen where the needle went in",
+    "the spot where i got the shot is red and tender",
+    "still sore from the injections",
+    "my husband had his shots on monday and now his eyelid droops",
+    "i think i'm having side effects from my botox",
+    "having side effects from the injection yesterday, what should i do",
+    "my eyelid is droopy, I had botox 3 days ago",
+    # French
+    "j'ai la paupière qui tombe depuis l'injection",
+    "j'ai la paupiere qui tombe depuis l'injection",
+    "je vois flou depuis mes injections",
+    "mal à la tête depuis la piqûre",
+    "bouche sèche depuis le botox",
+    "J'ai eu du botox hier et maintenant j'ai mal au cou",
+    "depuis l'injection je suis fatiguée",
+    "mon œil ne se ferme plus depuis le traitement",
+    "mon sourire est de travers depuis l'injection",
+]
+
+NOT_SYMPTOM_NOW = [
+    # general questions
+    "can it cause eyelid droop?",
+    "is blurred vision a side effect?",
+    "what are the side effects",
+    "does botox cause fatigue?",
+    "Do people get headaches after botox?",
+    "is neck pain normal after botox",
+    "is it normal for eyes to get dry from botox",
+    "Is it possible to get a headache after the injection?",
+    "can the injection cause bruising?",
+    "quels sont les effets secondaires?",
+    "est-ce que le botox peut causer une vision floue?",
+    # what might happen
+    "will I get a headache after my injection?",
+    "Can I get dry mouth after my shots?",
+    "will i feel tired after botox",
+    "can my eyelid droop after botox",
+    "could my vision go blurry after the shots",
+    "I'm worried I'll get droopy eyelids after my injection",
+    "what if my eyelid droops after the injection?",
+    "Est-ce que je peux avoir mal à la tête après l'injection?",
+    # better, or denied
+    "my migraines are much better since the shots!",
+    "my headaches are gone since my botox",
+    "I have no side effects since my shots",
+    # no treatment named
+    "I have a headache",
+    "my eyelid droops",
+    "how long does botox last",
+    "",
+]
+
+# An emergency after treatment is an emergency: is_emergency wins.
+EMERGENCY_AFTER_TREATMENT = [
+    "I can't breathe since the injection",
+    "since my shots I can't swallow properly",
+    "j'ai du mal à avaler depuis l'injection",
+    "the weakness is spreading to my arms since the injection",
+]
+
+
+@pytest.mark.parametrize("text", SYMPTOM_NOW)
+def test_symptoms_now_after_treatment_are_recognised(text: str) -> None:
+    assert describes_symptom_after_treatment(text) is True
+
+
+@pytest.mark.parametrize("text", NOT_SYMPTOM_NOW)
+def test_questions_hypotheticals_and_denials_are_not_symptoms_now(text: str) -> None:
+    assert describes_symptom_after_treatment(text) is False
+
+
+@pytest.mark.parametrize("text", EMERGENCY_AFTER_TREATMENT)
+def test_an_emergency_after_treatment_stays_an_emergency(text: str) -> None:
+    assert is_emergency(text) is True
+    assert describes_symptom_after_treatment(text) is False
+
+
+def test_none_is_not_a_symptom() -> None:
+    assert describes_symptom_after_treatment(None) is False
+
+
+# --------------------------------------------------------------------------- how a message is read
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("J’ai du mal à RESPIRER", "j'ai du mal a respirer"),
+        ("  se me hincha   la garganta ", "se me hincha la garganta"),
+        ("mon œil", "mon oeil"),
+        ("¿Cuánto?", "¿cuanto?"),
+    ],
+)
+def test_normalise(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+def test_clauses_are_cut_at_punctuation_and_contrast_in_three_languages() -> None:
+    assert clauses("no swelling, but my throat is closing") == ["no swelling", "my throat is closing"]
+    assert clauses("pas de gonflement mais j'ai du mal à avaler") == ["pas de gonflement", "j'ai du mal a avaler"]
+    assert clauses("no tengo dolor pero me cuesta tragar") == ["no tengo dolor", "me cuesta tragar"]
+
+
+def test_the_tables_do_not_overlap() -> None:
+    assert not set(CRISIS) & set(NOT_CRISIS)
+    assert not set(SYMPTOM_NOW) & set(NOT_SYMPTOM_NOW)
+    assert not set(FRENCH_CAUGHT + SPANISH_CAUGHT) & set(FRENCH_AND_SPANISH_NOT_CAUGHT)
