@@ -1,0 +1,166 @@
+"""Which language a patient wrote in: English, French, Spanish, or "" when the text doesn't say.
+
+Pure Python, no model and no download: a message is scored by the words it contains.
+
+How it decides:
+1. The text is lower-cased and cut into words; a French elision ("j'ai", "l'injection",
+   "qu'est-ce") is cut into its two parts, and the elided part ("j'", "l'", "qu'") counts as a
+   French word.
+2. Each word found in a small table of function words, greetings and the commonest words of the
+   clinic's subjects adds one point to every language it belongs to ("la", "de", "que" belong to
+   French and Spanish; "no" and "me" to English and Spanish). English's table includes the SMS
+   shorthand patients use ("u", "r", "wut", "pls"), so typo-ridden English still scores English.
+3. Letters only one language uses add a quarter of a point per word that holds them (à è ù ç ê œ
+   for French, ñ á í ó ú ¿ ¡ for Spanish; é for both): enough to settle French against Spanish,
+   not enough on their own to make a name ("Côté") a French message.
+4. French or Spanish is the answer only with at least one point, strictly more than English and
+   strictly more than the other one, and when the message has fewer than two words only English
+   has: a patient who mixes in "when i chew" or "the botox" reads English. Otherwise it is English
+   when English scored anything, and "" when nothing did ("tmj?", "sde efects?", "Anne Smith").
+   A few place names ("Las Vegas", "Los Angeles") are removed first: they are not Spanish.
+
+Ties go to English because this assistant answers in English: calling an English message foreign
+would withhold an answer, while a French message read as English still gets one. So "thanks,
+merci" is English, "merci!" alone is French, "Botox pour migraines?" is French (its one function
+word is French), and "r u a bot" is English.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+EN, FR, ES = "en", "fr", "es"
+UNSURE = ""
+EN_ONLY = "en_only"
+# A patient who writes two words only English has ("when i chew", "the botox") in a mixed
+# message reads English: the answer in English serves them.
+_MIXED_ENGLISH_WORDS = 2
+
+_ENGLISH = """
+a about after an and any anyone anything are at be been before being but by can could did do does
+doing dont done for from get gets getting got had has have having he her here his how i if im in
+into is isnt it its itll ive just me might more much must my need no not now of off on or our out
+over please pls plz really should so some than that thats the their them then there these they this
+those to too up us very was we were what whats when where which while who why will with without
+would you your yours hi hey hello hiya thanks thank thx ty bye goodbye yes yeah yep yup nope okay
+u r ur y wut wat wht whta hw abt bout cuz bc gonna wanna idk lol omg k kk cant wont doesnt didnt
+isnt arent youre theyre im ive id ill as am pm yo
+exactly therapeutic injection injections approved see chew week next
+cost costs price pay insurance covered work works help side effect effects safe safety pain hurts
+hurt jaw teeth tooth headache headaches treatment appointment book booking doctor dentist visit
+long last lasts take takes many often again someone person call talk human bot robot real
+speak english french spanish language
+""".split()
+
+_FRENCH = """
+le la les un une des du de au aux et est sont suis es etes avez avons ont je tu il elle nous
+vous ils elles on me te se ce cet cette ces mon ma mes ton tes son sa ses notre votre vos leur leurs pour
+avec sans dans sur sous chez par pas ne plus que qui quoi quel quelle quels quelles comment pourquoi
+combien quand ou oui non si tres aussi mais donc car peut peux puis pouvez veux voudrais voulez
+faut fait faire dois doit etre avoir ca cela ceci en
+bonjour bonsoir salut merci allo coucou svp stp
+douleur douleurs mal tete machoire dents dent prix cout coute effets secondaires traitement
+traitements rendez-vous rdv medecin dentiste enceinte allergie respirer avaler parler aide aider
+besoin piqure piqures mois semaine jour jours depuis hier apres avant encore
+toujours rien tout tous toute beaucoup peu bien bon bonne serrer grincer serre grince
+parlez parle parles anglais francais espagnol
+""".split()
+
+_SPANISH = """
+el la los las un una unos unas y o de del al que en es son soy eres esta estan estoy esto eso este
+esa ese con sin por para no si me mi mis te tu su sus se lo le les nos yo usted ustedes muy mas
+pero tambien hay como cuando donde cual quien porque puedo puede pueden quiero quisiera tengo
+tiene tienen necesito ser estar hacer gracias hola buenos buenas dias tardes noches adios duele
+dolor cabeza mandibula dientes diente precio cuesta cuanto efectos secundarios tratamiento cita
+medico embarazada alergia respirar tragar hablar ayuda garganta lengua hinchada hinchado desde
+ayer despues antes todavia nada todo mucho poco bien malo mala migranas
+hablas habla hablan espanol ingles frances
+""".split()
+
+_LEXICON: dict[str, frozenset[str]] = {}
+for _lang, _words in ((EN, _ENGLISH), (FR, _FRENCH), (ES, _SPANISH)):
+    for _word in _words:
+        _LEXICON[_word] = _LEXICON.get(_word, frozenset()) | {_lang}
+
+# "migraines" and "botox" are the same in all three languages: they say nothing. "a" is the
+# English article, French "has" and Spanish "to": it says nothing either.
+_NEUTRAL = frozenset({"a", "botox", "migraines", "migraine", "tmj", "ok"})
+
+_PLACE_NAMES = re.compile(
+    r"\b(las vegas|los angeles|san (francisco|diego|jose|antonio)|santa (fe|monica|barbara)|el paso|la jolla|des moines"
+    r"|baton rouge)\b"
+)
+
+_FRENCH_LETTERS = frozenset("àâèêëîïôùûçœæ")
+_SPANISH_LETTERS = frozenset("ñáíóú¿¡")
+_SHARED_LETTERS = frozenset("é")
+_LETTER_WEIGHT = 0.25
+
+_ELISION = re.compile(r"\b(qu|[jldnmstc])['’](?=[a-zàâéèêëîïôùûçœæ])")
+_WORD = re.compile(r"[a-zàâäéèêëîïôöùûüçœæñáíóú¿¡'-]+")
+
+
+def _plain(word: str) -> str:
+    """The word without accents, as the tables are written ("très" -> "tres", "¿cuánto" -> "cuanto")."""
+    decomposed = unicodedata.normalize("NFKD", word.replace("œ", "oe"))
+    return "".join(c for c in decomposed if c.isalpha() or c in "-").strip("-")
+
+
+def _words(text: str) -> tuple[int, list[str]]:
+    """(French elisions found, the remaining words lower-cased, accents kept, names removed)."""
+    lowered = text.lower().replace("’", "'")
+    # Place names in an English sentence are not Spanish or French ("Las Vegas institute").
+    lowered = _PLACE_NAMES.sub(" ", lowered)
+    # Elided articles and pronouns are French words of their own: "j'ai" is "j'" + "ai".
+    elisions = len(_ELISION.findall(lowered))
+    return elisions, _WORD.findall(_ELISION.sub(" ", lowered))
+
+
+def _keys(raw: str) -> list[str]:
+    """Table keys for a word: without accents or apostrophe ("don't" -> "dont"); a hyphenated word
+    whole when the tables know it ("rendez-vous"), else its parts ("est-ce", "peut-il")."""
+    word = _plain(raw)
+    keys = [word] if word in _LEXICON or word in _NEUTRAL else word.split("-")
+    return [k for k in keys if k and k not in _NEUTRAL]
+
+
+def language_scores(text: str | None) -> dict[str, float]:
+    """The points each language scored (see the module's docstring), and `en_only`: the words
+    only English has. Useful to see why a message was called what it was."""
+    scores = {EN: 0.0, FR: 0.0, ES: 0.0, EN_ONLY: 0.0}
+    if not text:
+        return scores
+    elisions, words = _words(text)
+    scores[FR] += elisions
+    for raw in words:
+        letters = set(raw)
+        if letters & _FRENCH_LETTERS:
+            scores[FR] += _LETTER_WEIGHT
+        if letters & _SPANISH_LETTERS:
+            scores[ES] += _LETTER_WEIGHT
+        if letters & _SHARED_LETTERS:
+            scores[FR] += _LETTER_WEIGHT / 2
+            scores[ES] += _LETTER_WEIGHT / 2
+        for key in _keys(raw):
+            langs = _LEXICON.get(key, frozenset())
+            for lang in langs:
+                scores[lang] += 1
+            if langs == {EN}:
+                scores[EN_ONLY] += 1
+    return scores
+
+
+def detect_language(text: str | None) -> str:
+    """"en", "fr" or "es" for the language `text` is written in, or "" when it doesn't say.
+
+    See the module's docstring for how it decides; ties go to English, and so does a message
+    with two or more words only English has ("ma mâchoire me fait mal when i chew").
+    """
+    scores = language_scores(text)
+    english, french, spanish = scores[EN], scores[FR], scores[ES]
+    if scores[EN_ONLY] < _MIXED_ENGLISH_WORDS:
+        for lang, score, other in ((FR, french, spanish), (ES, spanish, french)):
+            if score >= 1 and score > english and score > other:
+                return lang
+    return EN if english > 0 else UNSURE

@@ -1,0 +1,148 @@
+"""detect_language: English, French, Spanish or "" (unsure), from words alone, never fooled by typos."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.language import detect_language, language_scores
+
+FRENCH = [
+    "Botox pour migraines?",  # one function word, and it is French
+    "merci!",
+    "merci beaucoup",
+    "bonjour",
+    "Bonjour, j'ai des migraines",
+    "bonsoir",
+    "salut",
+    "oui",
+    "non merci",
+    "au revoir",
+    "C'est quoi le botox?",
+    "c'est quoi le botox",
+    "Combien ça coûte?",
+    "combien ca coute",  # without accents
+    "est-ce que ça fait mal?",
+    "Quels sont les effets secondaires?",
+    "quels sont les effets secondaires",
+    "je voudrais prendre rendez-vous",
+    "j'ai mal à la mâchoire",
+    "jai mal a la machoire",
+    "je n'arrive pas à respirer",
+    "Est-ce que le Dr Walters parle français?",
+    "approuvé par santé canada?",
+    "ça marche vraiment?",
+    "je grince des dents la nuit",
+]
+
+SPANISH = [
+    "hola",
+    "gracias",
+    "muchas gracias",
+    "buenos días",
+    "¿Cuánto cuesta el botox?",
+    "cuanto cuesta",
+    "¿Qué efectos secundarios tiene?",
+    "no puedo respirar",  # its "no" is Spanish, not an English no
+    "no gracias",
+    "me duele la cabeza",
+    "tengo migrañas",
+    "necesito una cita",
+    "hablas español?",
+    "Sí",
+    "no sé si es para mí",
+]
+
+ENGLISH = [
+    "wut does it do",
+    "r u a bot",
+    "y does it hurt",  # "y" is SMS for "why" here
+    "what are the side effects",
+    "how much is it",
+    "hi",
+    "no",
+    "yo",
+    "thanks, merci",  # a tie goes to English
+    "merci beaucoup, how much is it?",
+    "ma mâchoire me fait mal when i chew",  # mixed: the patient reads English
+    "c'est qui le dentiste? who will i see",
+    "est-ce que c'est safe, the botox",
+    "I had botox on Monday",
+    "Can I come Mon 9am?",
+    "injection?",
+    "I live in Orléans, can I still come?",
+    "Do you speak French?",
+    "plz help my jaw hurts",
+    "is it safe if im pregnant",
+    "dont think i can make it",
+]
+
+UNSURE = [
+    "tmj?",
+    "sde efects?",
+    "Anne Smith",
+    "Jean-François Côté",  # a name's accents alone don't make it French
+    "las vegas institute?",  # a place name is not Spanish
+    "botox",
+    "ok",
+    "si",  # French and Spanish alike
+    "la",
+    "613-555-0100",
+    "😣",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FRENCH)
+def test_french(text: str) -> None:
+    assert detect_language(text) == "fr"
+
+
+@pytest.mark.parametrize("text", SPANISH)
+def test_spanish(text: str) -> None:
+    assert detect_language(text) == "es"
+
+
+@pytest.mark.parametrize("text", ENGLISH)
+def test_english(text: str) -> None:
+    assert detect_language(text) == "en"
+
+
+@pytest.mark.parametrize("text", UNSURE)
+def test_unsure(text: str) -> None:
+    assert detect_language(text) == ""
+
+
+# Typo-ridden English may be unsure, never French or Spanish.
+TYPOS = ["wut does it do", "sde efects?", "r u a bot", "hw mch", "migrane botx?", "plz hlp", "thx", "wat abt tmj",
+         "r u real", "cn u help me", "is it sfe", "dose it hurt", "side efx", "how lng does it last", "y r u a bot",
+         "idk", "k", "lol", "ty", "u there?"]
+
+
+@pytest.mark.parametrize("text", TYPOS)
+def test_typos_are_never_french_or_spanish(text: str) -> None:
+    assert detect_language(text) in ("en", "")
+
+
+def test_none_is_unsure() -> None:
+    assert detect_language(None) == ""
+
+
+def test_scores_say_why() -> None:
+    scores = language_scores("je n'arrive pas à respirer")
+    assert scores["fr"] > scores["es"] and scores["fr"] > scores["en"] == 0
+    assert language_scores("the botox")["en_only"] == 1
+    assert language_scores("")["fr"] == 0
+
+
+def test_accents_settle_french_against_spanish() -> None:
+    # "si" is both; an accent decides.
+    assert detect_language("Sí") == "es"
+    assert language_scores("très")["fr"] > language_scores("tres")["fr"]
+
+
+def test_the_tables_do_not_overlap() -> None:
+    groups = [FRENCH, SPANISH, ENGLISH, UNSURE]
+    seen: set[str] = set()
+    for group in groups:
+        assert not seen & set(group)
+        seen |= set(group)
