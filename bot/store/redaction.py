@@ -9,9 +9,10 @@ purge does the same for screenings left when a session expired (TranscriptStore.
 A rewrite keeps every event (type, order, id, timestamp, intent, action name), so Rasa still loads
 the conversation and it goes on normally. Within the window:
 - a patient message: its text becomes REDACTED; the parsed text and the entities are emptied;
-- a slot of the screening (actions.common.SCREENING_SLOTS), or any other slot whose text holds what
-  the patient typed: value None. Only before the discarding action's marker: what that action sets
-  from its marker on is the conversation's state from then on, and stays;
+- a slot of the screening or the short contact request (actions.common.SCREENING_SLOTS,
+  MESSAGE_SLOTS), or any other slot whose text holds what the patient typed: value None. Only
+  before the discarding action's marker: what that action sets from its marker on is the
+  conversation's state from then on, and stays;
 - a bot message: kept only when it is one of the domain's responses with nothing of the patient's in
   it (a literal text, or one filled only with SAFE_PLACEHOLDERS); any other text (the summary, "Thank
   you, <name>", an answer naming what the patient mentioned, a text an action composed) becomes
@@ -46,10 +47,11 @@ _PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
 
 
 def screening_slots() -> frozenset[str]:
-    """The screening's slots, from their one home (imported late: actions import rasa_sdk)."""
-    from actions.common import SCREENING_SLOTS
+    """The slots of the forms a patient can discard (the screening, and the short contact request
+    where it exists), from their one home; imported late: actions import rasa_sdk."""
+    from actions import common
 
-    return frozenset(SCREENING_SLOTS)
+    return frozenset(common.SCREENING_SLOTS) | frozenset(getattr(common, "MESSAGE_SLOTS", ()))
 
 
 def redaction_start(events: Sequence[Mapping[str, Any]]) -> Optional[tuple[float, int]]:

@@ -26,11 +26,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     bindparam,
     delete,
     func,
     insert,
     inspect,
+    or_,
     select,
     update,
 )
@@ -89,7 +91,12 @@ DEFLECTIONS = frozenset(
     }
 )
 HANDOFF_ACTION = "action_submit_consultation"
-SCREENING_FORMS = ("consultation_form",)
+# Each ends its form: it submits, or (with a redact_since marker) discards what was typed.
+HANDOFF_ACTIONS = (HANDOFF_ACTION, "action_submit_message")
+# Forms whose answers nobody has agreed to keep until they are submitted.
+SCREENING_FORMS = ("consultation_form", "contact_form")
+SENT_MARKER = "Request sent to staff"
+DISCARDED_MARKER = "Answers removed at the patient's request; nothing sent"
 DOMAIN_FILE = ROOT / "domain.yml"
 SIMILARITY = 0.5
 STOPWORDS = frozenset(
@@ -268,7 +275,8 @@ class TranscriptStore:
             select(rasa_events.c.id, rasa_events.c.type_name, rasa_events.c.timestamp,
                    rasa_events.c.action_name, rasa_events.c.data)
             .where(rasa_events.c.sender_id == conversation_id)
-            .where(rasa_events.c.type_name.in_(("user", "bot", "session_started", "action")))
+            .where(or_(rasa_events.c.type_name.in_(("user", "bot", "session_started", "action")),
+                       and_(rasa_events.c.type_name == "slot", rasa_events.c.data.like(f'%"{REDACT_SLOT}"%'))))
             .order_by(rasa_events.c.id)
         )
         with self.engine.connect() as conn:
@@ -278,8 +286,18 @@ class TranscriptStore:
         for row in rows:
             at = _when(row.timestamp)
             if row.type_name == "action":
-                if row.action_name == HANDOFF_ACTION:
-                    lines.append(TranscriptLine("marker", "Request sent to staff", at, channel, event_id=row.id))
+                if row.action_name in HANDOFF_ACTIONS:
+                    lines.append(TranscriptLine("marker", SENT_MARKER, at, channel, event_id=row.id))
+                continue
+            if row.type_name == "slot":
+                data = _json(row.data)
+                if data.get("name") == REDACT_SLOT and data.get("value") is not None:
+                    # The form's ending action discarded the answers: nothing went to staff.
+                    ending = next((line for line in reversed(lines) if line.kind != "assistant"), None)
+                    if ending is not None and ending.kind == "marker" and ending.text == SENT_MARKER:
+                        ending.text = DISCARDED_MARKER
+                    else:
+                        lines.append(TranscriptLine("marker", DISCARDED_MARKER, at, channel, event_id=row.id))
                 continue
             if row.type_name == "session_started":
                 if lines:  # the first session start says nothing
@@ -522,7 +540,7 @@ def _unfinished_screenings(rows: Sequence[Any]) -> list[tuple[float, float, bool
         elif row.type_name == "active_loop" and _json(row.data).get("name") in SCREENING_FORMS:
             if start is None:
                 start = last_user if last_user is not None else at
-        elif row.type_name == "action" and row.action_name == HANDOFF_ACTION:
+        elif row.type_name == "action" and row.action_name in HANDOFF_ACTIONS:
             start = None
         elif row.type_name == "slot":
             data = _json(row.data)

@@ -114,7 +114,7 @@ def test_the_marker_is_the_first_redact_since_with_a_number():
 
 
 def test_the_rules_come_from_their_homes():
-    assert screening_slots() == frozenset(SCREENING_SLOTS)
+    assert screening_slots() >= frozenset(SCREENING_SLOTS)
     responses = domain_responses(DOMAIN)
     assert "utter_consultation_cancelled" in responses
     redactor = Redactor.from_responses(responses)

@@ -21,6 +21,7 @@ from bot.store.redaction import REDACTED_LABEL, Redactor, domain_responses
 from bot.store.requests import ConsultationRequest, RequestStore
 from bot.store.sms import SmsStore
 from bot.store.transcripts import (
+    DISCARDED_MARKER,
     DOMAIN_FILE,
     TranscriptStore,
     UnansweredQuestion,
@@ -487,3 +488,32 @@ def test_the_purge_redacts_unfinished_screenings_and_says_how_many(engine) -> No
     (entry,) = AuditLog(engine).entries(actor="purge-command")
     assert entry.detail.endswith("8 events of 1 unfinished screenings redacted")
     assert tables_holding(engine, CANARIES) == []
+
+
+def test_a_form_ended_by_a_discard_is_not_shown_as_sent(engine) -> None:
+    conv = begin_screening(Conversation())
+    since = first_screening_message(conv)
+    conv.user("no, don't send it", "deny")
+    conv.events += [conv._at({"event": "action", "name": "action_submit_consultation"}),
+                    conv._at({"event": "bot", "text": "Okay, nothing was sent.", "data": {}, "metadata": {}}),
+                    conv._at({"event": "slot", "name": "redact_since", "value": since}),
+                    conv._at({"event": "slot", "name": "redact_since", "value": None})]
+    conv.save(engine, "discarded")
+    discarded(begin_screening(Conversation()), since).save(engine, "stopped")
+    markers = [line.text for line in TranscriptStore(engine).transcript("discarded") if line.kind == "marker"]
+    assert markers == [DISCARDED_MARKER]
+    markers = [line.text for line in TranscriptStore(engine).transcript("stopped") if line.kind == "marker"]
+    assert markers == [DISCARDED_MARKER]
+
+
+def test_an_unfinished_short_message_is_redacted_too_and_a_sent_one_kept(engine) -> None:
+    for sender, sent in (("message-left", False), ("message-sent", True)):
+        conv = Conversation(utcnow() - timedelta(hours=2)).user("can someone call me back", "request_human")
+        conv.events.append(conv._at({"event": "active_loop", "name": "contact_form"}))
+        conv.form_answer(CANARY_NAME, "inform", "message_name", "What's the best phone number?")
+        if sent:
+            conv.events.append(conv._at({"event": "action", "name": "action_submit_message"}))
+        conv.save(engine, sender)
+    assert TranscriptStore(engine).redact_abandoned_screenings().conversations == 1
+    assert CANARY_NAME not in user_texts(engine, "message-left")
+    assert CANARY_NAME in user_texts(engine, "message-sent")
