@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -12,26 +12,63 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.safety import is_emergency
+# Registers the spaCy factory "clinic_normalizer" before Rasa loads the project's spaCy pipeline
+# (Rasa imports this module when it resolves the config's components, before any node runs).
+import bot.nlp.normalize  # noqa: F401,E402
+from bot.nlp.language import ES, FR, detect_language
+from bot.nlp.safety import describes_symptom_after_treatment, is_crisis, is_emergency
 
 INTENT_RANKING_KEY = "intent_ranking"
+LANGUAGE_KEY = "language"  # in the parse data: tracker.latest_message["language"]
+FALLBACK_INTENT = "nlu_fallback"
 EMERGENCY_INTENT = "emergency"
+CRISIS_INTENT = "crisis"
+AFTER_TREATMENT_INTENT = "after_treatment"
+OTHER_LANGUAGE_INTENT = "other_language"
+OTHER_LANGUAGES = (FR, ES)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class EmergencySafetyNet(GraphComponent):
-    """Forces the `emergency` intent when the text matches the safety patterns.
+class PatternSafeguards(GraphComponent):
+    """Forces an intent when a pattern safeguard fires, and records the message's language.
 
-    It runs after the classifier and the FallbackClassifier, so it wins over a confident
-    wrong intent and over `nlu_fallback` alike, in any state of the conversation.
+    In this order of priority, the first that fires wins and is put first in the ranking with
+    confidence 1.0:
+    1. `crisis` — thoughts of suicide or self-harm (bot.nlp.safety.is_crisis);
+    2. `emergency` — an urgent symptom, in English, French or Spanish (is_emergency);
+    3. `after_treatment` — a symptom the patient has now, after an injection
+       (describes_symptom_after_treatment);
+    4. `other_language` — the message is French or Spanish (bot.nlp.language.detect_language)
+       and none of the above fired: the reply says the assistant answers in English for now.
+    Crisis comes before emergency because its reply also gives 911 for immediate danger, while
+    the emergency reply has no word for a person thinking of suicide.
+
+    Every message with text gets `language` ("en", "fr", "es" or "") in its parse data. The
+    classifier's own `other_language` is kept only for French or Spanish text, so that intent
+    always means what the detector says (an English message it claims falls back instead).
+
+    It runs after the classifier and the FallbackClassifier, so it wins over a confident wrong
+    intent and over `nlu_fallback` alike, in any state of the conversation. Button payloads
+    ("/intent") were chosen by the bot and are left alone.
     """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"intent": EMERGENCY_INTENT}
+        # "intent" is the emergency intent's key: models trained before the other safeguards
+        # stored it under that name.
+        return {
+            "intent": EMERGENCY_INTENT,
+            "crisis_intent": CRISIS_INTENT,
+            "after_treatment_intent": AFTER_TREATMENT_INTENT,
+            "other_language_intent": OTHER_LANGUAGE_INTENT,
+        }
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self.intent = config.get("intent", EMERGENCY_INTENT)
+        defaults = self.get_default_config()
+        self.emergency_intent = config.get("intent", defaults["intent"])
+        self.crisis_intent = config.get("crisis_intent", defaults["crisis_intent"])
+        self.after_treatment_intent = config.get("after_treatment_intent", defaults["after_treatment_intent"])
+        self.other_language_intent = config.get("other_language_intent", defaults["other_language_intent"])
 
     @classmethod
     def create(
@@ -40,20 +77,59 @@ class EmergencySafetyNet(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> EmergencySafetyNet:
+    ) -> PatternSafeguards:
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
+    def forced_intent(self, text: str, language: str) -> Optional[str]:
+        """The intent a safeguard forces for `text`, or None: crisis, emergency, after-treatment, language."""
+        if is_crisis(text):
+            return self.crisis_intent
+        if is_emergency(text):
+            return self.emergency_intent
+        if describes_symptom_after_treatment(text):
+            return self.after_treatment_intent
+        if language in OTHER_LANGUAGES:
+            return self.other_language_intent
+        return None
+
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             # Button payloads ("/intent") were chosen by the bot; leave them alone.
-            if not text or text.startswith("/") or not is_emergency(text):
+            if not text or text.startswith("/"):
                 continue
-            forced = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != self.intent]
-            message.set(INTENT, forced, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [forced] + ranking, add_to_output=True)
+            language = detect_language(text)
+            message.set(LANGUAGE_KEY, language, add_to_output=True)
+            forced = self.forced_intent(text, language)
+            if forced:
+                self._force(message, forced)
+            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.other_language_intent:
+                self._demote_other_language(message)
         return messages
+
+    @staticmethod
+    def _ranking_without(message: Message, intent: str) -> list[dict[str, Any]]:
+        return [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != intent]
+
+    def _force(self, message: Message, intent: str) -> None:
+        forced = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+        ranking = self._ranking_without(message, intent)
+        message.set(INTENT, forced, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [forced] + ranking, add_to_output=True)
+
+    def _demote_other_language(self, message: Message) -> None:
+        # The classifier guessed "another language" for text the detector reads as English (or
+        # can't tell): ask to rephrase, with the real candidates left in the ranking.
+        confidence = message.get(INTENT)[PREDICTED_CONFIDENCE_KEY]
+        fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
+        ranking = [r for r in self._ranking_without(message, self.other_language_intent)
+                   if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
+        message.set(INTENT, fallback, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [fallback] + ranking, add_to_output=True)
+
+
+# The component's first name; config.yml used it, and models trained then still load through it.
+EmergencySafetyNet = PatternSafeguards

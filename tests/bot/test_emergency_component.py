@@ -1,14 +1,16 @@
-"""EmergencySafetyNet in Rasa's NLU graph: a described emergency wins over any intent."""
+"""PatternSafeguards in Rasa's NLU graph: crisis, emergency, after-treatment and language, in that order."""
 
 from __future__ import annotations
 
 from typing import Any, Optional
 
 import pytest
+import yaml
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.components import EmergencySafetyNet
+from bot.nlp.components import EmergencySafetyNet, PatternSafeguards
+from bot.settings import ROOT
 
 
 def message(text: Optional[str], intent: str = "faq_side_effects", confidence: float = 0.81,
@@ -25,14 +27,21 @@ def message(text: Optional[str], intent: str = "faq_side_effects", confidence: f
 
 
 @pytest.fixture
-def net() -> EmergencySafetyNet:
-    return EmergencySafetyNet(EmergencySafetyNet.get_default_config())
+def net() -> PatternSafeguards:
+    return PatternSafeguards(PatternSafeguards.get_default_config())
+
+
+def forced(net: PatternSafeguards, text: str, intent: str = "faq_side_effects") -> Message:
+    (out,) = net.process([message(text, intent=intent)])
+    return out
+
+
+# --------------------------------------------------------------------------- emergency (as before)
 
 
 @pytest.mark.parametrize("intent", ["faq_side_effects", "nlu_fallback", "affirm", "out_of_scope"])
-def test_emergency_is_forced_first_with_full_confidence(net: EmergencySafetyNet, intent: str) -> None:
-    msg = message("I can't breathe after the injection", intent=intent)
-    (out,) = net.process([msg])
+def test_emergency_is_forced_first_with_full_confidence(net: PatternSafeguards, intent: str) -> None:
+    out = forced(net, "I can't breathe after the injection", intent=intent)
     assert out.get("intent") == {"name": "emergency", "confidence": 1.0}
     ranking = out.get("intent_ranking")
     assert ranking[0] == {"name": "emergency", "confidence": 1.0}
@@ -40,57 +49,219 @@ def test_emergency_is_forced_first_with_full_confidence(net: EmergencySafetyNet,
     assert [r["name"] for r in ranking[1:]] == [n for n in (intent, "out_of_scope") if n != "emergency"]
 
 
-def test_ranking_is_created_when_missing(net: EmergencySafetyNet) -> None:
+def test_ranking_is_created_when_missing(net: PatternSafeguards) -> None:
     msg = Message(data={"text": "my throat is closing up", "intent": {"name": "greet", "confidence": 0.99}})
     net.process([msg])
     assert msg.get("intent")["name"] == "emergency"
     assert msg.get("intent_ranking") == [{"name": "emergency", "confidence": 1.0}]
 
 
-def test_forced_intent_is_in_the_output(net: EmergencySafetyNet) -> None:
+def test_forced_intent_and_language_are_in_the_output(net: PatternSafeguards) -> None:
     msg = message("my tongue is swelling")
     net.process([msg])
-    assert "intent" in msg.output_properties
-    assert "intent_ranking" in msg.output_properties
+    assert {"intent", "intent_ranking", "language"} <= set(msg.output_properties)
+    assert msg.as_dict(only_output_properties=True)["language"] == "en"
 
 
-@pytest.mark.parametrize("text", ["what are the side effects?", "no trouble breathing", "is it safe?", ""])
-def test_other_messages_are_unchanged(net: EmergencySafetyNet, text: str) -> None:
+@pytest.mark.parametrize("text", ["what are the side effects?", "no trouble breathing", "is it safe?",
+                                  "can it cause eyelid droop?", "tmj?"])
+def test_other_messages_keep_their_intent(net: PatternSafeguards, text: str) -> None:
     msg = message(text)
     before = (dict(msg.get("intent")), list(msg.get("intent_ranking")))
     net.process([msg])
     assert (msg.get("intent"), msg.get("intent_ranking")) == before
 
 
-@pytest.mark.parametrize("text", ["/emergency", "/faq_side_effects", '/inform{"x": "I can\'t breathe"}'])
-def test_payloads_are_left_alone(net: EmergencySafetyNet, text: str) -> None:
+def test_an_empty_text_is_unchanged_and_gets_no_language(net: PatternSafeguards) -> None:
+    msg = message("")
+    net.process([msg])
+    assert msg.get("intent") == {"name": "faq_side_effects", "confidence": 0.81}
+    assert msg.get("language") is None
+
+
+@pytest.mark.parametrize("text", ["/emergency", "/faq_side_effects", '/inform{"x": "I can\'t breathe"}',
+                                  '/inform{"x": "je veux mourir"}', "/greet"])
+def test_payloads_are_left_alone(net: PatternSafeguards, text: str) -> None:
     msg = message(text, intent="faq_side_effects")
     net.process([msg])
     assert msg.get("intent") == {"name": "faq_side_effects", "confidence": 0.81}
     assert msg.get("intent_ranking")[0]["name"] == "faq_side_effects"
+    assert msg.get("language") is None
 
 
-def test_message_without_text_is_unchanged(net: EmergencySafetyNet) -> None:
+def test_message_without_text_is_unchanged(net: PatternSafeguards) -> None:
     msg = message(None, intent="greet")
     net.process([msg])
     assert msg.get("intent")["name"] == "greet"
 
 
-def test_batch_only_changes_the_emergency(net: EmergencySafetyNet) -> None:
+def test_batch_changes_only_what_a_safeguard_catches(net: PatternSafeguards) -> None:
     msgs = [message("hi", intent="greet"), message("I'm having a severe allergic reaction", intent="faq_side_effects"),
-            message("what does it cost?", intent="out_of_scope")]
+            message("what does it cost?", intent="out_of_scope"), message("je veux mourir", intent="greet"),
+            message("Botox pour migraines?", intent="faq_conditions")]
     out = net.process(msgs)
-    assert [m.get("intent")["name"] for m in out] == ["greet", "emergency", "out_of_scope"]
+    assert [m.get("intent")["name"] for m in out] == ["greet", "emergency", "out_of_scope", "crisis", "other_language"]
+    assert [m.get("language") for m in out] == ["en", "en", "en", "fr", "fr"]
 
 
-def test_configured_intent_name() -> None:
-    custom = EmergencySafetyNet({"intent": "urgent"})
-    msg = message("I can't swallow")
-    custom.process([msg])
-    assert msg.get("intent") == {"name": "urgent", "confidence": 1.0}
-    assert EmergencySafetyNet.get_default_config() == {"intent": "emergency"}
+def test_configured_intent_names() -> None:
+    custom = PatternSafeguards({"intent": "urgent", "crisis_intent": "distress",
+                                "after_treatment_intent": "treated", "other_language_intent": "foreign"})
+    texts = ["I can't swallow", "I want to kill myself", "my eyelid droops since the shots", "hola, ¿cuánto cuesta?"]
+    msgs = [message(t) for t in texts]
+    custom.process(msgs)
+    assert [m.get("intent")["name"] for m in msgs] == ["urgent", "distress", "treated", "foreign"]
 
 
-def test_training_data_passes_through(net: EmergencySafetyNet) -> None:
+def test_default_config_and_a_config_from_before_the_other_safeguards() -> None:
+    assert PatternSafeguards.get_default_config() == {
+        "intent": "emergency", "crisis_intent": "crisis",
+        "after_treatment_intent": "after_treatment", "other_language_intent": "other_language",
+    }
+    # A model trained with the first version stored only {"intent": "emergency"}.
+    old = PatternSafeguards({"intent": "emergency"})
+    msg = message("I want to die")
+    old.process([msg])
+    assert msg.get("intent")["name"] == "crisis"
+
+
+def test_the_first_name_still_resolves_to_the_component() -> None:
+    assert EmergencySafetyNet is PatternSafeguards
+
+
+def test_config_names_the_component_right_after_the_fallback() -> None:
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    names = [step["name"] for step in pipeline]
+    assert names[-1] == "bot.nlp.components.PatternSafeguards"
+    assert names[-2] == "FallbackClassifier"
+
+
+def test_training_data_passes_through(net: PatternSafeguards) -> None:
     data = TrainingData([Message(data={"text": "I can't breathe", "intent": "emergency"})])
     assert net.process_training_data(data) is data
+
+
+# --------------------------------------------------------------------------- the order of priority
+
+ORDER = [
+    # (text, intent forced, language)
+    ("I can't breathe and I want to die", "crisis", "en"),  # crisis before emergency
+    ("I want to kill myself, my throat is closing", "crisis", "en"),
+    ("je veux mourir, je n'arrive pas à respirer", "crisis", "fr"),
+    ("since my injection I feel like ending it all", "crisis", "en"),  # crisis before after-treatment
+    ("quiero morir", "crisis", "es"),  # crisis before other-language
+    ("my eyelid droops since the shots and now I can't swallow", "emergency", "en"),  # emergency before after-treatment
+    ("no puedo respirar", "emergency", "es"),  # emergency before other-language
+    ("j'ai du mal à respirer depuis l'injection", "emergency", "fr"),
+    ("se me hincha la garganta", "emergency", "es"),
+    ("j'ai la paupière qui tombe depuis l'injection", "after_treatment", "fr"),  # after-treatment before language
+    ("my left eye won't open all the way since the shots", "after_treatment", "en"),
+    ("things look blurry since Tuesday's injection, should I worry?", "after_treatment", "en"),
+    ("Botox pour migraines?", "other_language", "fr"),
+    ("merci!", "other_language", "fr"),
+    ("bonjour", "other_language", "fr"),
+    ("¿Cuánto cuesta el botox?", "other_language", "es"),
+    ("no tengo problemas para respirar", "other_language", "es"),  # a denial: not an emergency, still Spanish
+    ("je n'ai pas de difficulté à respirer", "other_language", "fr"),
+]
+
+
+@pytest.mark.parametrize("text,intent,language", ORDER)
+def test_order_of_priority(net: PatternSafeguards, text: str, intent: str, language: str) -> None:
+    out = forced(net, text, intent="affirm")
+    assert out.get("intent") == {"name": intent, "confidence": 1.0}
+    assert out.get("intent_ranking")[0] == {"name": intent, "confidence": 1.0}
+    assert out.get("language") == language
+
+
+@pytest.mark.parametrize("text,language", [("wut does it do", "en"), ("sde efects?", ""), ("r u a bot", "en"),
+                                           ("thanks, merci", "en"), ("tmj?", "")])
+def test_english_and_unsure_messages_keep_the_classifiers_intent(net: PatternSafeguards, text: str, language: str) -> None:
+    out = forced(net, text, intent="faq_side_effects")
+    assert out.get("intent") == {"name": "faq_side_effects", "confidence": 0.81}
+    assert out.get("language") == language
+
+
+def test_a_spanish_no_is_never_an_english_no(net: PatternSafeguards) -> None:
+    out = forced(net, "no sé si es para mí", intent="deny")
+    assert out.get("intent")["name"] == "other_language"
+    assert [r["name"] for r in out.get("intent_ranking")][:2] == ["other_language", "deny"]
+
+
+@pytest.mark.parametrize("text", ["sde efects?", "r u a bot", "Jean-François Côté"])
+def test_the_classifiers_other_language_is_kept_only_for_french_or_spanish(net: PatternSafeguards, text: str) -> None:
+    ranking = [{"name": "other_language", "confidence": 0.6}, {"name": "faq_side_effects", "confidence": 0.3},
+               {"name": "nlu_fallback", "confidence": 0.45}]
+    msg = message(text, intent="other_language", confidence=0.6, ranking=ranking)
+    net.process([msg])
+    assert msg.get("intent") == {"name": "nlu_fallback", "confidence": 0.6}
+    assert [r["name"] for r in msg.get("intent_ranking")] == ["nlu_fallback", "faq_side_effects"]
+
+
+def test_the_classifiers_other_language_stands_for_french(net: PatternSafeguards) -> None:
+    msg = message("c'est quoi le botox", intent="other_language", confidence=0.7)
+    net.process([msg])
+    assert msg.get("intent") == {"name": "other_language", "confidence": 1.0}
+
+
+# --------------------------------------------------------------------------- the domain and the rules
+
+
+def domain() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def test_every_forced_intent_is_in_the_domain() -> None:
+    intents = set(domain()["intents"])
+    assert {"crisis", "emergency", "after_treatment", "other_language"} <= intents
+
+
+def test_rules_answer_crisis_and_other_language() -> None:
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "safety.yml").read_text(encoding="utf-8"))["rules"]
+    steps = {tuple((s.get("intent") or s.get("action")) for s in r["steps"]) for r in rules}
+    assert ("crisis", "utter_crisis") in steps
+    assert ("other_language", "utter_other_language") in steps
+    # Like the emergency rule, in any state; the screening pauses itself (data/rules/consultation.yml).
+    for rule in rules:
+        assert "condition" not in rule, rule["rule"]
+
+
+def variations(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the default variation, the SMS one)."""
+    all_ = domain()["responses"][name]
+    (default,) = [v for v in all_ if not v.get("channel") and not v.get("condition")]
+    (sms,) = [v for v in all_ if v.get("channel") == "sms" and not v.get("condition")]
+    return default, sms
+
+
+# Characters that make an SMS UCS-2 (REFERENCE.md): they must not appear in an SMS variation.
+NOT_GSM7 = set("®—–“”‘’•…êâîôûçœëï")
+CONTACT = "C" * 40  # the longest clinic contact the settings produce
+TWO_GSM7_SEGMENTS = 306
+
+
+@pytest.mark.parametrize("name", ["utter_crisis", "utter_other_language"])
+def test_sms_variations_fit_two_gsm7_segments(name: str) -> None:
+    _, sms = variations(name)
+    text = sms["text"].replace("{clinic_contact}", CONTACT)
+    assert not set(text) & NOT_GSM7, set(text) & NOT_GSM7
+    assert len(text) <= TWO_GSM7_SEGMENTS, len(text)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_crisis_reply_gives_988_first_then_911_and_the_clinic(which: int) -> None:
+    text = variations("utter_crisis")[which]["text"]
+    assert text.index("988") < text.index("911")
+    assert text.index("988") < 40  # the number first
+    assert "call or text 988" in text
+    assert "24/7" in text
+    assert "{clinic_contact}" in text
+    assert "matter" in text
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_other_language_reply_is_in_three_languages_with_the_clinic_and_911(which: int) -> None:
+    text = variations("utter_other_language")[which]["text"]
+    assert "English" in text and "anglais" in text and "inglés" in text
+    assert text.count("911") >= 2
+    assert text.count("{clinic_contact}") >= 2
