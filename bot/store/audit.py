@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, insert, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from bot.store.db import metadata, utcnow
 
@@ -36,9 +36,14 @@ class AuditEntry:
 
 
 def install_append_only_guard(engine: Engine) -> None:
-    """Make the database itself refuse UPDATE and DELETE on the audit table."""
+    """Make the database itself refuse UPDATE, DELETE and (on PostgreSQL) TRUNCATE on the audit table.
+
+    The triggers also stop a superuser. They do not stop the table's owner from dropping them, which is
+    why the application should log in as a role that does not own the table (docs/security.md).
+    """
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
+            # SQLite has no TRUNCATE: an unqualified DELETE is refused by the DELETE trigger.
             for op in ("UPDATE", "DELETE"):
                 conn.execute(
                     text(
@@ -47,12 +52,16 @@ def install_append_only_guard(engine: Engine) -> None:
                     )
                 )
         elif engine.dialect.name == "postgresql":
-            # Several processes start at once: serialise, and leave an existing trigger alone.
+            # Several processes start at once: serialise, and leave existing triggers alone (the
+            # application's role may not own the table, and then may not create or replace them).
             conn.execute(text("SELECT pg_advisory_xact_lock(7240001)"))
-            exists = conn.execute(
-                text("SELECT 1 FROM pg_trigger WHERE tgname = 'audit_log_append_only'")
-            ).first()
-            if exists:
+            present = set(
+                conn.execute(
+                    text("SELECT tgname FROM pg_trigger WHERE tgrelid = CAST('audit_log' AS regclass)")
+                ).scalars()
+            )
+            missing = {name: ddl for name, ddl in PG_TRIGGERS.items() if name not in present}
+            if not missing:
                 return
             conn.execute(
                 text(
@@ -60,12 +69,32 @@ def install_append_only_guard(engine: Engine) -> None:
                     "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql"
                 )
             )
-            conn.execute(
-                text(
-                    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-                    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
-                )
-            )
+            for ddl in missing.values():
+                conn.execute(text(ddl))
+
+
+# Row triggers do not fire for TRUNCATE, which empties the table without touching a row: it needs its own.
+PG_TRIGGERS = {
+    "audit_log_append_only": (
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+    ),
+    "audit_log_no_truncate": (
+        "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+    ),
+}
+
+
+def record_entry(
+    conn: Connection, actor: str, action: str, request_id: Optional[int] = None, detail: str = "", ip: str = ""
+) -> None:
+    """One audit row inside the caller's transaction: a change and its row commit (or fail) together."""
+    conn.execute(
+        insert(audit_log).values(
+            at=utcnow(), actor=actor[:100], action=action[:60], request_id=request_id, detail=detail, ip=ip[:64]
+        )
+    )
 
 
 class AuditLog:
@@ -76,11 +105,7 @@ class AuditLog:
 
     def record(self, actor: str, action: str, request_id: Optional[int] = None, detail: str = "", ip: str = "") -> None:
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(audit_log).values(
-                    at=utcnow(), actor=actor, action=action, request_id=request_id, detail=detail, ip=ip
-                )
-            )
+            record_entry(conn, actor, action, request_id=request_id, detail=detail, ip=ip)
 
     def entries(
         self, actor: Optional[str] = None, request_id: Optional[int] = None, limit: int = 500

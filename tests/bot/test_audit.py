@@ -1,12 +1,28 @@
-"""The audit trail: written and read, never changed or removed, even with raw SQL."""
+"""The audit trail: written and read, never changed or removed, even with raw SQL.
+
+The PostgreSQL tests need a server at 127.0.0.1:5432 that lets `postgres` in (trust); set
+SCALE_PG_HOST/PORT/USER/PASSWORD for another. Each makes a throwaway database and drops it. Without
+PostgreSQL they skip with the reason, and under CI (CI=true) they fail instead.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
-from bot.store.audit import AuditLog, audit_log
+from bot.store.audit import AuditLog, audit_log, install_append_only_guard
+from bot.store.db import create_all, make_engine
+
+PG_HOST = os.environ.get("SCALE_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("SCALE_PG_PORT", "5432"))
+PG_USER = os.environ.get("SCALE_PG_USER", "postgres")
+PG_PASSWORD = os.environ.get("SCALE_PG_PASSWORD", "")
 
 
 def test_record_and_read_newest_first(engine) -> None:
@@ -67,3 +83,87 @@ def test_sqlalchemy_core_update_is_refused_too(engine) -> None:
 def test_audit_log_has_no_way_to_change_entries() -> None:
     public = {name for name in dir(AuditLog) if not name.startswith("_")}
     assert public == {"record", "entries"}
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------------
+
+
+def _pg_admin():
+    import psycopg2
+
+    conn = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, password=PG_PASSWORD or None,
+                            dbname="postgres", connect_timeout=3)
+    conn.autocommit = True
+    return conn
+
+
+def pg_url(database: str, user: str = PG_USER) -> str:
+    auth = f":{PG_PASSWORD}" if PG_PASSWORD and user == PG_USER else ""
+    return f"postgresql://{user}{auth}@{PG_HOST}:{PG_PORT}/{database}"
+
+
+def postgres_or_skip():
+    """An admin connection to the server, or a skip with the reason (a failure under CI)."""
+    try:
+        return _pg_admin()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not here"
+        reason = f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT} as {PG_USER}: {type(exc).__name__}: {exc}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """The name of a throwaway PostgreSQL database, dropped afterwards (roles made in it too)."""
+    admin = postgres_or_skip()
+    name = f"audit_test_{uuid.uuid4().hex[:10]}"
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    try:
+        yield name
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+
+@pytest.fixture
+def pg_engine(pg_database: str) -> Iterator[Engine]:
+    """A throwaway PostgreSQL database with every project table."""
+    engine = make_engine(pg_url(pg_database))
+    create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["TRUNCATE audit_log", "TRUNCATE TABLE audit_log RESTART IDENTITY", "TRUNCATE audit_log CASCADE",
+     "UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log"],
+)
+def test_postgres_refuses_truncate_update_and_delete_even_for_a_superuser(pg_engine: Engine, statement: str) -> None:
+    AuditLog(pg_engine).record("alice", "view_request", request_id=7, detail="opened")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with pg_engine.begin() as conn:
+            conn.execute(text(statement))
+    (entry,) = AuditLog(pg_engine).entries()
+    assert (entry.actor, entry.detail, entry.request_id) == ("alice", "opened", 7)
+
+
+def test_the_truncate_guard_is_added_to_a_database_that_has_only_the_old_trigger(pg_engine: Engine) -> None:
+    with pg_engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_log_no_truncate ON audit_log"))
+        conn.execute(text("TRUNCATE audit_log"))  # the hole the upgrade closes
+    install_append_only_guard(pg_engine)
+    install_append_only_guard(pg_engine)  # idempotent
+    with pg_engine.connect() as conn:
+        names = conn.execute(
+            text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass ORDER BY tgname")
+        ).scalars().all()
+    assert names == ["audit_log_append_only", "audit_log_no_truncate"]
+    AuditLog(pg_engine).record("alice", "login")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with pg_engine.begin() as conn:
+            conn.execute(text("TRUNCATE audit_log"))
+    assert [e.actor for e in AuditLog(pg_engine).entries()] == ["alice"]
