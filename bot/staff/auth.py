@@ -1,25 +1,37 @@
-"""Who is asking: the session cookie, CSRF tokens, the login delay and the security headers."""
+"""Who is asking: the session cookie, CSRF tokens, the login delay and the security headers.
+
+The session cookie carries a random token that the database knows (bot.store.staff_users); nothing
+is signed. The throttling policy for logins is in that module's docstring.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import time
 from collections.abc import Callable
 from typing import Optional
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.settings import Settings
 from bot.store.audit import AuditLog
-from bot.store.staff_users import StaffSession, StaffStore, tokens_match
+from bot.store.staff_users import KNOWN_BROWSER_DAYS, StaffSession, StaffStore, tokens_match
 
 SESSION_COOKIE = "staff_session"
 LOGIN_CSRF_COOKIE = "staff_login_csrf"
+# Marks a browser where accounts have logged in (a random token; see bot.store.staff_users).
+BROWSER_COOKIE = "staff_browser"
 COOKIE_PATH = "/staff"
+LOGIN_PATH = "/staff/login"
 API_PREFIX = "/staff/api/"
+# Every failed login is answered this many seconds after it arrived, whatever made it fail.
+LOGIN_FAILURE_SECONDS = 1.0
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -45,9 +57,9 @@ class StaffForbidden(Exception):
         self.reason = reason
 
 
-def default_login_delay(failures: int) -> float:
-    """Seconds to wait after a failed login: 0.25, 0.5, 1, 2, 2 ... (tests inject 0)."""
-    return min(0.25 * 2 ** max(failures - 1, 0), 2.0)
+def default_login_delay() -> float:
+    """Seconds from a failed login's arrival to its answer: flat, so it tells nothing (tests inject 0)."""
+    return LOGIN_FAILURE_SECONDS
 
 
 def settings_of(request: Request) -> Settings:
@@ -88,10 +100,24 @@ def polling_session(request: Request) -> StaffSession:
     return _session(request, touch=False)
 
 
-def admin_session(session: StaffSession = Depends(current_session)) -> StaffSession:
+def refusal_detail(request: Request) -> str:
+    """What a refused request asked for: method and path, never the query (it may hold a patient's name)."""
+    return f"{request.method} {request.url.path}"[:200]
+
+
+def admin_session(request: Request, session: StaffSession = Depends(current_session)) -> StaffSession:
     if not session.is_admin:
+        audit_log(request).record(session.username, "admin_refused", detail=refusal_detail(request),
+                                  ip=client_ip(request))
         raise StaffForbidden("This page is for administrators.")
     return session
+
+
+async def refuse_csrf(request: Request, actor: str, message: str) -> None:
+    """Audit a form whose CSRF token did not match (a forged request, or a stale page), then refuse it."""
+    await run_in_threadpool(audit_log(request).record, actor, "csrf_refused", None, refusal_detail(request),
+                            client_ip(request))
+    raise StaffForbidden(message)
 
 
 async def checked_form(request: Request, session: StaffSession = Depends(current_session)) -> FormData:
@@ -99,7 +125,8 @@ async def checked_form(request: Request, session: StaffSession = Depends(current
     form = await request.form()
     token = form.get("csrf_token")
     if not isinstance(token, str) or not tokens_match(session.csrf_token, token):
-        raise StaffForbidden("The form expired or did not come from this site. Go back, reload and try again.")
+        await refuse_csrf(request, session.username,
+                          "The form expired or did not come from this site. Go back, reload and try again.")
     return form
 
 
@@ -112,6 +139,14 @@ def set_session_cookie(response: Response, settings: Settings, token: str) -> No
 def clear_session_cookie(response: Response, settings: Settings) -> None:
     response.delete_cookie(
         SESSION_COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=settings.cookie_secure
+    )
+
+
+def set_browser_cookie(response: Response, settings: Settings, token: str) -> None:
+    # Sent only to the login form; it lets this browser past a lock its account's strangers caused.
+    response.set_cookie(
+        BROWSER_COOKIE, token, path=LOGIN_PATH, max_age=KNOWN_BROWSER_DAYS * 86400, httponly=True,
+        samesite="strict", secure=settings.cookie_secure,
     )
 
 
@@ -135,8 +170,16 @@ def safe_next(target: Optional[str]) -> str:
     return target
 
 
-def login_delay(request: Request) -> Callable[[int], float]:
+def login_delay(request: Request) -> Callable[[], float]:
     return getattr(request.app.state, "staff_login_delay", default_login_delay)
+
+
+async def answer_failure_at_flat_delay(request: Request, started: float) -> None:
+    """Wait until the failed login's flat delay is over, counted from its arrival (so the work it did
+    before failing, a lookup, a lock, a password check, does not show in the timing)."""
+    remaining = login_delay(request)() - (time.monotonic() - started)
+    if remaining > 0:
+        await asyncio.sleep(remaining)
 
 
 async def auth_required_handler(request: Request, _exc: Exception) -> Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import time
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -17,20 +17,22 @@ from sqlalchemy import func, select
 from starlette.datastructures import FormData
 
 from bot.staff.auth import (
+    BROWSER_COOKIE,
     COOKIE_PATH,
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    StaffForbidden,
     admin_session,
+    answer_failure_at_flat_delay,
     audit_log,
     checked_form,
     clear_session_cookie,
     client_ip,
     current_session,
-    login_delay,
     new_login_csrf,
     polling_session,
+    refuse_csrf,
     safe_next,
+    set_browser_cookie,
     set_login_csrf_cookie,
     set_session_cookie,
     settings_of,
@@ -39,7 +41,15 @@ from bot.staff.auth import (
 from bot.store.audit import audit_log as audit_table
 from bot.store.db import utcnow
 from bot.store.requests import FLAGS, KINDS, STATUSES, ConsultationRequest, RequestStore, consultation_requests
-from bot.store.staff_users import LOCK_MINUTES, MAX_FAILED_LOGINS, MIN_PASSWORD_CHARS, StaffSession, tokens_match
+from bot.store.staff_users import (
+    ADDRESS_WINDOW_MINUTES,
+    LOCK_MINUTES,
+    MAX_FAILED_LOGINS,
+    MIN_PASSWORD_CHARS,
+    LoginResult,
+    StaffSession,
+    tokens_match,
+)
 from bot.store.transcripts import TranscriptStore
 
 HERE = Path(__file__).resolve().parent
@@ -85,8 +95,12 @@ NOTICES = {
     "gone": "That group changed or is gone; nothing was marked.",
 }
 LOGIN_FAILED = (
-    f"Wrong username or password. After {MAX_FAILED_LOGINS} failed attempts in a row the account is locked "
-    f"for {LOCK_MINUTES} minutes."
+    f"Wrong username or password. After {MAX_FAILED_LOGINS} failed attempts in a row an account is locked for "
+    f"{LOCK_MINUTES} minutes, except on a computer where it has logged in before; an administrator can unlock it."
+)
+ADDRESS_THROTTLED = (
+    f"Too many failed logins from this network. Wait {ADDRESS_WINDOW_MINUTES} minutes and try again, or log in "
+    "from a computer where your account has logged in before."
 )
 
 router = APIRouter(prefix="/staff")
@@ -189,47 +203,65 @@ def _login_form(request: Request, next_url: str, error: str = "", status_code: i
 
 @router.post("/login")
 async def login_submit(request: Request) -> Response:
+    started = time.monotonic()
     form = await request.form()
     cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
     given = form.get("csrf_token")
     if not isinstance(given, str) or not tokens_match(cookie_token, given):
-        raise StaffForbidden("The login form expired. Reload the page and try again.")
+        await refuse_csrf(request, "(no session)", "The login form expired. Reload the page and try again.")
     username = str(form.get("username") or "")[:100]
     password = str(form.get("password") or "")[:1024]
     next_url = safe_next(str(form.get("next") or "/staff"))
     store = staff_store(request)
-    result = await run_in_threadpool(store.authenticate, username, password)
+    result = await run_in_threadpool(
+        store.authenticate, username, password, client_ip(request), request.cookies.get(BROWSER_COOKIE)
+    )
     if not result.ok:
         # Never the typed name of an unknown account: it may be a password typed in the wrong box.
         actor = result.user.username if result.user else "(unknown account)"
-        if result.user is None:
-            detail = "unknown username"
-        elif not result.checked:
-            detail = "account locked"
-        else:
-            detail = f"failure {result.failed_count} in a row"
-            if result.locked:
-                detail += f"; locked for {LOCK_MINUTES} minutes"
-        await run_in_threadpool(audit, request, actor, "login_failed", None, detail)
-        await asyncio.sleep(login_delay(request)(max(result.failed_count, 1)))
+        await run_in_threadpool(audit, request, actor, "login_failed", None, _failure_detail(result))
+        await answer_failure_at_flat_delay(request, started)
+        if result.outcome == "address_throttled":  # the same for every name: it tells nothing about accounts
+            return _login_form(request, next_url, error=ADDRESS_THROTTLED, status_code=429)
         return _login_form(request, next_url, error=LOGIN_FAILED, status_code=401)
     assert result.user is not None
     settings = settings_of(request)
 
-    def start_session() -> StaffSession:
+    def start_session() -> tuple[StaffSession, str]:
         # A fresh id at every login; whatever session id the browser brought is ended, not reused.
         store.end_session(request.cookies.get(SESSION_COOKIE))
         store.purge_expired_sessions(settings.staff_idle_minutes)
-        return store.create_session(result.user.username)
+        browser = store.remember_browser(result.user.username, request.cookies.get(BROWSER_COOKIE))
+        return store.create_session(result.user.username), browser
 
-    session = await run_in_threadpool(start_session)
-    await run_in_threadpool(audit, request, session.username, "login")
+    session, browser = await run_in_threadpool(start_session)
+    detail = ""
+    if result.known_browser:
+        detail = "known browser; " + ("lock lifted" if result.refused_for == "account_locked" else "address blocked")
+    await run_in_threadpool(audit, request, session.username, "login", None, detail)
     response = see_other(next_url)
     set_session_cookie(response, settings, session.token)
+    set_browser_cookie(response, settings, browser)
     response.delete_cookie(
         LOGIN_CSRF_COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=settings.cookie_secure
     )
     return response
+
+
+def _failure_detail(result: LoginResult) -> str:
+    """The audit row's words for a failed login (the page says the same thing for all of them)."""
+    if result.outcome == "unknown_account":
+        return "unknown username"
+    if result.outcome == "disabled":
+        return "account disabled"
+    if result.outcome == "account_locked":
+        return "account locked"
+    if result.outcome == "address_throttled":
+        return "too many failures from this address"
+    if result.known_browser:
+        return "wrong password from a known browser, past a lock"
+    detail = f"failure {result.failed_count} in a row"
+    return detail + (f"; locked for {LOCK_MINUTES} minutes" if result.locked else "")
 
 
 @router.post("/logout")
@@ -263,7 +295,7 @@ def password_submit(
         error = f"The new password needs at least {MIN_PASSWORD_CHARS} characters."
     elif new == current:
         error = "The new password must differ from the current one."
-    elif not store.authenticate(session.username, current).ok:
+    elif not store.authenticate(session.username, current, client_ip(request)).ok:
         error = "The current password is wrong."
         audit(request, session.username, "password_change_failed", detail="wrong current password")
     if error:

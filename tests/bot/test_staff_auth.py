@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Optional
@@ -11,15 +12,23 @@ from typing import Optional
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from bot.settings import Settings
 from bot.staff.__main__ import main as staff_cli
-from bot.staff.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, default_login_delay
+from bot.staff.auth import LOGIN_CSRF_COOKIE, LOGIN_FAILURE_SECONDS, SESSION_COOKIE, default_login_delay
 from bot.store.audit import AuditLog
 from bot.store.db import utcnow
-from bot.store.staff_users import HASHER, StaffStore, staff_sessions, staff_users
+from bot.store.staff_users import (
+    HASHER,
+    MAX_FAILED_LOGINS,
+    MAX_FAILED_PER_ADDRESS,
+    StaffStore,
+    staff_sessions,
+    staff_users,
+)
 from bot.web.app import create_app
+from tests.bot.test_audit import pg_database, pg_engine  # noqa: F401 - fixtures
 
 PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD = "admin's long passphrase 42"
@@ -30,16 +39,16 @@ ADMIN_PASSWORD = "admin's long passphrase 42"
 class Staff:
     """A TestClient on the app with a recorder for the login delay."""
 
-    def __init__(self, engine, settings: Optional[Settings] = None) -> None:
+    def __init__(self, engine, settings: Optional[Settings] = None, address: str = "testclient") -> None:
         self.settings = settings or Settings(database_url="sqlite://", staff_idle_minutes=15)
         self.app = create_app(self.settings, engine)
-        self.delays: list[int] = []
+        self.delays: list[tuple] = []
         self.app.state.staff_login_delay = self._delay  # no real waiting in tests
-        self.client = TestClient(self.app)
+        self.client = TestClient(self.app, client=(address, 50000))
         self.engine = engine
 
-    def _delay(self, failures: int) -> float:
-        self.delays.append(failures)
+    def _delay(self, *args) -> float:
+        self.delays.append(args)  # whatever the app tells the delay: it must not depend on the account
         return 0.0
 
     def login_token(self) -> str:
@@ -218,48 +227,156 @@ def test_an_unknown_username_gets_the_same_answer_and_is_not_logged_verbatim(sta
     assert (entry.actor, entry.action, entry.detail) == ("(unknown account)", "login_failed", "unknown username")
 
 
-def test_the_fifth_failure_in_a_row_locks_the_account_for_15_minutes(staff: Staff) -> None:
-    for _ in range(4):
-        assert staff.login("alice", "wrong password!!").status_code == 401
-    assert staff.login("alice", PASSWORD).status_code == 303  # four failures: not locked; success resets
-    staff.client.cookies.clear()
-    for _ in range(5):
-        assert staff.login("alice", "wrong password!!").status_code == 401
-    locked = staff.login("alice", PASSWORD)
-    assert locked.status_code == 401 and SESSION_COOKIE not in locked.cookies
-    user = StaffStore(staff.engine).get_user("alice")
-    assert user.failed_count == 5
-    assert timedelta(minutes=14) < user.locked_until - utcnow() <= timedelta(minutes=15)
-    # Slowed down: the delay grows with each failure in a row.
-    assert staff.delays == [1, 2, 3, 4, 1, 2, 3, 4, 5, 5]
-    assert default_login_delay(1) < default_login_delay(2) < default_login_delay(4) <= 2.0
-    details = [e.detail for e in AuditLog(staff.engine).entries() if e.action == "login_failed"]
-    assert details[:2] == ["account locked", "failure 5 in a row; locked for 15 minutes"]
-    # Other accounts are unaffected.
-    assert staff.login("root", ADMIN_PASSWORD).status_code == 303
-    staff.client.cookies.clear()
-    # When the 15 minutes are over, the right password works again.
-    with staff.engine.begin() as conn:
-        conn.execute(update(staff_users).where(staff_users.c.username == "alice")
-                     .values(locked_until=utcnow() - timedelta(seconds=1)))
-    assert staff.login("alice", PASSWORD).status_code == 303
-    assert StaffStore(staff.engine).get_user("alice").failed_count == 0
+def wrong_logins(staff: Staff, username: str, times: int) -> list:
+    return [staff.login(username, "wrong password!!") for _ in range(times)]
 
 
-def test_the_lock_also_refuses_the_right_password_at_the_store(engine) -> None:
+def page_text(response) -> str:
+    return re.sub(r'value="[^"]*"', "", response.text)  # the tokens differ from page to page
+
+
+def test_failed_logins_look_the_same_for_real_and_unknown_names(engine) -> None:
+    add_users(engine)
+    real, unknown = Staff(engine, address="203.0.113.1"), Staff(engine, address="203.0.113.2")
+    on_real, on_unknown = wrong_logins(real, "alice", 7), wrong_logins(unknown, "nobody-here", 7)
+    # Before, during and after the account lock: the same status, page and delay, attempt by attempt.
+    assert [r.status_code for r in on_real] == [r.status_code for r in on_unknown] == [401] * 7
+    assert [page_text(r) for r in on_real] == [page_text(r) for r in on_unknown]
+    assert real.delays == unknown.delays and len(real.delays) == 7
+    assert StaffStore(engine).get_user("alice").locked_until is not None  # the lock was there
+
+
+def test_every_attempt_costs_one_password_check_even_when_refused(engine, monkeypatch) -> None:
+    add_users(engine)
+    checks: list[str] = []
+    real_verify = StaffStore._verify
+    monkeypatch.setattr(StaffStore, "_verify", staticmethod(lambda h, p: checks.append(p) or real_verify(h, p)))
+    store = StaffStore(engine)
+    for name in ["alice"] * 7 + ["nobody-here"] * (MAX_FAILED_PER_ADDRESS - 7):
+        checks.clear()
+        assert store.authenticate(name, "wrong password!!", address="198.51.100.7").ok is False
+        assert checks == ["wrong password!!"], name  # so a lock or an unknown name takes the same time
+    for _ in range(3):  # the address is throttled now: still one check each
+        checks.clear()
+        assert store.authenticate("root", ADMIN_PASSWORD, address="198.51.100.7").outcome == "address_throttled"
+        assert len(checks) == 1
+
+
+def test_the_delay_is_flat_and_does_not_grow_with_failures() -> None:
+    assert default_login_delay() == LOGIN_FAILURE_SECONDS >= 0.5
+
+
+def test_a_stranger_cannot_lock_the_front_desk_out(engine) -> None:
+    add_users(engine)
+    desk = Staff(engine, address="10.0.0.5")
+    logged_in(desk)  # this browser is now known for alice
+    desk.post("/staff/logout")
+    attacker = Staff(engine, address="203.0.113.66")
+    wrong_logins(attacker, "alice", 12)
+    assert StaffStore(engine).get_user("alice").locked_until is not None
+    # A new computer with the right password is refused during the lock, with the usual page ...
+    elsewhere = Staff(engine, address="10.0.0.6")
+    refused = elsewhere.login("alice", PASSWORD)
+    assert refused.status_code == 401 and SESSION_COOKIE not in refused.cookies
+    assert page_text(refused) == page_text(elsewhere.login("nobody-here", "wrong password!!"))
+    # ... but the front desk's browser logs in, and that lifts the lock for everyone.
+    assert desk.login("alice", PASSWORD).status_code == 303
+    user = StaffStore(engine).get_user("alice")
+    assert (user.failed_count, user.locked_until) == (0, None)
+    assert elsewhere.login("alice", PASSWORD).status_code == 303
+    details = [e.detail for e in AuditLog(engine).entries() if e.action == "login_failed"]
+    assert "account locked" in details and "failure 5 in a row; locked for 15 minutes" in details
+    assert [e.detail for e in AuditLog(engine).entries() if e.action == "login"][1] == "known browser; lock lifted"
+
+
+def test_a_known_browser_is_no_key_by_itself(engine) -> None:
+    """A copied browser cookie gets at most five guesses during a lock, then counts as a new computer."""
+    add_users(engine)
+    desk = logged_in(Staff(engine, address="10.0.0.5"))
+    desk.post("/staff/logout")
+    wrong_logins(Staff(engine, address="203.0.113.66"), "alice", 5)
+    assert [r.status_code for r in wrong_logins(desk, "alice", 5)] == [401] * 5
+    assert desk.login("alice", PASSWORD).status_code == 401  # the browser spent its guesses
+    # It is known only for the accounts that logged in on it.
+    assert desk.login("root", ADMIN_PASSWORD).status_code == 303
+
+
+def test_the_lock_ends_by_itself_or_by_unlock(engine) -> None:
     add_users(engine)
     store = StaffStore(engine)
-    results = [store.authenticate("alice", "nope nope nope") for _ in range(5)]
-    assert [r.locked for r in results] == [False, False, False, False, True]
+    results = [store.authenticate("alice", "nope nope nope") for _ in range(6)]
+    assert [r.outcome for r in results] == ["wrong_password"] * 5 + ["account_locked"]
+    assert [r.locked for r in results] == [False, False, False, False, True, True]
     assert store.authenticate("alice", PASSWORD).ok is False
+    user = store.get_user("alice")
+    assert timedelta(minutes=14) < user.locked_until - utcnow() <= timedelta(minutes=15)
+    assert store.authenticate("alice", PASSWORD, now=utcnow() + timedelta(minutes=16)).ok is True
+    for _ in range(5):
+        store.authenticate("alice", "nope nope nope")
+    store.unlock("alice", by="root")
+    assert store.authenticate("alice", PASSWORD).ok is True
+    assert audit_actions(engine) == ["account_unlocked"]
+
+
+def test_one_address_gets_a_limited_number_of_failures(engine) -> None:
+    add_users(engine)
+    desk = logged_in(Staff(engine, address="192.0.2.10"))  # a known browser behind the same address
+    desk.post("/staff/logout")
+    guesser = Staff(engine, address="192.0.2.10")
+    for i in range(MAX_FAILED_PER_ADDRESS):  # spread over many names: no account lock helps here
+        assert guesser.login(f"name{i}", "wrong password!!").status_code == 401
+    throttled = guesser.login("root", ADMIN_PASSWORD)
+    assert throttled.status_code == 429 and SESSION_COOKIE not in throttled.cookies
+    assert "Too many failed logins from this network" in throttled.text
+    assert page_text(throttled) == page_text(guesser.login("nobody-here", "x"))  # the same for every name
+    assert Staff(engine, address="192.0.2.99").login("root", ADMIN_PASSWORD).status_code == 303
+    assert desk.login("alice", PASSWORD).status_code == 303  # a known browser still gets in
+    assert "too many failures from this address" in [e.detail for e in AuditLog(engine).entries()]
+    # The window passes.
     later = utcnow() + timedelta(minutes=16)
-    assert store.authenticate("alice", PASSWORD, now=later).ok is True
+    assert StaffStore(engine).authenticate("root", ADMIN_PASSWORD, address="192.0.2.10", now=later).ok
+
+
+def test_successful_logins_do_not_count_against_the_address(engine) -> None:
+    add_users(engine)
+    store = StaffStore(engine)
+    for _ in range(MAX_FAILED_PER_ADDRESS + 2):
+        assert store.authenticate("alice", PASSWORD, address="192.0.2.20").ok
+
+
+def test_the_failure_count_cannot_be_reset_by_parallel_guesses(pg_engine) -> None:  # noqa: F811
+    """Guesses that all read an expired lock at once must each count (once a read-then-write race)."""
+    add_users(pg_engine)
+    with pg_engine.begin() as conn:
+        conn.execute(update(staff_users).where(staff_users.c.username == "alice")
+                     .values(failed_count=MAX_FAILED_LOGINS, locked_until=utcnow() - timedelta(seconds=1)))
+    guesses = 3
+    all_read = threading.Barrier(guesses, timeout=10)
+    waited: set[int] = set()
+
+    @event.listens_for(pg_engine, "after_cursor_execute")
+    def hold_after_reading_the_account(conn, cursor, statement, *args) -> None:
+        me = threading.get_ident()
+        if statement.lstrip().upper().startswith("SELECT") and "FROM staff_users" in statement and me not in waited:
+            waited.add(me)
+            all_read.wait()  # every guess has read the row before any of them writes
+
+    store = StaffStore(pg_engine)
+    threads = [threading.Thread(target=store.authenticate, args=("alice", f"guess {i}", f"198.51.100.{i}"))
+               for i in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    event.remove(pg_engine, "after_cursor_execute", hold_after_reading_the_account)
+    assert len(waited) == guesses
+    assert StaffStore(pg_engine).get_user("alice").failed_count == guesses
 
 
 # --- CSRF ---------------------------------------------------------------------------------------------
 
 
-def test_login_form_without_or_with_a_wrong_csrf_token_is_refused(staff: Staff) -> None:
+def test_login_form_without_or_with_a_wrong_csrf_token_is_refused_and_audited(staff: Staff) -> None:
     staff.login_token()
     no_token = staff.client.post("/staff/login", data={"username": "alice", "password": PASSWORD})
     wrong = staff.client.post("/staff/login", data={"csrf_token": "guess", "username": "alice", "password": PASSWORD})
@@ -267,7 +384,9 @@ def test_login_form_without_or_with_a_wrong_csrf_token_is_refused(staff: Staff) 
     staff.client.cookies.clear()
     no_cookie = staff.client.post("/staff/login", data={"csrf_token": "x", "username": "alice", "password": PASSWORD})
     assert no_cookie.status_code == 403
-    assert audit_actions(staff.engine) == []
+    rows = [(e.actor, e.action, e.detail) for e in AuditLog(staff.engine).entries()]
+    assert rows == [("(no session)", "csrf_refused", "POST /staff/login")] * 3
+    assert all(e.ip for e in AuditLog(staff.engine).entries())
 
 
 FORMS = [
@@ -294,6 +413,8 @@ def test_forms_without_their_csrf_token_are_refused(staff: Staff, url: str, data
     page = staff.client.get("/staff/requests/1").text
     assert "forged note" not in page and "Assign to me" in page
     assert StaffStore(staff.engine).authenticate("alice", PASSWORD).ok
+    refusals = [(e.actor, e.detail) for e in AuditLog(staff.engine).entries() if e.action == "csrf_refused"]
+    assert refusals == [("alice", f"POST {url}")]
 
 
 def test_a_token_from_another_session_is_refused(staff: Staff) -> None:
@@ -302,6 +423,16 @@ def test_a_token_from_another_session_is_refused(staff: Staff) -> None:
     foreign = other.csrf()
     logged_in(staff)
     assert staff.post("/staff/logout", token=foreign).status_code == 403
+    assert audit_actions(staff.engine, "csrf_refused") == ["csrf_refused"]
+
+
+@pytest.mark.parametrize("path", ["/staff/audit", "/staff/retention"])
+def test_a_staff_member_opening_an_admin_page_is_refused_and_audited(staff: Staff, path: str) -> None:
+    logged_in(staff)
+    assert staff.client.get(path + "?actor=x").status_code == 403
+    (row,) = [e for e in AuditLog(staff.engine).entries() if e.action == "admin_refused"]
+    assert (row.actor, row.detail) == ("alice", f"GET {path}")  # the path, never the query (it may hold a name)
+    assert row.ip
 
 
 # --- idle timeout, logout, password change -------------------------------------------------------------
@@ -439,3 +570,95 @@ def test_add_user_command_asks_twice_without_echo(tmp_path, monkeypatch, capsys)
     answers = iter(["typed password one", "typed password one"])
     assert staff_cli(["--database-url", url, "add-user", "dave", "--role", "staff"]) == 0
 
+
+
+def cli(url: str, *args: str, stdin: str = "") -> int:
+    return staff_cli(["--database-url", url, *args], stdin=io.StringIO(stdin))
+
+
+@pytest.fixture
+def cli_db(tmp_path, monkeypatch) -> Iterator[tuple[str, object]]:
+    from bot.store.db import make_engine
+
+    monkeypatch.setattr("getpass.getuser", lambda: "opsuser")
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert cli(url, "add-user", "root", "--role", "admin", "--password-stdin", stdin=ADMIN_PASSWORD + "\n") == 0
+    cli_engine = make_engine(url)
+    yield url, cli_engine
+    cli_engine.dispose()
+
+
+def test_account_commands_write_audit_rows(cli_db) -> None:
+    url, cli_engine = cli_db
+    assert cli(url, "add-user", "bob", "--role", "staff", "--password-stdin", stdin="bob's long password\n") == 0
+    assert cli(url, "set-password", "bob", "--password-stdin", stdin="bob's newer password\n") == 0
+    assert cli(url, "unlock", "bob") == 0
+    assert cli(url, "set-role", "bob", "admin") == 0
+    assert cli(url, "disable-user", "bob") == 0
+    assert cli(url, "enable-user", "bob") == 0
+    rows = [(e.actor, e.action, e.detail) for e in reversed(AuditLog(cli_engine).entries())]
+    by = "command line (opsuser)"
+    assert rows == [
+        (by, "account_added", "root (admin)"),
+        (by, "account_added", "bob (staff)"),
+        (by, "password_set", "bob; sessions ended"),
+        (by, "account_unlocked", "bob"),
+        (by, "role_changed", "bob: staff -> admin"),
+        (by, "account_disabled", "bob; sessions ended"),
+        (by, "account_enabled", "bob"),
+    ]
+    for secret in (ADMIN_PASSWORD, "bob's long password", "bob's newer password"):
+        assert not any(secret in detail for _, _, detail in rows)
+    # Refused changes write nothing.
+    before = len(AuditLog(cli_engine).entries())
+    assert cli(url, "add-user", "bob", "--role", "staff", "--password-stdin", stdin="another long password\n") == 2
+    assert cli(url, "set-password", "nobody", "--password-stdin", stdin="a long enough password\n") == 2
+    assert cli(url, "set-password", "bob", "--password-stdin", stdin="short\n") == 2
+    for command in ("unlock", "disable-user", "enable-user"):
+        assert cli(url, command, "nobody") == 2
+    assert cli(url, "set-role", "nobody", "staff") == 2
+    assert cli(url, "set-role", "bob", "admin") == 0  # already admin: nothing to record
+    assert len(AuditLog(cli_engine).entries()) == before
+
+
+def test_a_disabled_account_cannot_log_in_and_its_sessions_end(cli_db, capsys) -> None:
+    url, cli_engine = cli_db
+    assert cli(url, "add-user", "carol", "--role", "staff", "--password-stdin", stdin=PASSWORD + "\n") == 0
+    root = logged_in(Staff(cli_engine), "root")
+    desk = Staff(cli_engine)
+    assert desk.login("carol", PASSWORD).status_code == 303
+    assert desk.client.get("/staff").status_code == 200
+    assert cli(url, "disable-user", "carol") == 0
+    assert desk.client.get("/staff", follow_redirects=False).status_code == 302  # the session ended
+    refused = desk.login("carol", PASSWORD)  # even from a browser it used before
+    assert refused.status_code == 401 and SESSION_COOKIE not in refused.cookies
+    assert page_text(refused) == page_text(Staff(cli_engine).login("nobody-here", PASSWORD))
+    assert [e.detail for e in AuditLog(cli_engine).entries() if e.action == "login_failed"][1] == "account disabled"
+    # A session made some other way is not honoured either.
+    assert StaffStore(cli_engine).session(StaffStore(cli_engine).create_session("carol").token, 15) is None
+    assert cli(url, "list-users") == 0
+    assert "carol\tstaff, disabled" in capsys.readouterr().out
+    assert cli(url, "enable-user", "carol") == 0
+    assert Staff(cli_engine).login("carol", PASSWORD).status_code == 303
+    assert root.client.get("/staff").status_code == 200  # other accounts were never touched
+
+
+def test_set_role_takes_effect_at_once(cli_db) -> None:
+    url, cli_engine = cli_db
+    assert cli(url, "add-user", "alice", "--role", "staff", "--password-stdin", stdin=PASSWORD + "\n") == 0
+    alice = logged_in(Staff(cli_engine))
+    assert alice.client.get("/staff/audit").status_code == 403
+    assert cli(url, "set-role", "alice", "admin") == 0
+    assert alice.client.get("/staff/audit").status_code == 200
+    assert cli(url, "set-role", "alice", "staff") == 0
+    assert alice.client.get("/staff/audit").status_code == 403
+    with pytest.raises(SystemExit):
+        cli(url, "set-role", "alice", "owner")
+    assert StaffStore(cli_engine).get_user("alice").role == "staff"
+
+
+def test_the_last_admin_is_not_disabled_or_demoted(cli_db, capsys) -> None:
+    url, _ = cli_db
+    assert cli(url, "set-role", "root", "staff") == 2
+    assert cli(url, "disable-user", "root") == 2
+    assert "the only active admin" in capsys.readouterr().err
