@@ -18,6 +18,9 @@ SECOND_ANSWER_RANK = 5
 TITLE_PREFIX = "utter_topic_title_"
 SOMETHING_ELSE = "something_else"
 SOMETHING_ELSE_PAYLOAD = "/request_human"
+OWN_CASE = "own_case"
+SAFETY_PREFIX = "faq_safety_"
+SAFETY_OVERVIEW = "faq_safety_overview"
 
 
 def topic_title(domain: dict[str, Any], intent: str) -> Optional[str]:
@@ -33,6 +36,18 @@ def topic_button(domain: dict[str, Any], intent: str, payload: Optional[str] = N
 
 def ranked(tracker: Tracker) -> list[str]:
     return [str(r.get("name")) for r in (tracker.latest_message or {}).get("intent_ranking") or []]
+
+
+def own_case(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]]:
+    """A patient's own situation: what the page asks them to tell the team about it, then that
+    only Dr. Walters decides (never a yes)."""
+    specific = [t for t in topics.topics_in(text) if t.startswith(SAFETY_PREFIX) and t != SAFETY_OVERVIEW]
+    if not specific:
+        dispatcher.utter_message(response="utter_own_case")
+        return []
+    dispatcher.utter_message(response=f"utter_{specific[0]}")
+    dispatcher.utter_message(response="utter_own_case_short")
+    return [SlotSet("last_topic", specific[0])]
 
 
 def answer(dispatcher: CollectingDispatcher, topic: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -56,10 +71,12 @@ class ActionAnswerQuestion(Action):
         if topic == "show_menu":
             dispatcher.utter_message(response="utter_menu")
             return []
+        if topic == OWN_CASE:
+            return own_case(dispatcher, text)
         events = answer(dispatcher, topic, entities)
         if text.startswith("/"):
             return events  # a button the bot offered: nothing more to read in it
-        second = topics.second_question(text, topic)
+        second = topics.second_question(text, topic, ranked(tracker))
         if second is None:
             return events
         if second.startswith(FAQ_PREFIX) and second in ranked(tracker)[:SECOND_ANSWER_RANK]:

@@ -45,7 +45,7 @@ TOPIC_PATTERNS: dict[str, Pattern[str]] = {k: re.compile(rf"\b({v})", re.IGNOREC
 
 # Where a second question starts: a question mark, "also", "and" + a question word, "plus".
 _SPLIT = re.compile(
-    r"\?+|[;\n]|\balso\b|\bplus\b|\band (?=(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)",
+    r"\?+|[;\n]|\balso\b|\bplus\b|,\s*(?=(?:and |&\s*)?(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)|\b(?:and|&) (?=(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)",
     re.IGNORECASE,
 )
 # A follow-up that leans on the previous answer: "and for clenching?", "what about tension
@@ -72,21 +72,25 @@ def topics_in(text: str) -> list[str]:
     return named
 
 
-def second_question(text: str, first: str) -> Optional[str]:
+def second_question(text: str, first: str, ranking: Sequence[str] = ()) -> Optional[str]:
     """The topic of a further question in the same message, or None.
 
-    Only a piece of the message after the first one counts, and only when its own words point
-    at a topic that isn't `first` (nor a topic the first piece already names, which would be the
-    same question in other words).
+    A piece of the message after the first one counts when its own words point at a topic that
+    isn't `first` (nor one the first piece already names: the same question in other words).
+    Without such a piece ("side effects and training?"), a second topic named anywhere counts
+    only when the classifier also ranked it among its top three (`ranking`, best first).
     """
     pieces = segments(text)
-    if len(pieces) < 2:
-        return None
-    named_first = set(topics_in(pieces[0])) | {first}
-    for piece in pieces[1:]:
-        for topic in topics_in(piece):
-            if topic not in named_first and not _same_question(first, topic, piece):
-                return topic
+    if len(pieces) >= 2:
+        named_first = set(topics_in(pieces[0])) | {first}
+        for piece in pieces[1:]:
+            for topic in topics_in(piece):
+                if topic not in named_first and not _same_question(first, topic, piece):
+                    return topic
+    top = [t for t in ranking[:3] if t != first]
+    for topic in topics_in(text):
+        if topic != first and topic in top and not _same_question(first, topic, text):
+            return topic
     return None
 
 

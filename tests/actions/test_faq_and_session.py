@@ -264,3 +264,18 @@ async def test_session_start_sets_only_the_clinic_contact(settings: Settings, co
 def test_session_config_does_not_carry_slots_over() -> None:
     assert DOMAIN["session_config"]["carry_over_slots_to_new_session"] is False
     assert ActionSessionStart().name() == "action_session_start"
+
+
+# --------------------------------------------------------------------------- a patient's own case
+
+
+@pytest.mark.asyncio
+async def test_own_case_with_a_safety_topic_gives_the_pages_words_then_the_team_decides() -> None:
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker("I'm pregnant, can I still get it?", "own_case"))
+    assert responses(dispatcher) == ["utter_faq_safety_pregnancy", "utter_own_case_short"]
+
+
+@pytest.mark.asyncio
+async def test_own_case_without_a_page_topic_gets_the_general_answer() -> None:
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker("I'm allergic to eggs, is it ok for me?", "own_case"))
+    assert responses(dispatcher) == ["utter_own_case"]

@@ -61,3 +61,13 @@ def test_close_alternatives_keep_answerable_intents_above_the_floor() -> None:
                {"name": "faq_motto", "confidence": 0.11}, {"name": "faq_approval", "confidence": 0.1}]
     assert [c.intent for c in close_alternatives(ranking)] == ["faq_what_is", "request_human"]
     assert close_alternatives([]) == []
+
+
+def test_a_second_topic_without_a_break_counts_only_when_the_classifier_ranked_it() -> None:
+    text = "side effects and dr walters training"
+    assert second_question(text, "faq_side_effects", ["faq_side_effects", "faq_dr_training"]) == "faq_dr_training"
+    assert second_question(text, "faq_side_effects", ["faq_side_effects", "faq_what_is", "faq_motto"]) is None
+
+
+def test_a_comma_before_a_question_word_starts_a_second_question() -> None:
+    assert second_question("what's it made of, is it approved", "faq_ingredient") == "faq_approval"

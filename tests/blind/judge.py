@@ -89,7 +89,20 @@ class Responses:
 
     @classmethod
     def from_domain(cls, path: Path) -> Responses:
-        domain = yaml.safe_load(path.read_text()) or {}
+        return cls.from_text(path.read_text())
+
+    @classmethod
+    def from_model(cls, model: Path) -> Responses:
+        """The responses a server with `model` sends: the domain packed in the model."""
+        import tarfile
+
+        with tarfile.open(model) as archive:
+            member = next(m for m in archive.getmembers() if m.name.lstrip("/").endswith("domain_provider/domain.yml"))
+            return cls.from_text(archive.extractfile(member).read().decode("utf-8"))
+
+    @classmethod
+    def from_text(cls, text: str) -> Responses:
+        domain = yaml.safe_load(text) or {}
         patterns: dict[str, list[re.Pattern[str]]] = {}
         for name, variations in (domain.get("responses") or {}).items():
             # What the REST channel sends: every variation not meant for another channel.
@@ -286,7 +299,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--set", type=Path, required=True)
     parser.add_argument("--url", default="")
     parser.add_argument("--serve", type=Path, help="start the servers with this model and score it")
-    parser.add_argument("--domain", type=Path, default=ROOT / "domain.yml")
+    parser.add_argument("--domain", type=Path, help="default: the domain in the --serve model, else domain.yml")
     parser.add_argument("--json", type=Path, help="write every turn's replies and verdict here")
     args = parser.parse_args(argv)
     services = None
@@ -296,7 +309,13 @@ def main(argv: Optional[list[str]] = None) -> int:
 
         services, url = serve(args.serve, Path(tempfile.mkdtemp(prefix="judge-")))
     try:
-        score = run_set(load_cases(args.set), url, Responses.from_domain(args.domain))
+        if args.domain:
+            responses = Responses.from_domain(args.domain)
+        elif args.serve:
+            responses = Responses.from_model(args.serve)
+        else:
+            responses = Responses.from_domain(ROOT / "domain.yml")
+        score = run_set(load_cases(args.set), url, responses)
     finally:
         if services is not None:
             services.stop()
