@@ -214,6 +214,12 @@ def migrate(engine: Engine) -> None:
         except OperationalError as exc:
             if "duplicate column" not in str(exc).lower():
                 raise
+    # Only when missing: the app's database role need not own the table (docs/security.md), and
+    # PostgreSQL refuses CREATE INDEX to a non-owner even when the index exists.
+    with engine.connect() as conn:
+        indexes = {i["name"] for i in inspect(conn).get_indexes("sms_messages")}
+    if "ix_sms_messages_conversation_id" in indexes:
+        return
     with engine.begin() as conn:
         conn.execute(text(
             "CREATE INDEX IF NOT EXISTS ix_sms_messages_conversation_id ON sms_messages (conversation_id)"

@@ -8,21 +8,25 @@ PostgreSQL they skip with the reason, and under CI (CI=true) they fail instead.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, DBAPIError
 
 from bot.store.audit import AuditLog, audit_log, install_append_only_guard
 from bot.store.db import create_all, make_engine
+from bot.store.staff_users import StaffStore
 
 PG_HOST = os.environ.get("SCALE_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("SCALE_PG_PORT", "5432"))
 PG_USER = os.environ.get("SCALE_PG_USER", "postgres")
 PG_PASSWORD = os.environ.get("SCALE_PG_PASSWORD", "")
+SECURITY_DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 
 
 def test_record_and_read_newest_first(engine) -> None:
@@ -167,3 +171,84 @@ def test_the_truncate_guard_is_added_to_a_database_that_has_only_the_old_trigger
         with pg_engine.begin() as conn:
             conn.execute(text("TRUNCATE audit_log"))
     assert [e.actor for e in AuditLog(pg_engine).entries()] == ["alice"]
+
+
+def documented_sql() -> list[str]:
+    """The ```sql blocks of docs/security.md, in order (the test runs exactly what the page says)."""
+    blocks = re.findall(r"```sql\n(.*?)```", SECURITY_DOC.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) == 2, "docs/security.md: one block for the server, one inside the database"
+    return blocks
+
+
+def run_sql(conn, script: str) -> None:
+    for statement in (s.strip() for s in re.sub(r"--[^\n]*", "", script).split(";")):
+        if statement:
+            with conn.cursor() as cur:
+                cur.execute(statement)
+
+
+def test_the_documented_app_role_can_work_but_not_erase_the_audit_trail() -> None:
+    import psycopg2
+
+    admin = postgres_or_skip()
+    suffix = uuid.uuid4().hex[:8]
+    owner, app, database = f"metro_owner_{suffix}", f"metro_app_{suffix}", f"metro_dental_{suffix}"
+    server_sql, database_sql = (
+        block.replace("metro_owner", owner).replace("metro_app", app).replace("metro_dental", database)
+        for block in documented_sql()
+    )
+    engines: list[Engine] = []
+    try:
+        run_sql(admin, server_sql)  # the roles and the database, as a superuser
+        owner_engine = make_engine(pg_url(database, owner))
+        engines.append(owner_engine)
+        create_all(owner_engine)  # what `run_production --check` does, as the owner
+        from bot.store.tracker import UrlSQLTrackerStore
+
+        UrlSQLTrackerStore(url=pg_url(database, owner)).engine.dispose()  # Rasa's events table too
+        owner_conn = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=owner, dbname=database)
+        owner_conn.autocommit = True
+        run_sql(owner_conn, database_sql)
+        owner_conn.close()
+
+        app_engine = make_engine(pg_url(database, app))
+        engines.append(app_engine)
+        create_all(app_engine)  # every process does this at start: a no-op that must not fail
+        from bot.store.tracker import UrlSQLTrackerStore
+
+        UrlSQLTrackerStore(url=pg_url(database, app)).engine.dispose()  # and so does each Rasa server
+        with app_engine.begin() as conn:  # the conversations stay the app's to write and purge
+            conn.execute(text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES ('c', 'x', 0, '{}')"))
+            assert conn.execute(text("DELETE FROM events WHERE sender_id = 'c'")).rowcount == 1
+        store = StaffStore(app_engine)
+        store.add_user("alice", "a long enough password", "staff", by="tester")
+        session = store.create_session("alice")
+        assert store.session(session.token, 15) is not None
+        store.end_session(session.token)
+        AuditLog(app_engine).record("alice", "view_request", request_id=1)
+        assert [e.action for e in AuditLog(app_engine).entries()] == ["view_request", "account_added"]
+
+        refused = [
+            "UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log", "TRUNCATE audit_log",
+            "ALTER TABLE audit_log DISABLE TRIGGER USER", "DROP TRIGGER audit_log_append_only ON audit_log",
+            "DROP TRIGGER audit_log_no_truncate ON audit_log", "DROP TABLE audit_log",
+            "SET session_replication_role = replica",
+        ]
+        for statement in refused:
+            with pytest.raises(DBAPIError, match="permission denied|must be owner|append-only"):
+                with app_engine.begin() as conn:
+                    conn.execute(text(statement))
+        # The owner is refused too, by the triggers.
+        for statement in ("TRUNCATE audit_log", "DELETE FROM audit_log"):
+            with pytest.raises(DBAPIError, match="append-only"):
+                with owner_engine.begin() as conn:
+                    conn.execute(text(statement))
+        assert len(AuditLog(app_engine).entries()) == 2
+    finally:
+        for engine in engines:
+            engine.dispose()
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            for role in (app, owner):
+                cur.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.close()
