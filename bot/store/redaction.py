@@ -35,8 +35,9 @@ from typing import Any, Optional
 REDACTED = "[removed at the patient's request]"
 REDACTED_LABEL = "(removed at the patient's request)"
 REDACT_SLOT = "redact_since"
-# Placeholders filled from the clinic's settings, never from a patient.
-SAFE_PLACEHOLDERS = frozenset({"clinic_contact"})
+# Placeholders never filled from what a patient typed, and what may fill them: the clinic's
+# contact (from settings) and the form's question numbers ("question 3 of 12").
+SAFE_PLACEHOLDERS: Mapping[str, str] = {"clinic_contact": r"[^\n]*?", "step": r"\d+", "steps": r"\d+"}
 # The form's own bookkeeping: slot names and timestamps, never patient text.
 FORM_SLOTS = frozenset({"requested_slot", REDACT_SLOT})
 # A slot counts as holding typed text when it contains a patient message of at least this many
@@ -126,8 +127,9 @@ class Redactor:
                 names = {name.strip() for name in parts[1::2]}
                 if not names:
                     literals.add(text)
-                elif names <= SAFE_PLACEHOLDERS:
-                    regex = "".join(re.escape(p) if i % 2 == 0 else "[^\n]*?" for i, p in enumerate(parts))
+                elif names <= SAFE_PLACEHOLDERS.keys():
+                    regex = "".join(re.escape(part) if i % 2 == 0 else SAFE_PLACEHOLDERS[part.strip()]
+                                    for i, part in enumerate(parts))
                     patterns.append(re.compile(regex, re.DOTALL))
         return cls(frozenset(literals), tuple(patterns), frozenset(screening_slots() if slots is None else slots))
 
