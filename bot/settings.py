@@ -25,6 +25,22 @@ def _int(value: Optional[str], default: int) -> int:
         raise ValueError(f"expected a whole number, got {value!r}") from exc
 
 
+def _positive(name: str, value: Optional[str], default: int) -> int:
+    """A whole number of at least 1 (a limit of 0 would refuse every message)."""
+    number = _int(value, default)
+    if number < 1:
+        raise ValueError(f"{name} must be at least 1, got {number}")
+    return number
+
+
+def _origins(value: Optional[str]) -> tuple[str, ...]:
+    """WIDGET_ALLOWED_ORIGINS: comma-separated origins, without trailing slashes; "*" alone means any."""
+    if (value or "").strip() == "*":
+        return ("*",)
+    origins = (o.strip().rstrip("/") for o in (value or "").split(","))
+    return tuple(dict.fromkeys(o for o in origins if o))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; the defaults are the embedded development set-up."""
@@ -52,7 +68,20 @@ class Settings:
     clinic_inbox: str = ""
     staff_idle_minutes: int = 15
     retention_days: int = 90
-    max_message_chars: int = 1000
+    # Long enough for a patient's whole story (issue 11); REST answers 413 and the widget
+    # refuses above it.
+    max_message_chars: int = 5000
+    # Page origins allowed to open the widget's socket; empty: the web app's own origins.
+    widget_allowed_origins: tuple[str, ...] = ()
+    # The Rasa server as browsers reach it; empty: rasa_url (see widget_url).
+    widget_server_url: str = ""
+    # A widget session token lives this long and is re-issued whenever it is used.
+    widget_session_hours: int = 24
+    # Widget messages: a token bucket per socket and per session (this many at once, then one
+    # more every WIDGET_RATE_REFILL_SECONDS), and at most this many turns queued or running.
+    widget_rate_burst: int = 5
+    widget_rate_refill_seconds: int = 2
+    widget_max_turns_in_flight: int = 2
     cookie_secure: bool = False
     log_level: str = "INFO"
 
@@ -62,6 +91,11 @@ class Settings:
         if self.clinic_phone:
             return f"{self.clinic_name} at {self.clinic_phone}"
         return f"{self.clinic_name}'s front desk"
+
+    @property
+    def widget_url(self) -> str:
+        """The Rasa server's URL as the widget's browsers reach it."""
+        return (self.widget_server_url or self.rasa_url).rstrip("/")
 
     @property
     def smtp_enabled(self) -> bool:
@@ -99,7 +133,19 @@ def load_settings(env: Optional[Mapping[str, str]] = None, dotenv: bool = True) 
         clinic_inbox=env.get("CLINIC_INBOX", ""),
         staff_idle_minutes=_int(env.get("STAFF_IDLE_MINUTES"), defaults.staff_idle_minutes),
         retention_days=_int(env.get("RETENTION_DAYS"), defaults.retention_days),
-        max_message_chars=_int(env.get("MAX_MESSAGE_CHARS"), defaults.max_message_chars),
+        max_message_chars=_positive("MAX_MESSAGE_CHARS", env.get("MAX_MESSAGE_CHARS"), defaults.max_message_chars),
+        widget_allowed_origins=_origins(env.get("WIDGET_ALLOWED_ORIGINS")),
+        widget_server_url=(env.get("WIDGET_SERVER_URL") or "").strip().rstrip("/"),
+        widget_session_hours=_positive(
+            "WIDGET_SESSION_HOURS", env.get("WIDGET_SESSION_HOURS"), defaults.widget_session_hours
+        ),
+        widget_rate_burst=_positive("WIDGET_RATE_BURST", env.get("WIDGET_RATE_BURST"), defaults.widget_rate_burst),
+        widget_rate_refill_seconds=_positive(
+            "WIDGET_RATE_REFILL_SECONDS", env.get("WIDGET_RATE_REFILL_SECONDS"), defaults.widget_rate_refill_seconds
+        ),
+        widget_max_turns_in_flight=_positive(
+            "WIDGET_MAX_TURNS_IN_FLIGHT", env.get("WIDGET_MAX_TURNS_IN_FLIGHT"), defaults.widget_max_turns_in_flight
+        ),
         cookie_secure=_bool(env.get("COOKIE_SECURE")),
         log_level=(env.get("LOG_LEVEL") or defaults.log_level).upper(),
     )

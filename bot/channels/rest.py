@@ -1,7 +1,8 @@
 """REST for localhost clients (terminal chat, tests, benchmarks), with our guards.
 
 Compared with Rasa's RestInput: malformed requests get a 400 with the reason (never a 500),
-over-long messages a 413, "/intent" text forces an intent only when it is a payload of a
+messages over MAX_MESSAGE_CHARS (5,000 by default: a patient's whole story fits) a 413 whose JSON
+says the limit, "/intent" text forces an intent only when it is a payload of a
 button the bot offered, the caller cannot pick the input channel, and no message text is
 ever logged.
 """
@@ -19,14 +20,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import guard_for_conversation
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 300
 
 
-def bad_request(reason: str, status: int = 400) -> HTTPResponse:
-    return response.json({"error": reason}, status=status)
+def bad_request(reason: str, status: int = 400, **details: Any) -> HTTPResponse:
+    return response.json({"error": reason, **details}, status=status)
 
 
 def parse_body(req: Request, max_chars: int) -> tuple[Optional[dict], Optional[HTTPResponse]]:
@@ -45,7 +46,12 @@ def parse_body(req: Request, max_chars: int) -> tuple[Optional[dict], Optional[H
     if not isinstance(message, str) or not message.strip():
         return None, bad_request("'message' must be a non-empty string")
     if len(message) > max_chars:
-        return None, bad_request(f"'message' is longer than {max_chars} characters", status=413)
+        return None, bad_request(
+            f"'message' is {len(message):,} characters long; the limit is {max_chars:,}. Please shorten it.",
+            status=413,
+            code="too_long",
+            max_chars=max_chars,
+        )
     metadata = body.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         return None, bad_request("'metadata' must be an object")
@@ -53,13 +59,20 @@ def parse_body(req: Request, max_chars: int) -> tuple[Optional[dict], Optional[H
 
 
 class GuardedRestInput(InputChannel):
+    def __init__(self, settings: Optional[Settings] = None) -> None:
+        self._settings = settings
+
     @classmethod
     def name(cls) -> str:
         return "rest"
 
+    @property
+    def settings(self) -> Settings:
+        return self._settings or get_settings()
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("guarded_rest_webhook", __name__)
-        max_chars = get_settings().max_message_chars
+        max_chars = self.settings.max_message_chars
 
         @webhook.route("/", methods=["GET"])
         async def health(_request: Request) -> HTTPResponse:

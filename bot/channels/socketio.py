@@ -9,17 +9,27 @@ Rasa 3.6.21's SocketIOInput has three defects we fix here:
 - `cors_allowed_origins=[]` turns python-engineio's Origin check off.
 
 Here the server issues the session id (random) with a token, HMAC-signed with SECRET_KEY, that
-the widget keeps. A `session_request` with an id and a token that doesn't match is refused
-with a `chat_error` event and never joins the room. Messages go to the session bound to the
-socket, never to an id the message names. Messages longer than MAX_MESSAGE_CHARS are refused,
-"/intent" text is guarded like every other channel, and no message text is ever logged.
+the widget keeps in the tab's sessionStorage. A token lives WIDGET_SESSION_HOURS and is re-issued
+whenever it is used (on resuming, and with every accepted message). A `session_request` with an
+id and a token that doesn't match is refused with a `chat_error` event and never joins the room.
+Messages go to the session bound to the socket, never to an id the message names. Messages
+longer than MAX_MESSAGE_CHARS are refused, "/intent" text is guarded like every other channel,
+and no message text is ever logged.
+
+Once on a WebSocket, nginx's rate limit sees one request, so the flood control is here: a token
+bucket per socket and one per session (WIDGET_RATE_BURST messages at once, then one more every
+WIDGET_RATE_REFILL_SECONDS) and at most WIDGET_MAX_TURNS_IN_FLIGHT turns queued or running per
+session. A refused message is acknowledged with `rate_limited` or `busy` and `retry_after`.
+
+The browser keeps no transcript: a resumed session gets its current Rasa session's messages
+back from the tracker store in `session_confirm` (`history`).
 
 Protocol (what bot/web/static/widget/widget.js speaks):
 
 - client `session_request` {session_id?, token?} → server `session_confirm`
-  {session_id, token, resumed, max_chars} or `chat_error` {code: "invalid_session", ...};
-- client `user_uttered` {message, id} with an ack → ack {ok, id, duplicate?} or
-  {ok: false, code, message}; refusals are also emitted as `chat_error`;
+  {session_id, token, resumed, max_chars, limits, history} or `chat_error` {code: "invalid_session", ...};
+- client `user_uttered` {message, id} with an ack → ack {ok, id, token, duplicate?} or
+  {ok: false, code, message, retry_after?}; refusals are also emitted as `chat_error`;
 - server `bot_uttered` (Rasa's format: text, quick_replies, attachment), then `bot_turn_done`
   {id, ok} when the bot has finished answering that message.
 """
@@ -31,12 +41,13 @@ import base64
 import hashlib
 import hmac
 import logging
-import os
+import math
 import re
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 from rasa.core.channels.channel import OutputChannel, UserMessage, decode_bearer_token
@@ -46,7 +57,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels.guard import guard_for_conversation
+from bot.channels.guard import display_text, guard_for_conversation
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -62,6 +73,12 @@ CLOCK_SKEW_SECONDS = 300
 # Message ids remembered to drop a resend of a message already received (the widget resends
 # what it queued while offline; the first copy may have arrived just before the drop).
 SEEN_IDS_MAX = 20_000
+# Rate-limit buckets kept (sockets and sessions); the oldest is forgotten first, which only
+# ever gives that key a full bucket again.
+BUCKETS_MAX = 20_000
+# Messages replayed to a resumed session at most (the latest ones).
+HISTORY_MAX = 200
+TOO_FAST = "You're sending messages faster than I can answer — please wait a moment."
 
 Origins = Union[str, list[str]]
 
@@ -104,13 +121,11 @@ def verify_session(
     return hmac.compare_digest(mac, _mac(secret_key, session_id, issued))
 
 
-def allowed_origins(settings: Settings, env: Optional[dict[str, str]] = None) -> Origins:
+def allowed_origins(settings: Settings) -> Origins:
     """Origins whose pages may open the widget's socket: WIDGET_ALLOWED_ORIGINS, else the web app's."""
-    env = dict(os.environ) if env is None else env
-    configured = (env.get("WIDGET_ALLOWED_ORIGINS") or "").strip()
-    if configured == "*":
+    if settings.widget_allowed_origins == ("*",):
         return "*"  # explicit opt-in only; never the silent default
-    origins = [o.strip().rstrip("/") for o in configured.split(",") if o.strip()]
+    origins = list(settings.widget_allowed_origins)
     if not origins:
         origins = [
             f"http://localhost:{settings.web_port}",
@@ -129,12 +144,116 @@ class SignedSocketIOOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"custom": json_message})
 
 
+def _button_list(data: dict[str, Any]) -> list[dict[str, str]]:
+    buttons = []
+    for button in data.get("buttons") or data.get("quick_replies") or []:
+        if isinstance(button, dict) and isinstance(button.get("title"), str):
+            payload = button.get("payload")
+            buttons.append({"title": button["title"], "payload": payload if isinstance(payload, str) else button["title"]})
+    return buttons
+
+
+def _image_of(data: dict[str, Any]) -> Optional[str]:
+    attachment = data.get("attachment")
+    if isinstance(attachment, dict) and attachment.get("type") == "image":
+        src = (attachment.get("payload") or {}).get("src") if isinstance(attachment.get("payload"), dict) else None
+        return src if isinstance(src, str) else None
+    image = data.get("image")
+    return image if isinstance(image, str) else None
+
+
+def session_history(events: Iterable[Any], limit: int = HISTORY_MAX) -> list[dict[str, Any]]:
+    """The patient's and the bot's messages of a tracker's events, as the widget shows them.
+
+    A button's payload ("/affirm") is shown as the title of the button that sent it, as it was
+    when the patient pressed it; text the purge removed stays removed (it is replayed as stored).
+    """
+    titles: dict[str, str] = {}
+    history: list[dict[str, Any]] = []
+    for event in events:
+        kind = getattr(event, "type_name", None)
+        ts = int((getattr(event, "timestamp", 0) or 0) * 1000)
+        if kind == "user":
+            text = display_text(getattr(event, "text", None))
+            if text.startswith("/"):
+                text = titles.get(text.strip(), text)
+            if text.strip():
+                history.append({"from": "user", "text": text, "ts": ts})
+        elif kind == "bot":
+            data = getattr(event, "data", None) or {}
+            buttons = _button_list(data)
+            titles.update({b["payload"]: b["title"] for b in buttons})
+            text, image = getattr(event, "text", None) or "", _image_of(data)
+            if text or image or buttons:
+                history.append({"from": "bot", "text": text, "image": image, "buttons": buttons, "ts": ts})
+    return history[-limit:]
+
+
+@dataclass
+class TokenBucket:
+    """`capacity` tokens; one more every `refill_seconds`; a message takes one."""
+
+    capacity: int
+    refill_seconds: float
+    tokens: float
+    updated: float
+
+    def wait(self, now: float) -> float:
+        """Seconds until a token is there (0: one is there now)."""
+        elapsed = max(0.0, now - self.updated)
+        self.tokens = min(float(self.capacity), self.tokens + elapsed / self.refill_seconds)
+        self.updated = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) * self.refill_seconds
+
+
+class RateLimiter:
+    """Token buckets by key (a socket, a session); a message must find a token in every one of its keys."""
+
+    def __init__(
+        self, burst: int, refill_seconds: float, clock: Callable[[], float] = time.monotonic, max_keys: int = BUCKETS_MAX
+    ) -> None:
+        self.burst = max(1, burst)
+        self.refill_seconds = max(0.001, refill_seconds)
+        self.clock = clock
+        self.max_keys = max_keys
+        self._buckets: OrderedDict[Hashable, TokenBucket] = OrderedDict()
+
+    def _bucket(self, key: Hashable, now: float) -> TokenBucket:
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = TokenBucket(self.burst, self.refill_seconds, float(self.burst), now)
+            if len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+        self._buckets.move_to_end(key)
+        return bucket
+
+    def take(self, *keys: Hashable) -> float:
+        """Take a token from each key's bucket and return 0, or take none and return the seconds to wait."""
+        now = self.clock()
+        buckets = [self._bucket(key, now) for key in keys]
+        wait = max(bucket.wait(now) for bucket in buckets)
+        if wait > 0:
+            return wait
+        for bucket in buckets:
+            bucket.tokens -= 1
+        return 0.0
+
+    def forget(self, key: Hashable) -> None:
+        self._buckets.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
 class SeenIds:
     """The most recent (session, message id) pairs, to drop resends of a message already taken."""
 
     def __init__(self, limit: int = SEEN_IDS_MAX) -> None:
         self.limit = limit
         self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
+
+    def __contains__(self, pair: object) -> bool:
+        return pair in self._seen
 
     def add(self, session_id: str, message_id: str) -> bool:
         """Remember the pair; False when it was already there."""
@@ -160,6 +279,10 @@ class SessionLocks:
         self._locks[session_id] = (lock, users + 1)
         return lock
 
+    def in_flight(self, session_id: str) -> int:
+        """Turns of the conversation taken and not finished (running or waiting for the lock)."""
+        return self._locks.get(session_id, (None, 0))[1]
+
     def release_slot(self, session_id: str) -> None:
         """Forget the lock once nobody waits for it (the dict doesn't grow with every visitor)."""
         lock, users = self._locks[session_id]
@@ -179,9 +302,18 @@ class SignedSocketIOInput(SocketIOInput):
     def name(cls) -> str:
         return "socketio"
 
-    def __init__(self, *args: Any, settings: Optional[Settings] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        settings: Optional[Settings] = None,
+        clock: Callable[[], float] = time.monotonic,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._settings = settings
+        self._clock = clock
+        self._limiter: Optional[RateLimiter] = None
+        self._replays: Optional[RateLimiter] = None
         # A signed session is what makes replies reach the right browser: always on.
         self.session_persistence = True
         self.sio: Optional[AsyncServer] = None
@@ -196,8 +328,33 @@ class SignedSocketIOInput(SocketIOInput):
         return self._settings or get_settings()
 
     def session_max_age(self) -> int:
-        """Tokens live as long as the transcript may (RETENTION_DAYS); after that there is nothing to resume."""
-        return max(1, self.settings.retention_days) * 24 * 3600
+        """Tokens are short-lived (WIDGET_SESSION_HOURS) and re-issued on use: a tab left alone expires."""
+        return max(1, self.settings.widget_session_hours) * 3600
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """Message buckets per socket and per session (made on first use: settings are read then)."""
+        if self._limiter is None:
+            settings = self.settings
+            self._limiter = RateLimiter(settings.widget_rate_burst, settings.widget_rate_refill_seconds, self._clock)
+        return self._limiter
+
+    @property
+    def replays(self) -> RateLimiter:
+        """History replays per socket: each one reads the tracker store."""
+        if self._replays is None:
+            settings = self.settings
+            self._replays = RateLimiter(settings.widget_rate_burst, settings.widget_rate_refill_seconds, self._clock)
+        return self._replays
+
+    def limits(self) -> dict[str, int]:
+        """The limits the widget mirrors, so a patient is told before the server has to refuse."""
+        settings = self.settings
+        return {
+            "burst": settings.widget_rate_burst,
+            "refill_seconds": settings.widget_rate_refill_seconds,
+            "in_flight": settings.widget_max_turns_in_flight,
+        }
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         if self.sio is None:
@@ -245,7 +402,7 @@ class SignedSocketIOInput(SocketIOInput):
 
         @sio.on("disconnect", namespace=namespace)
         async def disconnect(sid: str, *_reason: Any) -> None:
-            self._session_of.pop(sid, None)
+            self.forget_socket(sid)
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, data: Any = None) -> None:
@@ -264,11 +421,20 @@ class SignedSocketIOInput(SocketIOInput):
         token = auth.get("token") if isinstance(auth, dict) else None
         return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
 
-    async def emit_error(self, sid: str, code: str, message: str, message_id: Optional[str] = None) -> dict[str, Any]:
+    def forget_socket(self, sid: str) -> None:
+        """A socket that is gone: its session binding and its buckets."""
+        self._session_of.pop(sid, None)
+        self.limiter.forget(("socket", sid))
+        self.replays.forget(("socket", sid))
+
+    async def emit_error(
+        self, sid: str, code: str, message: str, message_id: Optional[str] = None, **details: Any
+    ) -> dict[str, Any]:
         """Tell this socket only (never the room) why something was refused; the same dict is the ack."""
         error: dict[str, Any] = {"ok": False, "code": code, "message": message}
         if message_id:
             error["id"] = message_id
+        error.update(details)
         assert self.sio is not None
         await self.sio.emit("chat_error", error, room=sid, namespace=self.namespace)
         return error
@@ -283,7 +449,9 @@ class SignedSocketIOInput(SocketIOInput):
             session_id, resumed = new_session_id(), False
             token = sign_session(settings.secret_key, session_id)
         elif verify_session(settings.secret_key, requested, token, self.session_max_age()):
+            # Re-issued on use: the clock of a token's short life starts again.
             session_id, resumed = requested, True
+            token = sign_session(settings.secret_key, session_id)
         else:
             # Whoever sent this doesn't hold that session's token: no room, nothing of it.
             logger.info("socket.io session request refused: invalid or expired token")
@@ -297,12 +465,36 @@ class SignedSocketIOInput(SocketIOInput):
         # Awaited: python-socketio >= 5.10 made enter_room a coroutine (Rasa 3.6.21 forgot).
         await self.sio.enter_room(sid, session_id, namespace=self.namespace)
         self._session_of[sid] = session_id
+        # Read after joining the room: a reply sent meanwhile reaches the socket (the widget drops a copy).
+        history = await self.history(sid, session_id) if resumed else []
         await self.sio.emit(
             "session_confirm",
-            {"session_id": session_id, "token": token, "resumed": resumed, "max_chars": settings.max_message_chars},
+            {
+                "session_id": session_id,
+                "token": token,
+                "resumed": resumed,
+                "max_chars": settings.max_message_chars,
+                "limits": self.limits(),
+                "history": history,
+            },
             room=sid,
             namespace=self.namespace,
         )
+
+    async def history(self, sid: str, session_id: str) -> Optional[list[dict[str, Any]]]:
+        """The session's messages from the tracker store, or None (the widget keeps what it shows)
+        when this socket asked too often or the store can't be read."""
+        if self.replays.take(("socket", sid)) > 0:
+            return None
+        store = self._tracker_store()
+        if store is None:
+            return None
+        try:
+            tracker = await store.retrieve(session_id)
+        except Exception as exc:  # noqa: BLE001 - the conversation goes on without its history
+            logger.warning("socket.io history not read: %s", type(exc).__name__)
+            return None
+        return session_history(tracker.events) if tracker is not None else []
 
     async def handle_user_message(
         self, sid: str, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -325,15 +517,28 @@ class SignedSocketIOInput(SocketIOInput):
             return await self.emit_error(sid, "empty", "The message was empty.", message_id)
         if len(text) > limit:
             return await self.emit_error(
-                sid, "too_long", f"That message is longer than {limit:,} characters. Please shorten it.", message_id
+                sid,
+                "too_long",
+                f"That message is {len(text):,} characters long; the limit is {limit:,}. Please shorten it.",
+                message_id,
+                max_chars=limit,
             )
-        if message_id and not self._seen.add(session_id, message_id):
+        if message_id and (session_id, message_id) in self._seen:
             return {"ok": True, "id": message_id, "duplicate": True}
+        settings = self.settings
+        if self._locks.in_flight(session_id) >= settings.widget_max_turns_in_flight:
+            return await self.emit_error(sid, "busy", TOO_FAST, message_id, retry_after=1)
+        wait = self.limiter.take(("socket", sid), ("session", session_id))
+        if wait > 0:
+            return await self.emit_error(sid, "rate_limited", TOO_FAST, message_id, retry_after=max(1, math.ceil(wait)))
+        if message_id:
+            self._seen.add(session_id, message_id)
         lock = self._locks.acquire_slot(session_id)
         task = asyncio.ensure_future(self._process(session_id, text, message_id, lock, on_new_message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return {"ok": True, "id": message_id}
+        # The token is re-issued with every message taken: an active conversation never expires.
+        return {"ok": True, "id": message_id, "token": sign_session(settings.secret_key, session_id)}
 
     async def _process(
         self,

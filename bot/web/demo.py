@@ -7,7 +7,6 @@ site to embed with one script tag (docs/widget.md).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,8 +26,8 @@ router = APIRouter()
 
 
 def widget_server_url(settings: Settings) -> str:
-    """The Rasa server as the browser reaches it: WIDGET_SERVER_URL, else RASA_URL."""
-    return (os.environ.get("WIDGET_SERVER_URL") or settings.rasa_url).rstrip("/")
+    """The Rasa server as the browser reaches it: WIDGET_SERVER_URL, else RASA_URL (read in bot/settings.py)."""
+    return settings.widget_url
 
 
 def origin_of(url: str) -> str:
@@ -75,6 +74,7 @@ def demo_page(request: Request) -> HTMLResponse:
             "clinic_name": settings.clinic_name,
             "clinic_phone": settings.clinic_phone,
             "retention_days": settings.retention_days,
+            "widget_session_hours": settings.widget_session_hours,
             "server_url": server_url,
         },
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from bot.channels.rest import MAX_SENDER_CHARS, GuardedRestInput, parse_body
+from bot.settings import Settings
 
 MAX = 50
 
@@ -56,7 +59,7 @@ def test_valid_body_with_metadata_and_exact_limit() -> None:
         ({"sender": "p1", "message": 7}, 400, "'message'"),
         ({"sender": "p1", "message": ["hi"]}, 400, "'message'"),
         ({"sender": "p" * (MAX_SENDER_CHARS + 1), "message": "hi"}, 400, "longer than 300"),
-        ({"sender": "p1", "message": "x" * (MAX + 1)}, 413, "longer than 50"),
+        ({"sender": "p1", "message": "x" * (MAX + 1)}, 413, "51 characters long; the limit is 50"),
         ({"sender": "p1", "message": "hi", "metadata": "x"}, 400, "'metadata'"),
         ({"sender": "p1", "message": "hi", "metadata": [1]}, 400, "'metadata'"),
         (["sender", "message"], 400, "JSON object"),
@@ -89,3 +92,50 @@ def test_error_reason_never_echoes_the_message() -> None:
 
 def test_channel_name_is_rest() -> None:
     assert GuardedRestInput.name() == "rest"
+
+
+def test_too_long_is_a_413_that_says_the_limit() -> None:
+    _, error = parse_body(FakeRequest({"sender": "p1", "message": "x" * 5001}), 5000)
+    assert error.status == 413
+    assert json.loads(error.body) == {
+        "error": "'message' is 5,001 characters long; the limit is 5,000. Please shorten it.",
+        "code": "too_long",
+        "max_chars": 5000,
+    }
+
+
+class AppRequest(FakeRequest):
+    """A request as the webhook route sees it (no agent: the guard has no tracker to read)."""
+
+    app = SimpleNamespace(ctx=SimpleNamespace())
+
+
+def webhook_route(channel: GuardedRestInput, on_new_message: Any) -> Any:
+    blueprint = channel.blueprint(on_new_message)
+    [route] = [r for r in blueprint._future_routes if r.uri == "/webhook"]
+    return route.handler
+
+
+def post(channel: GuardedRestInput, message: str) -> tuple[int, Any, list[Any]]:
+    received: list[Any] = []
+
+    async def rasa(user_message: Any) -> None:
+        received.append(user_message)
+        await user_message.output_channel.send_text_with_buttons(user_message.sender_id, "answered", [])
+
+    response = asyncio.run(webhook_route(channel, rasa)(AppRequest({"sender": "p1", "message": message})))
+    return response.status, json.loads(response.body), received
+
+
+def test_the_default_limit_takes_a_patients_whole_story() -> None:
+    story = ("I have had migraines since my teens and my jaw aches when I wake up. " * 80)[:4986] + " side effects?"
+    assert len(story) == 5000
+    status, body, received = post(GuardedRestInput(settings=Settings()), story)
+    assert status == 200
+    assert [m.text for m in received] == [story]
+    assert body[0]["text"] == "answered"
+
+
+def test_the_webhook_uses_its_settings_limit() -> None:
+    status, body, received = post(GuardedRestInput(settings=Settings(max_message_chars=20)), "x" * 21)
+    assert (status, body["code"], body["max_chars"], received) == (413, "too_long", 20, [])

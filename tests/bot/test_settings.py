@@ -16,7 +16,7 @@ def test_defaults_from_an_empty_environment() -> None:
     assert settings.public_base_url == "http://localhost:8000"
     assert (settings.rasa_port, settings.action_port, settings.web_port) == (5005, 5055, 8000)
     assert settings.smtp_port == 587
-    assert settings.max_message_chars == 1000
+    assert settings.max_message_chars == 5000  # a patient's whole story (issue 11)
     assert settings.staff_idle_minutes == 15
     assert settings.retention_days == 90
     assert settings.cookie_secure is False
@@ -106,3 +106,43 @@ def test_secrets_are_not_in_repr() -> None:
     text = repr(settings)
     for secret in ("top-secret-key", "pw-123", "tw-456"):
         assert secret not in text
+
+
+def test_widget_settings() -> None:
+    defaults = load_settings({"RASA_URL": "http://localhost:5005"})
+    assert defaults.widget_allowed_origins == ()
+    assert defaults.widget_url == "http://localhost:5005"  # WIDGET_SERVER_URL unset: RASA_URL
+    assert (defaults.widget_session_hours, defaults.widget_rate_burst, defaults.widget_rate_refill_seconds,
+            defaults.widget_max_turns_in_flight) == (24, 5, 2, 2)
+    settings = load_settings({
+        "WIDGET_ALLOWED_ORIGINS": " https://a.example/ , https://b.example ,https://a.example",
+        "WIDGET_SERVER_URL": "https://chat.example/",
+        "WIDGET_SESSION_HOURS": "12",
+        "WIDGET_RATE_BURST": "3",
+        "WIDGET_RATE_REFILL_SECONDS": "4",
+        "WIDGET_MAX_TURNS_IN_FLIGHT": "1",
+    })
+    assert settings.widget_allowed_origins == ("https://a.example", "https://b.example")
+    assert settings.widget_url == "https://chat.example"
+    assert (settings.widget_session_hours, settings.widget_rate_burst, settings.widget_rate_refill_seconds,
+            settings.widget_max_turns_in_flight) == (12, 3, 4, 1)
+    assert load_settings({"WIDGET_ALLOWED_ORIGINS": " * "}).widget_allowed_origins == ("*",)
+
+
+@pytest.mark.parametrize("name", ["MAX_MESSAGE_CHARS", "WIDGET_SESSION_HOURS", "WIDGET_RATE_BURST",
+                                  "WIDGET_RATE_REFILL_SECONDS", "WIDGET_MAX_TURNS_IN_FLIGHT"])
+@pytest.mark.parametrize("value", ["0", "-3"])
+def test_limits_below_one_are_refused(name: str, value: str) -> None:
+    with pytest.raises(ValueError, match=f"{name} must be at least 1"):
+        load_settings({name: value})
+
+
+def test_widget_settings_are_read_only_in_settings() -> None:
+    """WIDGET_ALLOWED_ORIGINS and WIDGET_SERVER_URL are read into Settings and nowhere else."""
+    readers = [
+        path.relative_to(ROOT).as_posix()
+        for folder in ("bot", "actions", "deploy")
+        for path in (ROOT / folder).rglob("*.py")
+        if any(f'"{name}"' in path.read_text(encoding="utf-8") for name in ("WIDGET_ALLOWED_ORIGINS", "WIDGET_SERVER_URL"))
+    ]
+    assert readers == ["bot/settings.py"]

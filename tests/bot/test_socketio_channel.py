@@ -1,28 +1,34 @@
-"""The widget's socket.io channel: signed sessions, refusals, limits, order and the guard."""
+"""The widget's socket.io channel: signed sessions, refusals, limits, flood control, history, order and the guard."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock
 
 import pytest
 import yaml
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.guard import NEUTRALISER
 from bot.channels.socketio import (
     MAX_PACKET_BYTES,
+    TOO_FAST,
+    RateLimiter,
     SeenIds,
     SessionLocks,
     SignedSocketIOInput,
     allowed_origins,
     new_session_id,
+    session_history,
     sign_session,
     verify_session,
 )
-from bot.settings import ROOT, Settings
+from bot.settings import ROOT, Settings, load_settings
 
 KEY = "unit-test-secret-key-0123456789"
 NOW = 1_800_000_000
@@ -86,14 +92,14 @@ def test_token_is_bound_to_key_session_and_time() -> None:
 
 def test_default_origins_are_the_web_apps() -> None:
     settings = Settings(public_base_url="https://clinic.example", web_port=8000)
-    assert allowed_origins(settings, env={}) == [
+    assert allowed_origins(settings) == [
         "http://localhost:8000", "http://127.0.0.1:8000", "https://clinic.example"
     ]
 
 
 def test_default_origins_follow_the_web_port_without_duplicates() -> None:
     settings = Settings(public_base_url="http://localhost:9100", web_port=9100)
-    assert allowed_origins(settings, env={}) == ["http://localhost:9100", "http://127.0.0.1:9100"]
+    assert allowed_origins(settings) == ["http://localhost:9100", "http://127.0.0.1:9100"]
 
 
 @pytest.mark.parametrize(
@@ -106,12 +112,19 @@ def test_default_origins_follow_the_web_port_without_duplicates() -> None:
     ],
 )
 def test_configured_origins(configured: str, expected: Any) -> None:
-    settings = Settings(public_base_url="http://localhost:8000", web_port=8000)
-    assert allowed_origins(settings, env={"WIDGET_ALLOWED_ORIGINS": configured}) == expected
+    env = {"PUBLIC_BASE_URL": "http://localhost:8000", "WEB_PORT": "8000", "WIDGET_ALLOWED_ORIGINS": configured}
+    assert allowed_origins(load_settings(env)) == expected
 
 
-def test_server_checks_origins_and_limits_packets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("WIDGET_ALLOWED_ORIGINS", raising=False)
+def test_origins_come_from_the_settings_object_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read once in bot/settings.py: the process environment at socket time changes nothing.
+    monkeypatch.setenv("WIDGET_ALLOWED_ORIGINS", "https://evil.example")
+    settings = Settings(public_base_url="https://clinic.example", widget_allowed_origins=("https://www.clinic.example",))
+    assert allowed_origins(settings) == ["https://www.clinic.example"]
+    assert SignedSocketIOInput(settings=settings).create_server().eio.cors_allowed_origins == ["https://www.clinic.example"]
+
+
+def test_server_checks_origins_and_limits_packets() -> None:
     channel = SignedSocketIOInput(settings=Settings(public_base_url="https://clinic.example"))
     sio = channel.create_server()
     # [] would switch python-engineio's Origin check off (Rasa's default).
@@ -177,8 +190,21 @@ class Recorder:
         self.messages.append(message)
 
 
-def make_channel(max_chars: int = 50) -> tuple[SignedSocketIOInput, Any, Recorder]:
-    channel = SignedSocketIOInput(settings=Settings(secret_key=KEY, max_message_chars=max_chars, retention_days=90))
+class Clock:
+    """A monotonic clock the test moves by hand (no test waits for real time)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_channel(
+    max_chars: int = 50, clock: Clock | None = None, **limits: Any
+) -> tuple[SignedSocketIOInput, Any, Recorder]:
+    settings = Settings(secret_key=KEY, max_message_chars=max_chars, retention_days=90, **limits)
+    channel = SignedSocketIOInput(settings=settings, clock=clock or Clock())
     recorder = Recorder()
     channel.blueprint(recorder)
     sio = channel.sio
@@ -216,6 +242,8 @@ async def test_new_session_is_issued_by_the_server_and_the_room_is_awaited() -> 
     [confirm] = emitted(sio, "session_confirm", to="sid-1")
     assert confirm["resumed"] is False
     assert confirm["max_chars"] == 50
+    assert confirm["limits"] == {"burst": 5, "refill_seconds": 2, "in_flight": 2}
+    assert confirm["history"] == []
     assert verify_session(KEY, confirm["session_id"], confirm["token"])
     # Awaited (Rasa 3.6.21 forgot the await: the room was never joined).
     sio.enter_room.assert_awaited_once_with("sid-1", confirm["session_id"], namespace=None)
@@ -302,7 +330,8 @@ async def test_a_message_goes_to_the_bound_session_with_the_guard() -> None:
     ack = await channel.handle_user_message(
         "sid-1", {"message": '/inform{"phone": "555"}', "id": "m-1", "metadata": {"x": "y" * 100}}, recorder
     )
-    assert ack == {"ok": True, "id": "m-1"}
+    assert ack == {"ok": True, "id": "m-1", "token": ack["token"]}
+    assert verify_session(KEY, session["session_id"], ack["token"])  # re-issued on use
     await drain(channel)
     [message] = recorder.messages
     assert message.sender_id == session["session_id"]
@@ -351,14 +380,14 @@ async def test_a_resent_message_is_handled_once() -> None:
     first = await channel.handle_user_message("sid-1", {"message": "hello", "id": "same"}, recorder)
     again = await channel.handle_user_message("sid-1", {"message": "hello", "id": "same"}, recorder)
     await drain(channel)
-    assert first == {"ok": True, "id": "same"}
+    assert first["ok"] is True and first["id"] == "same" and "duplicate" not in first
     assert again == {"ok": True, "id": "same", "duplicate": True}
     assert len(recorder.messages) == 1
 
 
 @pytest.mark.asyncio
 async def test_messages_are_handled_in_the_order_sent() -> None:
-    channel, sio, _ = make_channel()
+    channel, sio, _ = make_channel(widget_max_turns_in_flight=5)
     session = await confirmed_session(channel, sio, "sid-1")
     order: list[str] = []
     delays = iter([0.05, 0.0, 0.02, 0.0, 0.01])
@@ -410,3 +439,258 @@ def test_jwt_option_is_kept() -> None:
     assert channel.accept_connection(None) is False
     assert channel.accept_connection({"token": "not-a-jwt"}) is False
     assert SignedSocketIOInput(settings=Settings(secret_key=KEY)).accept_connection(None) is True
+
+
+# ---------------------------------------------------------------- token lifetime
+
+
+@pytest.mark.asyncio
+async def test_tokens_are_short_lived_and_reissued_on_use() -> None:
+    channel, sio, _ = make_channel(widget_session_hours=24)
+    assert channel.session_max_age() == 24 * 3600
+    old = sign_session(KEY, SESSION, int(time.time()) - 25 * 3600)  # a day and an hour ago
+    await channel.handle_session_request("sid-1", {"session_id": SESSION, "token": old})
+    assert emitted(sio, "chat_error", to="sid-1")[0]["code"] == "invalid_session"
+    recent = sign_session(KEY, SESSION, int(time.time()) - 23 * 3600)
+    await channel.handle_session_request("sid-2", {"session_id": SESSION, "token": recent})
+    [confirm] = emitted(sio, "session_confirm", to="sid-2")
+    assert confirm["resumed"] is True
+    assert confirm["token"] != recent  # a new token, valid for another 24 hours
+    issued = int(confirm["token"].split(".")[0])
+    assert issued > int(recent.split(".")[0])
+    assert verify_session(KEY, SESSION, confirm["token"], max_age_seconds=24 * 3600)
+
+
+# ---------------------------------------------------------------- flood control
+
+
+def test_token_bucket_refills_one_token_per_period() -> None:
+    clock = Clock()
+    limiter = RateLimiter(burst=3, refill_seconds=2, clock=clock)
+    assert [limiter.take("k") for _ in range(3)] == [0, 0, 0]
+    assert limiter.take("k") == pytest.approx(2.0)
+    clock.now += 1
+    assert limiter.take("k") == pytest.approx(1.0)
+    clock.now += 1
+    assert limiter.take("k") == 0
+    assert limiter.take("k") == pytest.approx(2.0)
+    clock.now += 3600  # a long pause fills the bucket, never beyond the burst
+    assert [limiter.take("k") for _ in range(4)][-1] == pytest.approx(2.0)
+
+
+def test_a_token_is_taken_from_every_key_or_from_none() -> None:
+    clock = Clock()
+    limiter = RateLimiter(burst=1, refill_seconds=10, clock=clock)
+    assert limiter.take("socket-a", "session") == 0
+    assert limiter.take("socket-b", "session") == pytest.approx(10)  # the session's bucket is empty
+    assert limiter.take("socket-b") == 0  # ...and socket-b's was not touched by the refusal
+
+
+def test_the_limiter_forgets_the_oldest_keys() -> None:
+    limiter = RateLimiter(burst=1, refill_seconds=10, clock=Clock(), max_keys=2)
+    for key in ("a", "b", "c"):
+        limiter.take(key)
+    assert len(limiter) == 2
+
+
+@pytest.mark.asyncio
+async def test_a_socket_flooding_messages_is_refused_with_a_clear_error() -> None:
+    clock = Clock()
+    channel, sio, recorder = make_channel(clock=clock, widget_rate_burst=5, widget_rate_refill_seconds=2,
+                                          widget_max_turns_in_flight=100)
+    await confirmed_session(channel, sio, "sid-1")
+    acks = [await channel.handle_user_message("sid-1", {"message": f"m{i}", "id": f"id{i}"}, recorder)
+            for i in range(200)]
+    await drain(channel)
+    assert [a["ok"] for a in acks[:5]] == [True] * 5
+    refused = acks[5:]
+    assert all(a == {"ok": False, "code": "rate_limited", "message": TOO_FAST, "id": a["id"], "retry_after": 2}
+               for a in refused)
+    assert TOO_FAST == "You're sending messages faster than I can answer — please wait a moment."
+    assert len(recorder.messages) == 5  # 195 turns never reached Rasa
+    assert emitted(sio, "chat_error", to="sid-1") == refused  # each refusal is also an event
+    clock.now += 2  # one more after the refill period; the refused message was not remembered as taken
+    again = await channel.handle_user_message("sid-1", {"message": "m5", "id": "id5"}, recorder)
+    assert again["ok"] is True and "duplicate" not in again
+    await drain(channel)
+    assert [m.text for m in recorder.messages] == ["m0", "m1", "m2", "m3", "m4", "m5"]
+
+
+@pytest.mark.asyncio
+async def test_new_sessions_on_one_socket_share_its_bucket() -> None:
+    channel, sio, recorder = make_channel(widget_rate_burst=2, widget_max_turns_in_flight=100)
+    await confirmed_session(channel, sio, "sid-1")
+    for i in range(2):
+        assert (await channel.handle_user_message("sid-1", {"message": "hi", "id": f"a{i}"}, recorder))["ok"]
+    await confirmed_session(channel, sio, "sid-1")  # "start over": a fresh session, the same socket
+    refused = await channel.handle_user_message("sid-1", {"message": "hi", "id": "b0"}, recorder)
+    assert refused["code"] == "rate_limited"
+
+
+@pytest.mark.asyncio
+async def test_sockets_of_one_session_share_its_bucket() -> None:
+    channel, sio, recorder = make_channel(widget_rate_burst=2, widget_max_turns_in_flight=100)
+    session = await confirmed_session(channel, sio, "sid-1")
+    for i in range(2):
+        assert (await channel.handle_user_message("sid-1", {"message": "hi", "id": f"a{i}"}, recorder))["ok"]
+    # A second socket (a reconnect, another tab) on the same conversation gets no fresh bucket.
+    await channel.handle_session_request("sid-2", {"session_id": session["session_id"], "token": session["token"]})
+    refused = await channel.handle_user_message("sid-2", {"message": "hi", "id": "b0"}, recorder)
+    assert refused["code"] == "rate_limited"
+    await drain(channel)
+    assert len(recorder.messages) == 2
+
+
+@pytest.mark.asyncio
+async def test_turns_in_flight_are_capped_per_session() -> None:
+    channel, sio, _ = make_channel(widget_rate_burst=100, widget_max_turns_in_flight=2)
+    session = await confirmed_session(channel, sio, "sid-1")
+    release = asyncio.Event()
+    handled: list[str] = []
+
+    async def busy_rasa(message: Any) -> None:
+        await release.wait()
+        handled.append(message.text)
+
+    first = [await channel.handle_user_message("sid-1", {"message": f"m{i}", "id": f"id{i}"}, busy_rasa)
+             for i in range(3)]
+    assert [a["ok"] for a in first] == [True, True, False]
+    assert first[2] == {"ok": False, "code": "busy", "message": TOO_FAST, "id": "id2", "retry_after": 1}
+    assert channel._locks.in_flight(session["session_id"]) == 2
+    release.set()
+    await drain(channel)
+    assert handled == ["m0", "m1"]
+    assert channel._locks.in_flight(session["session_id"]) == 0
+    assert (await channel.handle_user_message("sid-1", {"message": "m2", "id": "id2"}, busy_rasa))["ok"] is True
+    await drain(channel)
+    assert handled == ["m0", "m1", "m2"]
+
+
+@pytest.mark.asyncio
+async def test_a_resend_of_a_taken_message_costs_nothing() -> None:
+    channel, sio, recorder = make_channel(widget_rate_burst=1, widget_max_turns_in_flight=100)
+    await confirmed_session(channel, sio, "sid-1")
+    assert (await channel.handle_user_message("sid-1", {"message": "hi", "id": "same"}, recorder))["ok"]
+    assert await channel.handle_user_message("sid-1", {"message": "hi", "id": "same"}, recorder) == {
+        "ok": True, "id": "same", "duplicate": True
+    }
+
+
+@pytest.mark.asyncio
+async def test_disconnect_forgets_the_sockets_buckets() -> None:
+    channel, sio, recorder = make_channel(widget_rate_burst=1)
+    await confirmed_session(channel, sio, "sid-1")
+    await channel.handle_user_message("sid-1", {"message": "hi"}, recorder)
+    assert len(channel.limiter) == 2  # the socket's and the session's
+    await sio._trigger_event("disconnect", "/", "sid-1", "client disconnect")
+    assert len(channel.limiter) == 1  # the session's stays: a reconnect doesn't refill it
+
+
+def test_flood_limits_are_settings() -> None:
+    settings = load_settings({"WIDGET_RATE_BURST": "3", "WIDGET_RATE_REFILL_SECONDS": "5",
+                              "WIDGET_MAX_TURNS_IN_FLIGHT": "1", "WIDGET_SESSION_HOURS": "12"})
+    channel = SignedSocketIOInput(settings=settings)
+    assert channel.limits() == {"burst": 3, "refill_seconds": 5, "in_flight": 1}
+    assert (channel.limiter.burst, channel.limiter.refill_seconds) == (3, 5)
+    assert channel.session_max_age() == 12 * 3600
+    defaults = SignedSocketIOInput(settings=Settings()).limits()
+    assert defaults == {"burst": 5, "refill_seconds": 2, "in_flight": 2}
+
+
+# ---------------------------------------------------------------- long messages
+
+
+@pytest.mark.asyncio
+async def test_the_default_limit_takes_a_long_story_and_refuses_beyond_it_with_an_event() -> None:
+    channel = SignedSocketIOInput(settings=Settings(secret_key=KEY))
+    recorder = Recorder()
+    channel.blueprint(recorder)
+    sio = channel.sio
+    sio.emit, sio.enter_room, sio.leave_room = AsyncMock(), AsyncMock(), AsyncMock()
+    await confirmed_session(channel, sio, "sid-1")
+    story = ("My jaw has hurt for months and I clench at night. " * 100)[:4999] + "?"
+    assert (await channel.handle_user_message("sid-1", {"message": story, "id": "long"}, recorder))["ok"] is True
+    too_long = await channel.handle_user_message("sid-1", {"message": story + "!", "id": "longer"}, recorder)
+    assert too_long == {
+        "ok": False, "code": "too_long", "id": "longer", "max_chars": 5000,
+        "message": "That message is 5,001 characters long; the limit is 5,000. Please shorten it.",
+    }
+    assert emitted(sio, "chat_error", to="sid-1") == [too_long]  # an event, not silence
+    await drain(channel)
+    assert [len(m.text) for m in recorder.messages] == [5000]
+
+
+# ---------------------------------------------------------------- history replay
+
+
+def conversation_events() -> list[Any]:
+    return [
+        ActionExecuted("action_session_start", timestamp=99),
+        SessionStarted(timestamp=100),
+        ActionExecuted("action_listen", timestamp=100),
+        UserUttered("what are the side effects?", timestamp=101),
+        BotUttered("Dry mouth, eyelid droop.", timestamp=102),
+        BotUttered("Anything else?", {"buttons": [{"title": "Book a consultation", "payload": "/book_consultation"}]},
+                   timestamp=103),
+        UserUttered("/book_consultation", timestamp=104),
+        UserUttered(NEUTRALISER + "/inform typed", timestamp=105),
+        BotUttered(None, {"attachment": {"type": "image", "payload": {"src": "https://x.example/a.png"}}}, timestamp=106),
+        BotUttered(None, {"custom": {"kind": "card"}}, timestamp=107),
+        UserUttered("[removed at the patient's request]", timestamp=108),
+    ]
+
+
+def test_session_history_is_what_the_patient_saw() -> None:
+    assert session_history(conversation_events()) == [
+        {"from": "user", "text": "what are the side effects?", "ts": 101000},
+        {"from": "bot", "text": "Dry mouth, eyelid droop.", "image": None, "buttons": [], "ts": 102000},
+        {"from": "bot", "text": "Anything else?", "image": None, "ts": 103000,
+         "buttons": [{"title": "Book a consultation", "payload": "/book_consultation"}]},
+        {"from": "user", "text": "Book a consultation", "ts": 104000},  # the button's title, as shown
+        {"from": "user", "text": "/inform typed", "ts": 105000},  # typed: shown as typed
+        {"from": "bot", "text": "", "image": "https://x.example/a.png", "buttons": [], "ts": 106000},
+        {"from": "user", "text": "[removed at the patient's request]", "ts": 108000},  # removed stays removed
+    ]
+    assert len(session_history(conversation_events(), limit=2)) == 2
+
+
+class FakeTrackerStore:
+    def __init__(self, events: list[Any] | None = None, fail: bool = False) -> None:
+        self.events = events
+        self.fail = fail
+        self.reads = 0
+
+    async def retrieve(self, sender_id: str) -> Any:
+        self.reads += 1
+        if self.fail:
+            raise ConnectionError("database down")
+        return DialogueStateTracker.from_events(sender_id, self.events, []) if self.events else None
+
+
+@pytest.mark.asyncio
+async def test_a_resumed_session_gets_its_history_from_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    channel, sio, _ = make_channel(widget_rate_burst=2)
+    store = FakeTrackerStore(conversation_events())
+    monkeypatch.setattr(channel, "_tracker_store", lambda: store)
+    session = await confirmed_session(channel, sio, "sid-1")
+    assert session["history"] == [] and store.reads == 0  # a new session has none to read
+    resume = {"session_id": session["session_id"], "token": session["token"]}
+    for _ in range(3):
+        await channel.handle_session_request("sid-2", resume)
+    confirms = emitted(sio, "session_confirm", to="sid-2")
+    assert confirms[0]["history"] == session_history(conversation_events())
+    # A socket asking again and again reads the store only as often as its bucket allows.
+    assert [c["history"] is None for c in confirms] == [False, False, True]
+    assert store.reads == 2
+    assert all(c["resumed"] for c in confirms)
+
+
+@pytest.mark.asyncio
+async def test_history_is_left_out_when_the_store_fails(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    channel, sio, _ = make_channel()
+    monkeypatch.setattr(channel, "_tracker_store", lambda: FakeTrackerStore(fail=True))
+    session = await confirmed_session(channel, sio, "sid-1")
+    await channel.handle_session_request("sid-2", {"session_id": session["session_id"], "token": session["token"]})
+    [confirm] = emitted(sio, "session_confirm", to="sid-2")
+    assert confirm["resumed"] is True and confirm["history"] is None
+    assert "ConnectionError" in caplog.text
