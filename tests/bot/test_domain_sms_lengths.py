@@ -13,6 +13,7 @@ The table of every count is printed in the run's summary (tests/conftest.py `rep
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from rasa.core.nlg.interpolator import interpolate
 
 from actions.screening import CONTACT_METHOD_WORDS
 from bot.channels.sms import MAX_SMS_CHARS, render_messages
-from bot.nlp.vocabulary import CONDITIONS, SIDE_EFFECTS
+from bot.nlp.vocabulary import CONDITIONS, SIDE_EFFECTS, UNLISTED
 from bot.settings import ROOT, Settings
 from bot.sms_text import GSM7, SmsSize, is_gsm7, non_gsm7_characters, sms_size
 
@@ -39,9 +40,12 @@ VALUES: dict[str, str] = {
     "clinic_contact": WORST_SETTINGS.clinic_contact,
     "condition": max((t.canonical for t in CONDITIONS), key=len),
     "side_effect": max((t.canonical for t in SIDE_EFFECTS), key=len),
+    "mention": max((t.canonical for t in UNLISTED), key=len),  # a term the page doesn't name
     "contact_method": max(CONTACT_METHOD_WORDS.values(), key=len),
     "digits": "15",  # "That number has 15 digits": a pasted number with an extension
     "full_name": "Marie-Christine Vanderhoeven-Montgomery",  # 39 characters
+    "step": "12",  # "We're on question 12 of 12" (actions/screening.py, the form's reminder)
+    "steps": "12",
 }
 
 # The summary reads back what the patient typed, as the form's validators keep it: long answers of
@@ -92,14 +96,21 @@ def sms_variations() -> list[tuple[str, int, dict[str, Any]]]:
 ACCENTED_NAME = "Hélène Côté-Létourneau"
 
 
+PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")  # as rasa.core.nlg.interpolator finds them
+
+
+def placeholders(variation: dict[str, Any]) -> set[str]:
+    words = [variation.get("text") or ""] + [b.get("title") or "" for b in variation.get("buttons") or []]
+    return {name for word in words for name in PLACEHOLDER.findall(word)}
+
+
 def sent_texts(name: str, variation: dict[str, Any], values: dict[str, str] | None = None) -> list[str]:
     """The texts the SMS channel sends for this variation (one per response)."""
     values = values or (SUMMARY_VALUES if name == SUMMARY else VALUES)
+    # A placeholder without a value is counted as empty here, and fails its own test below.
+    values = {**{missing: "" for missing in placeholders(variation)}, **values}
     message = {key: copy.deepcopy(variation[key]) for key in ("text", "buttons") if key in variation}
-    filled = interpolate(message, values)
-    leftover = [t for t in [filled.get("text") or ""] if "{" in t]
-    assert not leftover, f"{name}: give its placeholders a worst-case value in VALUES: {leftover}"
-    return render_messages([filled])
+    return render_messages([interpolate(message, values)])
 
 
 def label(name: str, variation: dict[str, Any]) -> str:
@@ -136,6 +147,12 @@ def segment_table() -> list[str]:
                 lines.append(f"not held to a budget: {label(name, variation)} for {ACCENTED_NAME!r}: {size.encoding}, "
                              f"{len(text)} characters, {size.segments} segments (the patient's own characters)")
     return lines
+
+
+def test_every_placeholder_has_a_worst_case_value():
+    missing = {f"{n} (variation {i})": sorted(placeholders(v) - set(SUMMARY_VALUES if n == SUMMARY else VALUES))
+               for n, i, v in VARIATIONS}
+    assert {k: v for k, v in missing.items() if v} == {}, "give each a realistic worst-case value in VALUES"
 
 
 def test_the_segment_table_is_in_the_run_summary(report):
