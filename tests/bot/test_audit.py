@@ -21,6 +21,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError
 from bot.store.audit import AuditLog, audit_log, install_append_only_guard
 from bot.store.db import create_all, make_engine
 from bot.store.staff_users import StaffStore
+from tests.conftest import unavailable
 
 PG_HOST = os.environ.get("SCALE_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("SCALE_PG_PORT", "5432"))
@@ -112,9 +113,7 @@ def postgres_or_skip():
         return _pg_admin()
     except Exception as exc:  # noqa: BLE001 - any failure means "not here"
         reason = f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT} as {PG_USER}: {type(exc).__name__}: {exc}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable(reason)
 
 
 @pytest.fixture
