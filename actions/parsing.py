@@ -16,19 +16,30 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 __all__ = [
+    "ContactDetail",
     "EmailResult",
     "Medications",
     "PhoneResult",
     "YesNo",
+    "is_agreement",
     "is_cancel_phrase",
+    "is_discard_request",
+    "is_non_answer",
     "looks_like_question",
+    "message_in_request",
+    "parse_contact_detail",
     "parse_contact_method",
     "parse_email",
     "parse_field_name",
     "parse_full_name",
     "parse_medications",
+    "parse_no_phone",
     "parse_phone",
+    "parse_switch_choice",
     "parse_yes_no",
+    "reason_in_request",
+    "wants_person",
+    "wants_to_send",
 ]
 
 # --------------------------------------------------------------------------- shared text helpers
@@ -270,10 +281,18 @@ class PhoneResult:
     # Digits of the number without country code, trunk "1" or extension; every digit typed
     # when phonenumbers cannot read the number at all.
     digits: int
+    extension: Optional[str] = None  # "45" from "613-555-0123 ext 45"
+
+    @property
+    def display(self) -> Optional[str]:
+        """The number as staff dial it: E.164, then the extension if one was given."""
+        if self.e164 is None:
+            return None
+        return f"{self.e164} ext. {self.extension}" if self.extension else self.e164
 
 
 _EXTENSION_RE: Pattern[str] = re.compile(
-    r"(?:,\s*)?(?:\b(?:ext(?:ension)?|poste)\b\.?|(?<![a-z])x)\s*\d{1,7}\b", re.IGNORECASE
+    r"(?:,\s*)?(?:\b(?:ext(?:ension)?|poste)\b\.?|(?<![a-z])x)\s*(\d{1,7})\b", re.IGNORECASE
 )
 _NUMBER_RUN_RE: Pattern[str] = re.compile(r"\+?\(?\d(?:[\d\s().\-/]*\d)?")
 
@@ -286,12 +305,15 @@ _TOO_SHORT_REASONS = {
 def parse_phone(text: str, region: str = "CA") -> PhoneResult:
     """Read a Canadian or US phone number in any common formatting.
 
-    An extension ("ext 4", "x12") is accepted and dropped: the clinic dials the main line.
+    An extension ("ext 4", "x12") is kept apart in `extension`: without it staff would reach a
+    switchboard (PhoneResult.display writes both).
     When the message holds several digit runs ("I'm 45, it's 613 722 1234") the longest is the
     number. Valid numbers outside country code +1 are refused with "not_north_american"
     because the clinic only calls Canadian and US numbers; +1 Caribbean numbers are accepted.
     """
     shown = _display(text)
+    extension_match = _EXTENSION_RE.search(shown)
+    extension = extension_match.group(1) if extension_match else None
     without_ext = _EXTENSION_RE.sub(" ", shown)
     runs = _NUMBER_RUN_RE.findall(without_ext)
     if not runs:
@@ -331,7 +353,7 @@ def parse_phone(text: str, region: str = "CA") -> PhoneResult:
     if number.country_code != 1:
         return PhoneResult(None, "not_north_american", digits)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return PhoneResult(e164, None, digits)
+    return PhoneResult(e164, None, digits, extension)
 
 
 # --------------------------------------------------------------------------- email
@@ -631,3 +653,248 @@ def looks_like_question(text: str) -> bool:
         if clause_words and clause_words[0] in _QUESTION_STARTERS:
             return True
     return False
+
+
+# --------------------------------------------------------------------------- non-answers
+
+# Whole messages that answer no question: greetings, "are you there?", apologies for a pause,
+# "what?", holding words and fillers. "ok" is here too: where it does answer ("Is that okay?",
+# "Shall I send this?") the form reads agreement before asking whether a message is a non-answer.
+_NON_ANSWER_CORE = (
+    # greetings and checking the bot is there
+    "hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "hey there", "good morning",
+    "good afternoon", "good evening", "bonjour", "are you there", "you there", "still there",
+    "are you still there", "anyone there", "is anyone there", "anybody there", "is anybody there",
+    # back after a pause, and apologies for it
+    "i'm back", "i am back", "back", "back now", "had to step away", "i had to step away", "i stepped away",
+    "had to step out", "i had to step out", "i was away", "was away", "got distracted", "i got distracted",
+    "got interrupted", "i got interrupted", "was busy", "i was busy", "sorry", "so sorry", "very sorry",
+    "sorry about that", "sorry for the delay", "sorry for the wait", "my bad", "oops", "whoops", "apologies",
+    "my apologies", "excuse me",
+    # holding on
+    "wait", "wait a sec", "wait a second", "wait a minute", "one sec", "one second", "one moment",
+    "one minute", "just a sec", "just a second", "just a moment", "just a minute", "hold on", "hang on",
+    "give me a sec", "give me a second", "give me a minute", "brb", "be right back",
+    # not following
+    "what", "huh", "eh", "pardon", "pardon me", "come again", "say again", "say that again", "repeat",
+    "repeat that", "can you repeat that", "could you repeat that", "repeat the question", "what was the question",
+    "what was that", "what did you say", "what did you ask", "what do you mean", "what does that mean",
+    "i don't understand", "i do not understand", "i'm confused", "i am confused", "confused",
+    "i didn't get that", "i don't get it", "i'm lost", "lost",
+    # fillers, and asking to go on (the form is already going on)
+    "ok", "okay", "k", "kk", "okie", "alright", "all right", "hmm", "hm", "hmmm", "um", "umm", "uh", "uhh",
+    "er", "erm", "ah", "oh", "lol", "haha", "cool", "got it", "i see", "continue", "go on", "let's continue",
+    "let's go on", "carry on", "resume", "test", "testing",
+)
+_NON_ANSWER_RE: Pattern[str] = re.compile(
+    rf"^(?:(?:{_alternation(_NON_ANSWER_CORE)})(?:\s+|$))+$"
+)
+
+
+def is_non_answer(text: str) -> bool:
+    """True when the whole message answers nothing: "hello?", "sorry, had to step away", "what?", "huh".
+
+    Punctuation and emoji alone count too. A message that adds anything ("sorry, I take advil")
+    is not a non-answer.
+    """
+    words = _norm(text)
+    if not words:
+        return True
+    if len(words.split()) > 12:
+        return False
+    return bool(_NON_ANSWER_RE.match(words))
+
+
+# --------------------------------------------------------------------------- asking for a person
+
+_PERSON_RE: Pattern[str] = re.compile(
+    r"\b(?:human|humans|real person|actual person|live person|real people|somebody real|someone real"
+    r"|receptionist|front desk|operator)\b"
+    r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:someone|somebody|a person|a human|staff|the staff|the team"
+    r"|the office|the clinic|reception|an agent|a real|dr walters|the doctor|a doctor)\b"
+)
+# "Call me back", "can someone call me", "could the office phone me": a call-back wanted now. At the
+# questions about how and when to be contacted, the same words answer the question instead.
+_CALL_BACK_RE: Pattern[str] = re.compile(
+    r"\b(?:call|phone|ring)\s+me\s+back\b|\bcall ?back\b"
+    r"|\b(?:someone|somebody|the office|the clinic|the team|staff|a person|you guys|the front desk)\s+"
+    r"(?:(?:can|could|to|please|will|would|should)\s+)?(?:just\s+)?(?:call|phone|ring|contact)\s+me\b"
+)
+# "Are you a human?" asks what the bot is; it is not a wish to talk to someone.
+_ASKS_WHAT_BOT_IS_RE: Pattern[str] = re.compile(r"\b(?:are you|is this|am i talking to)\s+(?:a\s+)?(?:real\s+)?"
+                                                r"(?:human|person|bot|robot|computer|machine|ai)\b")
+
+
+def wants_person(text: str, call_back_counts: bool = True) -> bool:
+    """True when the patient asks for a person: "I want a human", "can someone call me?".
+
+    `call_back_counts=False` where "call me ..." answers the question (how or when to be contacted).
+    """
+    words = _norm(text)
+    if not words or _ASKS_WHAT_BOT_IS_RE.search(words):
+        return False
+    if _PERSON_RE.search(words):
+        return True
+    return call_back_counts and bool(_CALL_BACK_RE.search(words))
+
+
+_TO_MESSAGE_RE: Pattern[str] = re.compile(
+    r"\b(?:message|messages|switch|instead|human|person|someone|somebody|staff|team|call me|talk)\b"
+)
+_FINISH_RE: Pattern[str] = re.compile(
+    r"\b(?:finish|finish it|continue|keep going|go on|carry on|stay|first|complete|go ahead with|this one)\b"
+)
+
+
+def parse_switch_choice(text: str) -> Optional[str]:
+    """The answer to "a short message to the team instead, or finish this first?".
+
+    Returns "switch", "finish", or None when the message chooses neither ("ok", "hmm" or anything else).
+    """
+    words = _norm(text)
+    if not words:
+        return None
+    to_message = bool(_TO_MESSAGE_RE.search(words))
+    finish = bool(_FINISH_RE.search(words))
+    if to_message != finish:
+        return "switch" if to_message else "finish"
+    if to_message:
+        return None  # "finish first, then a message": ask again
+    answer = parse_yes_no(text)
+    if answer is not None and answer.answer == "yes":
+        return "switch"
+    if answer is not None and answer.answer == "no":
+        return "finish"
+    return None
+
+
+# --------------------------------------------------------------------------- discarding at the summary
+
+_DISCARD_RE: Pattern[str] = re.compile(
+    r"\b(?:don't|dont|do not|please don't|no need to|not)\s+(?:want\s+(?:you\s+)?to\s+)?(?:send|submit)\b"
+    r"|\b(?:don't|dont|do not)\s+(?:want|wish)\s+(?:it|them|this)\s+sent\b"
+    r"|\b(?:don't|dont|do not)\s+(?:want\s+to\s+)?go\s+ahead\b"
+    r"|\bchanged?\s+my\s+mind\b(?!\s+(?:about|on|regarding|for)\b)"
+    r"|\b(?:delete|discard|scrap|bin|trash|drop|erase|withdraw)\s+(?:it|this|that|everything|them|all|my answers"
+    r"|the request|my request)\b"
+)
+
+
+def wants_to_send(text: str) -> bool:
+    """'Send it after all', 'yes send it' while the bot checks a wish not to send."""
+    return bool(re.search(r"\b(?:send|submit)\b", _norm(text))) and not is_discard_request(text)
+
+
+def is_discard_request(text: str) -> bool:
+    """True when, at the summary, the patient asks not to send it: "don't send it", "I changed my mind".
+
+    "I changed my mind about the phone" names an answer to change instead, and is not a discard.
+    """
+    return bool(_DISCARD_RE.search(_norm(text)))
+
+
+# --------------------------------------------------------------------------- no phone
+
+_NO_PHONE_RE: Pattern[str] = re.compile(
+    r"\b(?:no|don't have|dont have|do not have|haven't got|have no|without|no longer have|not have)\s+"
+    r"(?:a\s+|any\s+|my\s+)?(?:phone|phones|cell|cellphone|cell phone|mobile|telephone|number|phone number)\b"
+    r"|\be ?mail\s+(?:me|instead|only|is better|is best|works better|please)\b"
+    r"|\b(?:by|via|through|over)\s+e ?mail\b|\b(?:just|only|prefer|rather)\s+(?:by\s+)?e ?mail\b"
+    r"|^(?:skip|skip it|skip this|none|n a|na|no|nope|pass|i'd rather not|rather not|prefer not"
+    r"|i'd prefer not to|no thanks|no thank you)$"
+)
+
+
+def parse_no_phone(text: str) -> bool:
+    """True when, asked for a phone number, the patient has none or wants e-mail instead.
+
+    "I don't have a phone", "e-mail me instead", "skip", "no": the form then needs an e-mail address.
+    """
+    return bool(_NO_PHONE_RE.search(_norm(text)))
+
+
+# --------------------------------------------------------------------------- phone or e-mail in one answer
+
+
+@dataclass(frozen=True)
+class ContactDetail:
+    phone: Optional[str]  # PhoneResult.display when a number was given
+    email: Optional[str]  # normalised address when one was given
+    phone_reason: Optional[str] = None  # why a number-like answer was refused (PhoneResult.reason)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.phone or self.email)
+
+
+def parse_contact_detail(text: str) -> ContactDetail:
+    """A phone number or an e-mail address (or both) from one answer: "613 555 0123", "jane@x.ca"."""
+    email = parse_email(text).value if "@" in text else None
+    without_email = _EMAIL_TOKEN_RE.sub(" ", re.sub(r"\s*@\s*", "@", _display(text))) if email else text
+    phone = parse_phone(without_email)
+    has_digits = sum(ch.isdigit() for ch in without_email) >= 3
+    reason = phone.reason if (phone.e164 is None and has_digits) else None
+    return ContactDetail(phone.display, email, reason)
+
+
+# --------------------------------------------------------------------------- the opening message
+
+# What a reason for coming names: the page's conditions and the words patients use for them.
+_REASON_WORDS_RE: Pattern[str] = re.compile(
+    r"\b(?:jaw|jaws|tmj|tmd|migraines?|migranes?|headaches?|grinding|grind|clenching|clench|bruxism|pain"
+    r"|aches?|aching|sore|soreness|face|facial|temples?|neck|shoulders?|teeth|tension)\b"
+)
+_REASON_LEAD_RE: Pattern[str] = re.compile(
+    r"\b(?:for|about|because of|regarding|re|with|due to)\s+", re.IGNORECASE
+)
+_REASON_OPENERS_RE: Pattern[str] = re.compile(r"^(?:my|the|a|an|some|these|those|this|bad|chronic)\s+", re.IGNORECASE)
+
+
+def reason_in_request(text: str) -> Optional[str]:
+    """The reason a booking message gives, in the patient's words, or None.
+
+    "I'd like a consult for my jaw" -> "jaw"; "book me in for migraines" -> "migraines". Only a phrase
+    after "for", "about", "because of"... that names a condition or a pain counts, so "a consultation
+    for next week" gives nothing and the form asks.
+    """
+    shown = _display(text)
+    pieces = _REASON_LEAD_RE.split(shown)[1:]
+    for piece in pieces:
+        phrase = re.split(r"[.?!;,]|\b(?:please|thanks|thank you|asap)\b", piece, maxsplit=1, flags=re.IGNORECASE)[0]
+        phrase = phrase.strip()
+        while _REASON_OPENERS_RE.match(phrase):
+            phrase = _REASON_OPENERS_RE.sub("", phrase, count=1)
+        if phrase and _REASON_WORDS_RE.search(_norm(phrase)) and len(phrase) <= 120:
+            return phrase
+    return None
+
+
+_REQUEST_WORDS_RE: Pattern[str] = re.compile(
+    r"\b(?:appointment|appointments|appt|reschedul\w*|move|change|cancel\w*|book\w*|bill\w*|invoice|receipt"
+    r"|insurance|prescription|refill|records?|results?|follow ?up|forms?)\b"
+)
+_TOPIC_WORDS_RE: Pattern[str] = re.compile(r"\b(?:about|regarding|re|question|questions|wondering|because)\b")
+# Words of a bare request for a person; what is left after them is what the message is about.
+_REQUEST_FILLER: frozenset[str] = frozenset({
+    "can", "could", "would", "will", "please", "pls", "plz", "the", "office", "clinic", "someone", "somebody",
+    "anyone", "i", "i'd", "i'm", "want", "need", "like", "to", "a", "an", "me", "you", "your", "just", "hi",
+    "hello", "hey", "ok", "okay", "so", "is", "there", "get", "have", "talk", "speak", "with", "call", "phone",
+    "ring", "back", "person", "human", "staff", "team", "reception", "receptionist", "front", "desk", "real",
+    "already", "patient", "existing", "am", "of", "yours", "here", "one", "do", "it",
+})
+
+
+def message_in_request(text: str, existing_patient: bool = False) -> bool:
+    """Whether the message that asked for a person already says what it is about, so the short
+    contact request need not ask for it: "can someone call me about the price?", "is it covered by
+    insurance? can someone call me", or for an existing patient "I need to move my appointment".
+    "Can someone call me?" and "I'm already a patient" say nothing more and return False."""
+    words = _norm(text)
+    if not words or text.startswith("/"):
+        return False
+    if _TOPIC_WORDS_RE.search(words):
+        return True
+    if existing_patient and _REQUEST_WORDS_RE.search(words):
+        return True
+    rest = _CALL_BACK_RE.sub(" ", _PERSON_RE.sub(" ", words)).split()
+    return "?" in text and len([w for w in rest if w not in _REQUEST_FILLER]) >= 2

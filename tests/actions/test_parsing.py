@@ -7,19 +7,29 @@ from typing import Optional
 import pytest
 
 from actions.parsing import (
+    ContactDetail,
     EmailResult,
     Medications,
     PhoneResult,
     YesNo,
     is_cancel_phrase,
+    is_discard_request,
+    is_non_answer,
     looks_like_question,
+    message_in_request,
+    parse_contact_detail,
     parse_contact_method,
     parse_email,
     parse_field_name,
     parse_full_name,
     parse_medications,
+    parse_no_phone,
     parse_phone,
+    parse_switch_choice,
     parse_yes_no,
+    reason_in_request,
+    wants_person,
+    wants_to_send,
 )
 
 # --------------------------------------------------------------------------- yes / no
@@ -156,9 +166,11 @@ OTTAWA = "+16135550123"
         ("16135550123", PhoneResult(OTTAWA, None, 10)),
         ("6135550123", PhoneResult(OTTAWA, None, 10)),
         ("my number is 613.555.0123", PhoneResult(OTTAWA, None, 10)),
-        ("613 555 0123 ext 4", PhoneResult(OTTAWA, None, 10)),
-        ("613 555 0123, ext. 22", PhoneResult(OTTAWA, None, 10)),
-        ("613-555-0123x12", PhoneResult(OTTAWA, None, 10)),
+        ("613 555 0123 ext 4", PhoneResult(OTTAWA, None, 10, "4")),
+        ("613 555 0123, ext. 22", PhoneResult(OTTAWA, None, 10, "22")),
+        ("613-555-0123x12", PhoneResult(OTTAWA, None, 10, "12")),
+        ("613-555-0123 ext 45", PhoneResult(OTTAWA, None, 10, "45")),
+        ("613-555-0123 extension 1234", PhoneResult(OTTAWA, None, 10, "1234")),
         ("613 555 0123 or 613 722 1234", PhoneResult(OTTAWA, None, 10)),
         ("I'm 45, it's 613 722 1234", PhoneResult("+16137221234", None, 10)),
         ("(416)5550199", PhoneResult("+14165550199", None, 10)),
@@ -472,3 +484,187 @@ def test_looks_like_question(message: str, expected: bool) -> None:
 )
 def test_is_cancel_phrase(message: str, expected: bool) -> None:
     assert is_cancel_phrase(message) is expected
+
+
+def test_phone_display_keeps_the_extension() -> None:
+    assert parse_phone("613-555-0123 ext 45").display == "+16135550123 ext. 45"
+    assert parse_phone("613-555-0123").display == OTTAWA
+    assert parse_phone("613-555-012").display is None
+
+
+# --------------------------------------------------------------------------- non-answers
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["hello?", "Hi", "hey there!", "are you there?", "Hello? Anyone there?", "sorry", "sorry, had to step away",
+     "Sorry I got distracted, I'm back", "what?", "huh", "Huh??", "pardon?", "ok", "OK", "hmm", "wait", "one sec",
+     "what do you mean?", "I don't understand", "?", "...", "🙂", "continue", "go on", "", "k"],
+)
+def test_non_answers(message: str) -> None:
+    assert is_non_answer(message) is True
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["no", "yes", "none", "sorry, I take advil", "hello, it's Jane Doe", "Anne Smith", "Stephanie Top", "migraines",
+     "what I take is advil", "613 555 0123", "ok I take advil", "weekday mornings", "👍"],
+)
+def test_answers_are_not_non_answers(message: str) -> None:
+    assert is_non_answer(message) is False
+
+
+# --------------------------------------------------------------------------- a person
+
+
+@pytest.mark.parametrize(
+    ("message", "expected", "where_call_me_answers"),
+    [
+        ("I want a human", True, True),
+        ("can I talk to a real person", True, True),
+        ("let me speak with someone", True, True),
+        ("can someone call me?", True, False),
+        ("could the office phone me back?", True, False),
+        ("call me back please", True, False),
+        ("I'd rather talk to the front desk", True, True),
+        ("are you a real person?", False, False),
+        ("are you a human or a bot", False, False),
+        ("call me in the morning", False, False),
+        ("Anne Smith", False, False),
+        ("migraines", False, False),
+        ("humane society", False, False),
+    ],
+)
+def test_wants_person(message: str, expected: bool, where_call_me_answers: bool) -> None:
+    assert wants_person(message) is expected
+    assert wants_person(message, call_back_counts=False) is where_call_me_answers
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Send a short message instead", "switch"),
+        ("the message please", "switch"),
+        ("yes", "switch"),
+        ("switch", "switch"),
+        ("Finish this first", "finish"),
+        ("let's finish", "finish"),
+        ("no", "finish"),
+        ("keep going", "finish"),
+        ("ok", None),
+        ("finish first then the message", None),
+        ("hmm", None),
+    ],
+)
+def test_parse_switch_choice(message: str, expected: Optional[str]) -> None:
+    assert parse_switch_choice(message) == expected
+
+
+# --------------------------------------------------------------------------- not sending it
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("don't send it", True),
+        ("Don’t send it", True),
+        ("no, don't send", True),
+        ("I changed my mind", True),
+        ("changed my mind, delete it", True),
+        ("please don't submit", True),
+        ("I don't want to send it", True),
+        ("delete everything", True),
+        ("I changed my mind about the phone", False),
+        ("no", False),
+        ("yes send it", False),
+        ("change an answer", False),
+    ],
+)
+def test_is_discard_request(message: str, expected: bool) -> None:
+    assert is_discard_request(message) is expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [("send it", True), ("actually submit it", True),
+                                                   ("don't send it", False), ("yes", False)])
+def test_wants_to_send(message: str, expected: bool) -> None:
+    assert wants_to_send(message) is expected
+
+
+# --------------------------------------------------------------------------- no phone, phone or e-mail
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("I don't have a phone", True),
+        ("i dont have a cell", True),
+        ("no phone", True),
+        ("e-mail me instead", True),
+        ("email instead please", True),
+        ("contact me by email", True),
+        ("only email", True),
+        ("skip", True),
+        ("no", True),
+        ("613 555 0123", False),
+        ("my phone is 613 555 0123", False),
+        ("call me", False),
+    ],
+)
+def test_parse_no_phone(message: str, expected: bool) -> None:
+    assert parse_no_phone(message) is expected
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("613-555-0123", ContactDetail(OTTAWA, None)),
+        ("613-555-0123 ext 45", ContactDetail(OTTAWA + " ext. 45", None)),
+        ("jane@example.com", ContactDetail(None, "jane@example.com")),
+        ("call 613 555 0123 or write jane@example.com", ContactDetail(OTTAWA, "jane@example.com")),
+        ("613 555 01", ContactDetail(None, None, "too_short")),
+        ("whenever", ContactDetail(None, None)),
+    ],
+)
+def test_parse_contact_detail(message: str, expected: ContactDetail) -> None:
+    assert parse_contact_detail(message) == expected
+    assert parse_contact_detail(message).found is bool(expected.phone or expected.email)
+
+
+# --------------------------------------------------------------------------- the opening message
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("I'd like a consult for my jaw", "jaw"),
+        ("book me in for migraines", "migraines"),
+        ("Can I book a consultation for botox for my TMJ?", "TMJ"),
+        ("appointment for my jaw pain and headaches please", "jaw pain and headaches"),
+        ("I want to book about my clenching at night", "clenching at night"),
+        ("I'd like to book a consultation", None),
+        ("a consultation for next week", None),
+        ("book me in for Tuesday", None),
+        ("/book_consultation", None),
+    ],
+)
+def test_reason_in_request(message: str, expected: Optional[str]) -> None:
+    assert reason_in_request(message) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "existing_patient", "expected"),
+    [
+        ("can someone call me about the price?", False, True),
+        ("is it covered by insurance? can someone call me", False, True),
+        ("I have a question regarding my bill", False, True),
+        ("can someone call me?", False, False),
+        ("could the office phone me back?", False, False),
+        ("I want to talk to a person", False, False),
+        ("/request_human", False, False),
+        ("I need to move my appointment to Friday", True, True),
+        ("I'm already a patient", True, False),
+        ("I'm an existing patient", True, False),
+    ],
+)
+def test_message_in_request(message: str, existing_patient: bool, expected: bool) -> None:
+    assert message_in_request(message, existing_patient=existing_patient) is expected
