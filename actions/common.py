@@ -1,4 +1,4 @@
-"""What several actions share: the screening's slots, reading the tracker, FAQ answers."""
+"""What several actions share: the forms' slots, reading the tracker, pausing and discarding, FAQ answers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from typing import Any, Optional
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 
 from bot.nlp.vocabulary import canonical
 
@@ -22,10 +22,27 @@ HEALTH_SLOTS: tuple[str, ...] = (
 )
 CONTACT_SLOTS: tuple[str, ...] = ("full_name", "phone", "email", "contact_method", "contact_time")
 YES_NO_SLOTS: tuple[str, ...] = ("surgery", "facial_weakness", "nerve_condition", "pregnancy")
+# The questions after consent, in the form's order: "We're on question 3 of 12".
+FORM_QUESTIONS: tuple[str, ...] = HEALTH_SLOTS + CONTACT_SLOTS
 # Everything the consultation form holds; cleared after a handoff, a cancel or a refusal.
 SCREENING_SLOTS: tuple[str, ...] = (
     ("consent_given",) + HEALTH_SLOTS + CONTACT_SLOTS + ("confirmed", "change_pending", "question_for_staff")
+    # The form's own state: when it began (for redaction), how it ended, the offers it is waiting on.
+    + ("screening_started", "screening_outcome", "switch_offered", "switch_choice", "discard_pending",
+       "emergency_during_screening")
 )
+# The short contact request (actions/contact.py): no health fields, only what a message needs.
+MESSAGE_SLOTS: tuple[str, ...] = (
+    "message_consent", "message_name", "message_contact", "message_text", "message_kind", "message_started",
+    "message_outcome", "care_message",
+)
+SCREENING_FORM = "consultation_form"
+MESSAGE_FORM = "contact_form"
+# A request paused by an emergency or a crisis: which form, to take it up again on "continue".
+PAUSE_SLOTS: tuple[str, ...] = ("request_paused", "paused_form")
+REDACT_SLOT = "redact_since"
+# Intents the pattern safeguards force in any state: inside a form they are never an answer.
+SAFETY_INTENTS: tuple[str, ...] = ("emergency", "crisis", "after_treatment")
 
 # Intents that, asked in the middle of the form, are answered and then the form resumes.
 FAQ_PREFIX = "faq_"
@@ -44,9 +61,83 @@ WEAK_MAX_WORDS = 5
 UNLISTED = "unlisted"
 
 
-def reset_screening() -> list[dict[str, Any]]:
-    """Events that forget every answer the consultation form collected."""
-    return [SlotSet(name, None) for name in SCREENING_SLOTS + ("requested_slot",)]
+def reset_screening(tracker: Optional[Tracker] = None) -> list[dict[str, Any]]:
+    """Events that forget every answer the consultation form collected (and its pause, if paused)."""
+    return _reset(SCREENING_SLOTS, SCREENING_FORM, tracker)
+
+
+def reset_message(tracker: Optional[Tracker] = None) -> list[dict[str, Any]]:
+    """Events that forget the short contact request (and its pause, if paused)."""
+    return _reset(MESSAGE_SLOTS, MESSAGE_FORM, tracker)
+
+
+def _reset(slots: tuple[str, ...], form: str, tracker: Optional[Tracker]) -> list[dict[str, Any]]:
+    events = [SlotSet(name, None) for name in slots + ("requested_slot",)]
+    if tracker is not None and tracker.get_slot("paused_form") == form:
+        events += [SlotSet(name, None) for name in PAUSE_SLOTS]
+    return events
+
+
+def discard_events(started: Optional[float], resets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`resets` wrapped in the redaction markers: the tracker store removes what the patient typed
+    from `started` (the request's first message) on, in the same save (bot/store/redaction.py).
+    Events after the closing marker (a form started next) are kept as they are."""
+    if not isinstance(started, int | float) or isinstance(started, bool):
+        return resets
+    return [SlotSet(REDACT_SLOT, float(started))] + resets + [SlotSet(REDACT_SLOT, None)]
+
+
+def latest_user_timestamp(tracker: Tracker) -> Optional[float]:
+    """When the patient's latest message arrived (the first message of a request started now)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            stamp = event.get("timestamp")
+            return float(stamp) if isinstance(stamp, int | float) else None
+    return None
+
+
+def user_text_at(tracker: Tracker, timestamp: Optional[float]) -> Optional[str]:
+    """The patient's message that arrived at `timestamp` (the one that started a request)."""
+    if timestamp is None:
+        return None
+    for event in tracker.events:
+        if event.get("event") == "user" and event.get("timestamp") == timestamp:
+            return event.get("text") or None
+    return None
+
+
+def previous_action(tracker: Tracker) -> Optional[str]:
+    """The bot's last action before the patient's latest message (what they are answering)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
+def pause_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """Deactivate the active form with its answers kept; "continue" takes it up again at the next question.
+
+    A screening paused by an emergency or a crisis carries the fact to staff if it is sent later.
+    """
+    form = (tracker.active_loop or {}).get("name")
+    if not form:
+        return []
+    events = [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("request_paused", True),
+        SlotSet("paused_form", form),
+    ]
+    if form == SCREENING_FORM:
+        events += [SlotSet("switch_offered", None), SlotSet("discard_pending", None)]
+        if latest_intent(tracker) in ("emergency", "crisis"):
+            events.append(SlotSet("emergency_during_screening", True))
+    return events
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
@@ -136,3 +227,32 @@ def question_in_request(text: str) -> bool:
     """Whether a request for a person carries a question worth keeping for staff."""
     lowered = text.lower()
     return "?" in text or any(w in lowered for w in (" about ", "regarding", "question", " re: ", "wondering"))
+
+
+def question_for_staff(tracker: Tracker) -> Optional[str]:
+    """The patient's own question to pass on: the one that started this request, if any."""
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    if not user_events:
+        return None
+    trigger = user_events[-1]
+    trigger_intent = (trigger.get("parse_data") or {}).get("intent", {}).get("name")
+    text = trigger.get("text") or ""
+    if trigger_intent == "request_human" and not text.startswith("/") and question_in_request(text):
+        return text
+    return earlier_question(tracker)
+
+
+def earlier_question(tracker: Tracker) -> Optional[str]:
+    """"Pass my question to the team" after an answer the bot did not have: that question.
+
+    Looks back from the patient's latest message over requests and yeses to the question the bot
+    could not answer; any other message in between (an answered FAQ) breaks the chain.
+    """
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    for event in reversed(user_events[:-1]):
+        intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+        if intent in ("out_of_scope", "nlu_fallback"):
+            return event.get("text") or None
+        if intent not in ("request_human", "affirm", "book_consultation"):
+            break
+    return None

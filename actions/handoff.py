@@ -1,4 +1,9 @@
-"""The handoff: one consultation request for the front desk, or an honest word that it failed."""
+"""The handoff: one consultation request for the front desk, or an honest word that it failed.
+
+`action_submit_consultation` runs whenever the consultation form ends, whatever ended it: a
+confirmed summary is stored; a refusal, a stop or a discard is said and removed from the stored
+conversation (discard_events); a switch to the short contact request starts that form.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,19 @@ from dataclasses import asdict
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import HEALTH_SLOTS, YES_NO_SLOTS, reset_screening, submission_key
+from actions.common import (
+    HEALTH_SLOTS,
+    MESSAGE_FORM,
+    YES_NO_SLOTS,
+    discard_events,
+    latest_user_timestamp,
+    reset_message,
+    reset_screening,
+    submission_key,
+)
 from bot.notify import notify_new_request
 from bot.settings import Settings, get_settings
 from bot.store.requests import ConsultationRequest, RequestStore
@@ -25,6 +39,12 @@ FLAG_FOR_SLOT = {
     "facial_weakness": "facial_weakness",
     "surgery": "surgery",
 }
+# How the form ended when it was not confirmed (set by ValidateConsultationForm), and what the bot says.
+ENDINGS = {
+    "cancelled": "utter_consultation_cancelled",
+    "discarded": "utter_consultation_discarded",
+}
+Notifier = Callable[..., bool]
 
 _default_store: Optional[RequestStore] = None
 
@@ -50,6 +70,8 @@ def flags_for(slots: dict[str, Any]) -> list[str]:
             flags.extend([FLAG_FOR_SLOT[slot], "unsure_answer"])
     if slots.get("emergency_mentioned"):
         flags.append("emergency_mentioned")
+    if slots.get("emergency_during_screening"):
+        flags.append("emergency_during_screening")
     return sorted(set(flags))
 
 
@@ -60,6 +82,7 @@ def build_request(tracker: Tracker) -> ConsultationRequest:
         submission_key="",
         conversation_id=tracker.sender_id,
         channel=channel,
+        kind="consultation",
         reason=slots.get("reason") or "",
         answers={slot: str(slots.get(slot) or "") for slot in HEALTH_SLOTS},
         full_name=slots.get("full_name") or "",
@@ -70,9 +93,40 @@ def build_request(tracker: Tracker) -> ConsultationRequest:
         question_for_staff=slots.get("question_for_staff") or "",
         flags=flags_for(slots),
     )
-    content = {k: v for k, v in asdict(request).items() if k not in ("submission_key", "created_at", "updated_at")}
-    request.submission_key = submission_key(tracker, content)
+    request.submission_key = submission_key(tracker, request_content(request))
     return request
+
+
+def request_content(request: ConsultationRequest) -> dict[str, Any]:
+    """What identifies a request for the submission key: everything but the key and the times."""
+    return {k: v for k, v in asdict(request).items() if k not in ("submission_key", "created_at", "updated_at")}
+
+
+async def store_request(
+    request: ConsultationRequest,
+    store: Optional[RequestStore],
+    settings: Settings,
+    notifier: Notifier,
+) -> Optional[ConsultationRequest]:
+    """Store once and e-mail the clinic for a new row; None when storage failed (logged without content)."""
+    try:
+        stored, created = await asyncio.to_thread((store or default_store()).add, request)
+    except Exception as exc:  # noqa: BLE001 - any storage failure must reach the patient honestly
+        logger.error("request not stored: %s", type(exc).__name__)
+        return None
+    if created:
+        await asyncio.to_thread(notifier, settings, stored.id, urgent=stored.urgent, kind=stored.kind)
+    return stored
+
+
+def start_message(kind: str, message: Optional[str], started: Optional[float]) -> list[dict[str, Any]]:
+    """Events that start the short contact request (actions/contact.py) right away."""
+    return [
+        SlotSet("message_kind", kind),
+        SlotSet("message_text", message),
+        SlotSet("message_started", started),
+        ActiveLoop(MESSAGE_FORM),
+    ]
 
 
 class ActionSubmitConsultation(Action):
@@ -82,7 +136,7 @@ class ActionSubmitConsultation(Action):
         self,
         store: Optional[RequestStore] = None,
         settings: Optional[Settings] = None,
-        notifier: Callable[[Settings, int], bool] = notify_new_request,
+        notifier: Notifier = notify_new_request,
     ) -> None:
         self._store = store
         self._settings = settings
@@ -94,34 +148,34 @@ class ActionSubmitConsultation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        started = tracker.get_slot("screening_started")
+        outcome = tracker.get_slot("screening_outcome")
         if tracker.get_slot("consent_given") is False:
             dispatcher.utter_message(response="utter_consent_declined")
-            return reset_screening()
+            return discard_events(started, reset_screening(tracker))
+        if outcome == "switched":
+            answered = tracker.get_slot("consent_given") is True
+            dispatcher.utter_message(response="utter_switched_to_message" if answered else "utter_start_message_instead")
+            # The contact request starts after the closing marker, so nothing of it is redacted.
+            return discard_events(started, reset_screening(tracker)) + reset_message() + start_message(
+                "message", None, latest_user_timestamp(tracker)
+            )
+        if outcome in ENDINGS:
+            dispatcher.utter_message(response=ENDINGS[outcome])
+            return discard_events(started, reset_screening(tracker))
         if tracker.get_slot("confirmed") is not True:
-            # The form ended without a confirmed summary (cancelled from inside the form).
-            return reset_screening()
+            # The form ended some other way without a confirmed summary: nothing was sent, nothing kept.
+            return discard_events(started, reset_screening(tracker))
         settings = self._settings or get_settings()
-        try:
-            store = self._store or default_store()
-            stored, created = await asyncio.to_thread(store.add, build_request(tracker))
-        except Exception as exc:  # noqa: BLE001 - any storage failure must reach the patient honestly
-            logger.error("consultation request not stored: %s", type(exc).__name__)
+        stored = await store_request(build_request(tracker), self._store, settings, self._notifier)
+        if stored is None:
             dispatcher.utter_message(response="utter_consultation_failed")
-            return reset_screening()
-        if created:
-            await asyncio.to_thread(self._notifier, settings, stored.id)
+            return reset_screening(tracker)
         dispatcher.utter_message(response="utter_consultation_sent")
-        return reset_screening()
+        return reset_screening(tracker)
 
 
-class ActionCancelConsultation(Action):
-    """'Stop', 'cancel', 'never mind' in the form: discard everything and say so."""
-
-    def name(self) -> str:
-        return "action_cancel_consultation"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response="utter_consultation_cancelled")
-        return [ActiveLoop(None)] + reset_screening()
+__all__ = [
+    "ActionSubmitConsultation", "build_request", "default_store", "flags_for", "request_content", "start_message",
+    "store_request",
+]

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import SCREENING_SLOTS
-from actions.handoff import ActionCancelConsultation, ActionSubmitConsultation, build_request, flags_for
+from actions.handoff import ActionSubmitConsultation, build_request, flags_for
 from bot.settings import ROOT, Settings
 from bot.store.requests import RequestStore
 
@@ -84,8 +84,8 @@ class FakeNotifier:
     def __init__(self) -> None:
         self.calls: list[tuple] = []
 
-    def __call__(self, settings: Settings, request_id: int) -> bool:
-        self.calls.append((settings, request_id))
+    def __call__(self, settings: Settings, request_id: int, *, urgent: bool = False, kind: str = "consultation") -> bool:
+        self.calls.append((settings, request_id, urgent, kind))
         return True
 
 
@@ -94,9 +94,19 @@ def responses(dispatcher: CollectingDispatcher) -> list[Optional[str]]:
 
 
 def assert_resets_screening(events: list[dict[str, Any]]) -> None:
-    slot_sets = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    slot_sets = {e["name"]: e["value"] for e in events if e.get("event") == "slot" and e["name"] != "redact_since"}
     assert set(slot_sets) == set(SCREENING_SLOTS) | {"requested_slot"}
     assert all(value is None for value in slot_sets.values())
+
+
+def redaction_window(events: list[dict[str, Any]]) -> Optional[tuple[int, int, float]]:
+    """(index of the opening marker, index of the closing one, its timestamp), or None without markers."""
+    marks = [(i, e["value"]) for i, e in enumerate(events) if e.get("event") == "slot" and e["name"] == "redact_since"]
+    if not marks:
+        return None
+    (first, since), (last, closing) = marks[0], marks[-1]
+    assert len(marks) == 2 and closing is None and isinstance(since, float)
+    return first, last, since
 
 
 async def submit(store: Any, tracker: Tracker, notifier: Optional[FakeNotifier] = None):
@@ -186,8 +196,10 @@ async def test_confirmed_request_is_stored_once_with_everything(engine) -> None:
     assert row.question_for_staff == "do you offer payment plans?"
     assert row.flags == ["emergency_mentioned", "pregnancy", "surgery", "unsure_answer"]
     assert [h.status for h in store.history(row.id)] == ["new"]
-    assert notifier.calls == [(SETTINGS, row.id)]
+    assert notifier.calls == [(SETTINGS, row.id, False, "consultation")]
+    assert row.kind == "consultation"
     assert_resets_screening(events)
+    assert redaction_window(events) is None  # a sent request is the patient's record: nothing redacted
 
 
 @pytest.mark.asyncio
@@ -274,18 +286,80 @@ async def test_storage_failure_is_told_honestly_and_logs_no_patient_data(engine,
     assert all(record.exc_info is None for record in caplog.records)
 
 
-# --------------------------------------------------------------------------- cancel
+# --------------------------------------------------------------------------- ends without a request
+
+STARTED = 1700000001.5  # the screening's first message (ActionAskConsentGiven keeps it)
 
 
 @pytest.mark.asyncio
-async def test_cancel_deactivates_the_form_and_forgets_every_answer() -> None:
-    dispatcher = CollectingDispatcher()
-    events = await ActionCancelConsultation().run(dispatcher, make_tracker(), DOMAIN)
-    assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
-    assert_resets_screening(events[1:])
-    assert responses(dispatcher) == ["utter_consultation_cancelled"]
+async def test_consent_declined_removes_what_was_typed_from_the_stored_conversation(engine) -> None:
+    store = RequestStore(engine)
+    slots = {name: None for name in ANSWERS}
+    slots.update(consent_given=False, screening_started=STARTED)
+    events, dispatcher, _ = await submit(store, make_tracker(slots))
+    assert responses(dispatcher) == ["utter_consent_declined"]
+    first, last, since = redaction_window(events)
+    assert since == STARTED
+    assert (first, last) == (0, len(events) - 1)  # every reset inside the window
+    assert store.list() == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("outcome", "response"),
+    [("cancelled", "utter_consultation_cancelled"), ("discarded", "utter_consultation_discarded")],
+)
+async def test_stopped_or_discarded_says_so_stores_nothing_and_redacts(engine, outcome: str, response: str) -> None:
+    store = RequestStore(engine)
+    tracker = make_tracker({**ANSWERS, "confirmed": None, "screening_outcome": outcome, "screening_started": STARTED})
+    events, dispatcher, notifier = await submit(store, tracker)
+    assert responses(dispatcher) == [response]
+    assert store.list() == [] and notifier.calls == []
+    assert redaction_window(events)[2] == STARTED
+    assert_resets_screening(events)
+
+
+@pytest.mark.asyncio
+async def test_a_switch_to_a_short_message_deletes_the_answers_then_starts_the_contact_form(engine) -> None:
+    store = RequestStore(engine)
+    tracker = make_tracker({**ANSWERS, "confirmed": None, "screening_outcome": "switched", "screening_started": STARTED})
+    events, dispatcher, _ = await submit(store, tracker)
+    assert responses(dispatcher) == ["utter_switched_to_message"]
+    assert store.list() == []
+    first, last, since = redaction_window(events)
+    assert since == STARTED
+    after = events[last + 1:]
+    # The short request starts after the closing marker: it is not part of what is removed.
+    assert after[-1] == {"event": "active_loop", "name": "contact_form", "timestamp": None}
+    started = {e["name"]: e["value"] for e in after if e.get("event") == "slot"}
+    assert started["message_kind"] == "message" and started["message_text"] is None
+    assert_resets_screening(events[: last + 1])
+
+
+@pytest.mark.asyncio
+async def test_a_switch_before_consent_says_nothing_about_deleted_answers(engine) -> None:
+    slots = {name: None for name in ANSWERS}
+    slots.update(screening_outcome="switched", screening_started=STARTED)
+    events, dispatcher, _ = await submit(RequestStore(engine), make_tracker(slots))
+    assert responses(dispatcher) == ["utter_start_message_instead"]
+    assert events[-1]["name"] == "contact_form"
+
+
+@pytest.mark.asyncio
+async def test_a_screening_sent_after_an_emergency_carries_the_flag(engine) -> None:
+    store = RequestStore(engine)
+    await submit(store, make_tracker({**ANSWERS, "emergency_during_screening": True}))
+    (row,) = store.list()
+    assert "emergency_during_screening" in row.flags
+
+
+@pytest.mark.asyncio
+async def test_ending_a_resumed_screening_clears_its_pause(engine) -> None:
+    tracker = make_tracker({**ANSWERS, "request_paused": True, "paused_form": "consultation_form"})
+    events, _, _ = await submit(RequestStore(engine), tracker)
+    slot_sets = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slot_sets["request_paused"] is None and slot_sets["paused_form"] is None
 
 
 def test_action_names_match_the_domain() -> None:
     assert ActionSubmitConsultation().name() in DOMAIN["actions"]
-    assert ActionCancelConsultation().name() in DOMAIN["actions"]
