@@ -243,7 +243,8 @@ def question_for_staff(tracker: Tracker) -> Optional[str]:
 
 
 def earlier_question(tracker: Tracker) -> Optional[str]:
-    """"Pass my question to the team" after an answer the bot did not have: that question.
+    """"Pass my question to the team" after an answer the bot did not have (or could not give, a
+    patient's own case): that question.
 
     Looks back from the patient's latest message over requests and yeses to the question the bot
     could not answer; any other message in between (an answered FAQ) breaks the chain.
@@ -251,7 +252,7 @@ def earlier_question(tracker: Tracker) -> Optional[str]:
     user_events = [e for e in tracker.events if e.get("event") == "user"]
     for event in reversed(user_events[:-1]):
         intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
-        if intent in ("out_of_scope", "nlu_fallback"):
+        if intent in ("out_of_scope", "nlu_fallback", "own_case"):
             return event.get("text") or None
         if intent not in ("request_human", "affirm", "book_consultation"):
             break

@@ -90,6 +90,8 @@ def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
         ([user("/request_human", "request_human")], ("message", None)),
         ([user("do you offer payment plans?", "out_of_scope"), action("utter_out_of_scope"), user("yes please", "affirm")],
          ("message", "do you offer payment plans?")),
+        ([user("I'm allergic to eggs, is it ok for me?", "own_case"), action("utter_own_case"), user("yes", "affirm")],
+         ("message", "I'm allergic to eggs, is it ok for me?")),
         ([user("I need to move my appointment to Friday", "existing_patient")],
          ("existing_patient", "I need to move my appointment to Friday")),
         ([user("I'm already a patient", "existing_patient")], ("existing_patient", None)),
