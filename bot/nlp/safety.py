@@ -304,7 +304,7 @@ _CRISIS_EN = (
 
 _CRISIS_FR = (
     r"\b(veux|voudrais|aimerais|envie\s+de|souhaite|prefererais|pense\s+a)\s+(\w+\s+)?(mourir|crever|disparaitre pour toujours)\b",
-    r"\b(veux|voudrais|envie\s+d'\s?|vais|besoin\s+d'\s?|pense\s+a)\s*en\s+finir\b(?!\s+avec\s+(?!la vie|tout\b|ma vie|mes jours|moi)\w)",
+    r"\b(veux|voudrais|envie\s+d'\s?|vais|besoin\s+d'\s?|pense\s+a|songe\s+a|reve\s+d'\s?)\s*en\s+finir\b(?!\s+avec\s+(?!la vie|tout\b|ma vie|mes jours|moi)\w)",
     r"\ben\s+finir\s+avec\s+(la vie|tout\b|ma vie|mes jours)",
     r"\bmettre\s+fin\s+a\s+(mes\s+jours|ma\s+vie|tout)\b",
     rf"{_NOT_A_QUESTION_FR}\bme\s+(tuer|suicider|donner la mort|faire du mal|blesser volontairement|scarifier|taillader|mutiler"
@@ -316,6 +316,13 @@ _CRISIS_FR = (
     r"\bmieux\s+(mort|morte|sans\s+moi)\b",
     r"\b(idees|pensees)\s+(noires|suicidaires)\b|\bidee\s+noire\b",
     r"\b(ne\s+)?plus\s+me\s+reveiller\b|\bpas\s+me\s+reveiller\b",
+    r"\bje\s+me\s+coupe\s+(les|la|le|aux?)\s+(bras|poignets?|cuisses?|peau|jambes?)\b",
+    r"\bplus\s+la\s+force\s+de\s+(continuer|vivre|me battre)\b",
+    r"\b(prefererais|voudrais|aimerais|aimerais mieux)\s+(etre\s+)?mort(e|s|es)?\b",
+    r"\bn'?\s?en\s+peux\s+plus\s+de\s+vivre\b|\bpeux\s+plus\s+vivre\b",
+    r"\btout\s+arreter\s+(pour\s+de\s+bon|definitivement|pour\s+toujours)\b",
+    r"\ba\s+quoi\s+bon\s+(vivre|continuer|rester en vie)\b",
+    r"\b(veux|voudrais)\s+(plus|pas)\s+etre\s+(la|ici|en vie)\b",
 )
 
 _CRISIS_ES = (
@@ -324,6 +331,8 @@ _CRISIS_ES = (
     r"\bacabar\s+con\s+(todo|mi vida)\b|\bcortarme\s+(las venas|los brazos|las munecas)\b",
     r"\bno\s+quiero\s+(seguir\s+)?vivi(r|endo)\b|\bsin ganas de vivir\b|\bno tengo ganas de vivir\b",
     r"\bno\s+vale\s+la\s+pena\s+vivir\b|\bmejor\s+muert[oa]\b",
+    r"\bme\s+quiero\s+(matar|morir|suicidar)\b|\bme\s+hago\s+dano\b|\bme\s+corto\s+(los|las|el|la)\s+\w+",
+    r"\b(pienso|penso)\s+en\s+(suicidarme|matarme|morir(me)?|acabar con todo)\b",
 )
 
 _CRISIS_DENIALS = _compile((
@@ -456,10 +465,15 @@ _HYPOTHETICAL = re.compile(
     r"|\b(can|could|will|would|might|may)\s+i\s+(get|have|develop|experience|expect|notice|end up|feel|be|look|see|become)\b"
     r"|\b(can|could|will|would|might|may|does|do)\s+(my|your)\b"
     r"|\b(i'll|i will|i'd|i would|i might|i may|i could|going to|gonna)\s+(\w+\s+)?(get|have|develop|experience|end up)\b"
-    r"|\bwhat if\b|\bis it (possible|common|likely) (to|that)\b"
+    r"|\bwhat if\b|\bis it (possible|common|likely) (to|that)\b|^\s*if\s+(my|i|the|it|there|you)\b|\bin case\b"
     r"|\b(worried|afraid|scared|nervous|concerned)\s+(that|about|of|i)\b"
     r"|\b(peux|pourrais|vais|risque)[\s-]+(je\s+)?(avoir|developper|ressentir)\b|\bpeut[\s-]+(il|elle|on)?\s*(causer|provoquer|donner|entrainer)\b"
     r"|\best[\s-]ce\s+(que|qu'\s?)\s*(ca|le botox|l'\s?injection|on)\b|^\s*(le botox|l'\s?injection|les injections)\b.*\bpeu[tv]"
+)
+_SOMEONE_ELSE = re.compile(
+    r"\b(my|mon|ma|mes)\s+(best\s+)?(friends?|sisters?|brothers?|mom|mum|mother|dad|father|wife|husband|partner|daughters?|sons?"
+    r"|co-?workers?|colleagues?|neighbou?rs?|cousins?|aunts?|uncles?|boss|amie?s?|soeurs?|freres?|mere|pere|femme|mari|voisine?s?"
+    r"|collegues?)\b"
 )
 _QUESTION_START = re.compile(r"\s*(is|are|can|could|does|do|will|would|what|how|why|when|should|est-ce|est ce)\b")
 # A symptom that has gone or got better is not a symptom now ("gone fuzzy" is not gone).
@@ -511,7 +525,8 @@ def describes_symptom_after_treatment(text: str | None) -> bool:
     normalised = normalise(text)
     if not _TREATMENT_MENTION.search(normalised) or not _has_symptom_now(text):
         return False
-    personal = bool(_FIRST_PERSON.search(normalised))
+    # "my friend had blurry vision after her botox" is someone else's story, not the patient's.
+    personal = bool(_FIRST_PERSON.search(_SOMEONE_ELSE.sub(" ", normalised)))
     hypothetical = bool(_HYPOTHETICAL.search(normalised))
     if any(cue.search(normalised) for cue in _STRONG_CUES):
         return personal or not hypothetical

@@ -590,3 +590,41 @@ def test_the_tables_do_not_overlap() -> None:
     assert not set(CRISIS) & set(NOT_CRISIS)
     assert not set(SYMPTOM_NOW) & set(NOT_SYMPTOM_NOW)
     assert not set(FRENCH_CAUGHT + SPANISH_CAUGHT) & set(FRENCH_AND_SPANISH_NOT_CAUGHT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je me coupe les bras",
+        "je n'ai plus la force de continuer à vivre",
+        "je préférerais être morte",
+        "je n'en peux plus de vivre comme ça",
+        "des fois j'ai envie de tout arrêter pour de bon",
+        "je songe à en finir",
+        "à quoi bon vivre avec cette douleur",
+        "je veux plus être là",
+        "me quiero matar",
+        "me hago daño cuando el dolor es fuerte",
+        "pienso en acabar con todo",
+    ],
+)
+def test_more_french_and_spanish_crisis_phrasings(text: str) -> None:
+    assert is_crisis(text)
+
+
+@pytest.mark.parametrize("text", ["je me coupe les cheveux demain", "je veux tout arrêter, le traitement me fatigue"])
+def test_everyday_french_is_not_crisis(text: str) -> None:
+    assert not is_crisis(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "now"),
+    [
+        ("my friend had blurry vision after her botox, is that common?", False),  # someone else's, in the past
+        ("if my eyelid droops after the injection what do i do", False),  # hypothetical
+        ("my wife had botox yesterday and now her eyelid droops", True),  # a carer reporting it: still urgent advice
+        ("im not sure if my eye is droopy since the injection", True),
+    ],
+)
+def test_someone_elses_story_and_hypotheticals_are_not_a_symptom_now(text: str, now: bool) -> None:
+    assert describes_symptom_after_treatment(text) is now
