@@ -45,7 +45,9 @@ def own_case(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]
     if not specific:
         dispatcher.utter_message(response="utter_own_case")
         return []
-    dispatcher.utter_message(response=f"utter_{specific[0]}")
+    # "I'm pregnant and on blood thinners, is it OK?": each thing the page asks about, once.
+    for topic in specific[:2]:
+        dispatcher.utter_message(response=f"utter_{topic}")
     dispatcher.utter_message(response="utter_own_case_short")
     return [SlotSet("last_topic", specific[0])]
 
@@ -78,6 +80,9 @@ class ActionAnswerQuestion(Action):
             return events  # a button the bot offered: nothing more to read in it
         second = topics.second_question(text, topic, ranked(tracker))
         if second is None:
+            if topics.unanswerable_question(text, topic):
+                # A further question the page has no answer for: said, never dropped.
+                dispatcher.utter_message(response="utter_also_unknown")
             return events
         if second.startswith(FAQ_PREFIX) and second in ranked(tracker)[:SECOND_ANSWER_RANK]:
             return events + answer(dispatcher, second, entities)

@@ -94,6 +94,23 @@ def second_question(text: str, first: str, ranking: Sequence[str] = ()) -> Optio
     return None
 
 
+_QUESTION_SHAPE = re.compile(
+    r"^\s*(what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have|which|why|any)\b", re.IGNORECASE
+)
+
+
+def unanswerable_question(text: str, first: str) -> bool:
+    """Whether a piece after the first asks something that names no topic of the page
+    ("does it help migraines? and how much does it cost?")."""
+    pieces = segments(text)
+    named_first = set(topics_in(pieces[0])) | {first} if pieces else {first}
+    for piece in pieces[1:]:
+        words = piece.split()
+        if len(words) >= 3 and _QUESTION_SHAPE.match(piece) and not (set(topics_in(piece)) - named_first) and not topics_in(piece):
+            return True
+    return False
+
+
 def _same_question(first: str, topic: str, piece: str) -> bool:
     # "Does it work for migraines?" names conditions and effectiveness at once: one question.
     overlapping = {frozenset({"faq_conditions", "faq_effectiveness"}), frozenset({"faq_conditions", "faq_candidates"}),

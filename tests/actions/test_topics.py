@@ -71,3 +71,12 @@ def test_a_second_topic_without_a_break_counts_only_when_the_classifier_ranked_i
 
 def test_a_comma_before_a_question_word_starts_a_second_question() -> None:
     assert second_question("what's it made of, is it approved", "faq_ingredient") == "faq_approval"
+
+
+def test_a_further_question_the_page_cannot_answer_is_noticed() -> None:
+    from actions.topics import unanswerable_question
+
+    assert unanswerable_question("does it help migraines? and how much does it cost?", "faq_conditions")
+    assert not unanswerable_question("does it help migraines?", "faq_conditions")
+    assert not unanswerable_question("does it help migraines? I mean really", "faq_conditions")
+    assert not unanswerable_question("is it approved? what are the side effects", "faq_approval")
