@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 # (Rasa imports this module when it resolves the config's components, before any node runs).
 import bot.nlp.normalize  # noqa: F401,E402
 from bot.nlp.language import ES, FR, detect_language
-from bot.nlp.safety import describes_symptom_after_treatment, is_crisis, is_emergency
+from bot.nlp.safety import asks_what_might_happen, describes_symptom_after_treatment, is_crisis, is_emergency
 
 INTENT_RANKING_KEY = "intent_ranking"
 LANGUAGE_KEY = "language"  # in the parse data: tracker.latest_message["language"]
@@ -108,6 +108,8 @@ class PatternSafeguards(GraphComponent):
                 self._force(message, forced)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.other_language_intent:
                 self._demote_other_language(message)
+            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.after_treatment_intent and asks_what_might_happen(text):
+                self._demote_after_treatment(message)
         return messages
 
     @staticmethod
@@ -119,6 +121,15 @@ class PatternSafeguards(GraphComponent):
         ranking = self._ranking_without(message, intent)
         message.set(INTENT, forced, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [forced] + ranking, add_to_output=True)
+
+    def _demote_after_treatment(self, message: Message) -> None:
+        # The classifier read "will I get a droopy eyelid after the shots?" as a symptom now; the
+        # pattern (which needs a cue that it happened) did not. Such a question is answered with
+        # the page's side effects: the next intent in the ranking.
+        ranking = self._ranking_without(message, self.after_treatment_intent)
+        if ranking:
+            message.set(INTENT, dict(ranking[0]), add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def _demote_other_language(self, message: Message) -> None:
         # The classifier guessed "another language" for text the detector reads as English (or

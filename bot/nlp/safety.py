@@ -465,7 +465,7 @@ _HYPOTHETICAL = re.compile(
     r"|\b(can|could|will|would|might|may)\s+i\s+(get|have|develop|experience|expect|notice|end up|feel|be|look|see|become)\b"
     r"|\b(can|could|will|would|might|may|does|do)\s+(my|your)\b"
     r"|\b(i'll|i will|i'd|i would|i might|i may|i could|going to|gonna)\s+(\w+\s+)?(get|have|develop|experience|end up)\b"
-    r"|\bwhat if\b|\bis it (possible|common|likely) (to|that)\b|^\s*if\s+(my|i|the|it|there|you)\b|\bin case\b"
+    r"|\bwhat if\b|\bwhat (happens|do i do|should i do|to do|would happen) if\b|\bis it (possible|common|likely) (to|that)\b|^\s*if\s+(my|i|the|it|there|you)\b|\bin case\b"
     r"|\b(worried|afraid|scared|nervous|concerned)\s+(that|about|of|i)\b"
     r"|\b(peux|pourrais|vais|risque)[\s-]+(je\s+)?(avoir|developper|ressentir)\b|\bpeut[\s-]+(il|elle|on)?\s*(causer|provoquer|donner|entrainer)\b"
     r"|\best[\s-]ce\s+(que|qu'\s?)\s*(ca|le botox|l'\s?injection|on)\b|^\s*(le botox|l'\s?injection|les injections)\b.*\bpeu[tv]"
@@ -506,6 +506,26 @@ def _has_symptom_now(text: str) -> bool:
         if any(p.search(remaining) for p in _SYMPTOM_PATTERNS):
             return True
     return False
+
+
+def asks_what_might_happen(text: str | None) -> bool:
+    """A question about what may happen after a treatment ("will I get a headache after the
+    shots?", "is it normal to be tired after botox?"), not a report of a symptom the patient has.
+
+    Asked as a hypothetical, or as a question that isn't about the patient themself, with no
+    word that the symptom is there now or started recently ("since Monday", "still", "now"). In
+    doubt it is a report: "my eyelid is droopy since Monday, is that normal?" is never a question.
+    """
+    if not text:
+        return False
+    normalised = normalise(text)
+    if describes_symptom_after_treatment(text) or any(cue.search(normalised) for cue in _STRONG_CUES):
+        return False
+    if re.search(_NOW, normalised) or re.search(rf"\b{_RECENT}\b|\bsince\b", normalised):
+        return False
+    personal = bool(_FIRST_PERSON.search(_SOMEONE_ELSE.sub(" ", normalised)))
+    question = bool(_QUESTION_START.match(normalised)) or normalised.rstrip().endswith("?")
+    return bool(_HYPOTHETICAL.search(normalised)) or (question and not personal)
 
 
 def describes_symptom_after_treatment(text: str | None) -> bool:

@@ -265,3 +265,22 @@ def test_other_language_reply_is_in_three_languages_with_the_clinic_and_911(whic
     assert "English" in text and "anglais" in text and "inglés" in text
     assert text.count("911") >= 2
     assert text.count("{clinic_contact}") >= 2
+
+
+def test_the_classifiers_after_treatment_reading_of_a_question_gives_way_to_the_next_intent() -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlp.components import PatternSafeguards
+
+    component = PatternSafeguards(PatternSafeguards.get_default_config())
+    question = Message({"text": "will I get a droopy eyelid after the shots?",
+                        "intent": {"name": "after_treatment", "confidence": 0.8},
+                        "intent_ranking": [{"name": "after_treatment", "confidence": 0.8},
+                                           {"name": "faq_side_effects", "confidence": 0.15}]})
+    report = Message({"text": "my eyelid is droopy since monday, is that normal?",
+                      "intent": {"name": "after_treatment", "confidence": 0.8},
+                      "intent_ranking": [{"name": "after_treatment", "confidence": 0.8},
+                                         {"name": "faq_side_effects", "confidence": 0.15}]})
+    component.process([question, report])
+    assert question.get("intent")["name"] == "faq_side_effects"
+    assert report.get("intent")["name"] == "after_treatment"

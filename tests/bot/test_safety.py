@@ -628,3 +628,22 @@ def test_everyday_french_is_not_crisis(text: str) -> None:
 )
 def test_someone_elses_story_and_hypotheticals_are_not_a_symptom_now(text: str, now: bool) -> None:
     assert describes_symptom_after_treatment(text) is now
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("will I get a droopy eyelid after the shots?", True),
+        ("is it normal to feel tired the day after botox", True),
+        ("what happens if my eyelid droops after the injection", True),
+        # In doubt it is a report: the classifier's after-treatment reading stands.
+        ("is it normal my eyelid is droopy after botox?", False),
+        ("my eyelid is droopy since monday, is that normal?", False),
+        ("can the shots make my face weak? it is weak since tuesday", False),
+        ("my eye feels heavy, is that from the botox?", False),
+    ],
+)
+def test_a_question_about_what_might_happen_is_not_a_report(text: str, question: bool) -> None:
+    from bot.nlp.safety import asks_what_might_happen
+
+    assert asks_what_might_happen(text) is question
