@@ -146,6 +146,21 @@ def click_reply(page: Any, title: str) -> None:
     page.locator(".mdw-replies").last.get_by_role("button", name=title, exact=True).click()
 
 
+def saved_texts(database_url: str, session_id: str, count: int) -> list[str]:
+    """The conversation's stored user messages once `count` of them are in the database.
+
+    Rasa sends a turn's replies before it saves the turn's tracker, so a reply on screen does not
+    mean the turn is stored yet: the database is polled until the turn is there, up to a deadline,
+    and the caller asserts on what was found.
+    """
+    deadline = time.monotonic() + TURN / 1000
+    while True:
+        texts = [e["text"] for e in user_events(database_url, session_id)]
+        if len(texts) >= count or time.monotonic() >= deadline:
+            return texts
+        time.sleep(0.05)
+
+
 # ---------------------------------------------------------------- the real bot
 
 
@@ -193,6 +208,7 @@ def test_a_question_gets_the_pages_answer_and_a_quick_reply_works(running_bot: A
     bot_says(page, "Is that okay?")
     wait_turn_over(page)
     session_id = stored(page, running_bot)["session"]["id"]
+    saved_texts(running_bot.settings.database_url, session_id, count=len(user_bubbles(page)))
     last = user_events(running_bot.settings.database_url, session_id)[-1]
     assert (last["text"], last["parse_data"]["intent"]["name"]) == ("/book_consultation", "book_consultation")
     assert user_bubbles(page)[-1] == "Book a consultation"
@@ -214,7 +230,7 @@ def test_start_over_clears_the_conversation_and_starts_a_new_session(running_bot
     assert after != before
     type_message(page, "who is dr walters?")
     bot_says(page, "25 years")
-    assert [e["text"] for e in user_events(running_bot.settings.database_url, after)] == ["who is dr walters?"]
+    assert saved_texts(running_bot.settings.database_url, after, count=1) == ["who is dr walters?"]
     page.reload()
     wait_online(page)
     expect(page.locator(".mdw-log")).not_to_contain_text("dry mouth")
@@ -256,7 +272,8 @@ def test_screening_through_buttons_and_typing_then_reload(running_bot: Any, open
     assert user_bubbles(page).count("Jaw pain") == 1
     session_id = stored(page, running_bot)["session"]["id"]
     database_url = running_bot.settings.database_url
-    assert [e["text"] for e in user_events(database_url, session_id)].count("Jaw pain") == 1
+    sent = saved_texts(database_url, session_id, count=len(user_bubbles(page)))
+    assert sent.count("Jaw pain") == 1
     [request] = requests_for(database_url, session_id)
     assert request["channel"] == "socketio"
     assert request["full_name"] == "Jane Doe"
@@ -272,7 +289,7 @@ def test_screening_through_buttons_and_typing_then_reload(running_bot: Any, open
     type_message(page, "who is dr walters?")
     bot_says(page, "25 years")
     assert stored(page, running_bot)["session"]["id"] == session_id
-    assert [e["text"] for e in user_events(database_url, session_id)][-1] == "who is dr walters?"
+    assert saved_texts(database_url, session_id, count=len(sent) + 1)[-1] == "who is dr walters?"
 
 
 def test_start_over_in_one_tab_is_followed_by_another(running_bot: Any, open_page: Any) -> None:
@@ -295,7 +312,7 @@ def test_start_over_in_one_tab_is_followed_by_another(running_bot: Any, open_pag
     type_message(first, "who is dr walters?")
     bot_says(first, "25 years")
     bot_says(second, "25 years")
-    assert [e["text"] for e in user_events(running_bot.settings.database_url, new_session)] == ["who is dr walters?"]
+    assert saved_texts(running_bot.settings.database_url, new_session, count=1) == ["who is dr walters?"]
 
 
 def test_another_sessions_id_is_refused(running_bot: Any, open_page: Any) -> None:
@@ -505,7 +522,7 @@ def test_reconnecting_queues_and_survives_a_server_restart(running_bot: Any, ope
     expect(page.locator(".mdw-conn")).to_be_hidden()
     expect(page.locator(".mdw-log .mdw-user").last).not_to_contain_text("Waiting to send")
     assert stored(page, running_bot)["session"]["id"] == session_id
-    texts = [e["text"] for e in user_events(running_bot.settings.database_url, session_id)]
+    texts = saved_texts(running_bot.settings.database_url, session_id, count=2)
     assert texts == ["what are the side effects?", "who is dr walters?"]
 
 
