@@ -74,7 +74,14 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_menu")
             return []
         if topic == OWN_CASE:
-            return own_case(dispatcher, text)
+            events = own_case(dispatcher, text)
+            # What else the message asks ("... and what are the side effects?") is not dropped.
+            answered = events[0]["value"] if events else OWN_CASE
+            second = topics.second_question(text, answered, ranked(tracker))
+            # "... is it OK for me?" is the own-case question itself, already answered.
+            if second and not second.startswith(SAFETY_PREFIX) and second != "faq_candidates":
+                return events + self._second(dispatcher, domain, tracker, second, entities)
+            return events
         events = answer(dispatcher, topic, entities)
         if text.startswith("/"):
             return events  # a button the bot offered: nothing more to read in it
@@ -84,13 +91,18 @@ class ActionAnswerQuestion(Action):
                 # A further question the page has no answer for: said, never dropped.
                 dispatcher.utter_message(response="utter_also_unknown")
             return events
+        return events + self._second(dispatcher, domain, tracker, second, entities)
+
+    @staticmethod
+    def _second(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker, second: str,
+                entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if second.startswith(FAQ_PREFIX) and second in ranked(tracker)[:SECOND_ANSWER_RANK]:
-            return events + answer(dispatcher, second, entities)
+            return answer(dispatcher, second, entities)
         # Less sure, or something to start (booking, a person): offered, never dropped.
         button = topic_button(domain, second)
         if button:
             dispatcher.utter_message(response="utter_also_asked", buttons=[button])
-        return events
+        return []
 
 
 class ActionClarify(Action):

@@ -32,12 +32,17 @@ _KEYWORDS: dict[str, str] = {
     "faq_conditions": r"treats?|what (can|does) it help|help (with|my)|migraines?|headaches?|jaw|clench\w*|grind\w*|tmj",
     "faq_motto": r"motto|slogan|philosophy|feel better",
     "faq_safety_overview": r"\bsafe(ty)?\b|precautions?|before (the )?treatment",
-    "faq_safety_medications": r"medications?|meds|pills|drugs?|prescriptions?|blood thinners?",
-    "faq_safety_pregnancy": r"pregnan\w*|expecting|trying to conceive",
-    "faq_safety_surgery": r"surger(y|ies)|operations?|facelift",
-    "faq_safety_facial_weakness": r"facial weakness|weak face|face (is |feels )?weak|facial muscles? weak",
-    "faq_safety_nerve": r"\bals\b|lou gehrig|nerve|neuro\w*|muscle (disease|condition)",
-    "faq_safety_medical_conditions": r"medical conditions?|health conditions?|health history|conditions? i have",
+    "faq_safety_medications": r"medications?|meds|pills|drugs?|prescriptions?|blood thinners?|antidepressants?|insulin|aspirin"
+                              r"|ibuprofen|advil|tylenol|warfarin|eliquis|birth control|antibiotics?|supplements?|taking (\w+ )?(daily|every day)",
+    "faq_safety_pregnancy": r"pregnan\w*|expecting (a )?(baby|child)?|conceiv\w*|trying for (a )?(baby|kid)|\bttc\b|having a baby|enceinte",
+    "faq_safety_surgery": r"surger(y|ies)|surgeon|operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
+    "faq_safety_facial_weakness": r"facial (weakness|paralysis|palsy|droop)|weak face|face (is |feels )?(weak|droopy)|facial muscles? (are )?weak"
+                                  r"|bell'?s palsy|weakness in my face|one side of my face",
+    "faq_safety_nerve": r"\bals\b|lou gehrig|nerve|neuro\w*|muscle (disease|condition|disorder)|myasthenia|multiple sclerosis|\bms\b"
+                        r"|parkinson'?s?|muscular dystrophy|neuropathy",
+    "faq_safety_medical_conditions": r"medical conditions?|health (conditions?|problems?|issues?)|health history|conditions? i have"
+                                     r"|diabet\w*|heart (disease|condition|problems?)|blood pressure|asthma|epilep\w*|autoimmune|lupus"
+                                     r"|cancer|thyroid|kidney|liver|illness|chronic (illness|disease)",
     "book_consultation": r"\bbook\w*|appointment|schedule|sign (me )?up|consult(ation)?\b",
     "request_human": r"talk to (a |someone|somebody|a person|a human|the|staff)|call me|phone me|real person|receptionist",
 }

@@ -279,3 +279,11 @@ async def test_own_case_with_a_safety_topic_gives_the_pages_words_then_the_team_
 async def test_own_case_without_a_page_topic_gets_the_general_answer() -> None:
     _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker("I'm allergic to eggs, is it ok for me?", "own_case"))
     assert responses(dispatcher) == ["utter_own_case"]
+
+
+@pytest.mark.asyncio
+async def test_own_case_then_another_question_answers_both() -> None:
+    tracker = make_tracker("I have ALS, can I get it? and what are the side effects", "own_case",
+                           ranking=[("own_case", 0.7), ("faq_side_effects", 0.2)])
+    _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_safety_nerve", "utter_own_case_short", "utter_faq_side_effects"]
