@@ -23,8 +23,8 @@ PYTHON310 := $(shell command -v python3.10 2>/dev/null || (command -v pyenv >/de
 
 NLU_DATA   := $(wildcard data/nlu/*.yml)
 CORE_DATA  := $(wildcard data/stories/*.yml data/rules/*.yml)
-NLP_CODE   := bot/nlp/build.py bot/nlp/vocabulary.py
-TRAIN_DEPS := config.yml domain.yml $(NLU_DATA) $(CORE_DATA) bot/nlp/components.py bot/nlp/safety.py bot/nlp/language.py $(SPACY_DIR)/meta.json
+NLP_CODE   := bot/nlp/build.py bot/nlp/vocabulary.py bot/nlp/normalize.py
+TRAIN_DEPS := config.yml domain.yml $(NLU_DATA) $(CORE_DATA) bot/nlp/components.py bot/nlp/safety.py bot/nlp/language.py bot/nlp/focus.py $(SPACY_DIR)/meta.json
 
 .PHONY: help setup run train spacy test test-unit test-scale validate test-conversations test-nlu lint bench sms production clean
 
@@ -65,9 +65,9 @@ validate: $(STAMP) ## rasa data validate, failing on any warning
 test-unit: $(STAMP)
 	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser --ignore=tests/scale
 
-test-conversations: $(MODEL) ## Conversation tests (rasa test stories), failing on any prediction error
+test-conversations: $(MODEL) ## Conversation tests through NLU (rasa test --e2e: the stories' user text is parsed), failing on any error
 	@mkdir -p $(REPORTS)
-	$(RASA) test core --model $(MODEL) --stories tests/conversations --out $(REPORTS)/core --fail-on-prediction-errors
+	$(RASA) test core --e2e --model $(MODEL) --stories tests/conversations --out $(REPORTS)/core --fail-on-prediction-errors
 
 test-nlu: $(MODEL) ## Held-out NLU evaluation with the 95% intent-accuracy gate
 	@mkdir -p $(REPORTS)
