@@ -79,7 +79,8 @@ class Settings:
     widget_session_hours: int = 24
     # Widget messages: a token bucket per socket and per session (this many at once, then one
     # more every WIDGET_RATE_REFILL_SECONDS), and at most this many turns queued or running.
-    widget_rate_burst: int = 5
+    # A whole screening clicked through at once fits in the burst; a script's flood does not.
+    widget_rate_burst: int = 20
     widget_rate_refill_seconds: int = 2
     widget_max_turns_in_flight: int = 2
     cookie_secure: bool = False

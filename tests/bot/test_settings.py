@@ -113,7 +113,7 @@ def test_widget_settings() -> None:
     assert defaults.widget_allowed_origins == ()
     assert defaults.widget_url == "http://localhost:5005"  # WIDGET_SERVER_URL unset: RASA_URL
     assert (defaults.widget_session_hours, defaults.widget_rate_burst, defaults.widget_rate_refill_seconds,
-            defaults.widget_max_turns_in_flight) == (24, 5, 2, 2)
+            defaults.widget_max_turns_in_flight) == (24, 20, 2, 2)
     settings = load_settings({
         "WIDGET_ALLOWED_ORIGINS": " https://a.example/ , https://b.example ,https://a.example",
         "WIDGET_SERVER_URL": "https://chat.example/",

@@ -242,7 +242,7 @@ async def test_new_session_is_issued_by_the_server_and_the_room_is_awaited() -> 
     [confirm] = emitted(sio, "session_confirm", to="sid-1")
     assert confirm["resumed"] is False
     assert confirm["max_chars"] == 50
-    assert confirm["limits"] == {"burst": 5, "refill_seconds": 2, "in_flight": 2}
+    assert confirm["limits"] == {"burst": 20, "refill_seconds": 2, "in_flight": 2}
     assert confirm["history"] == []
     assert verify_session(KEY, confirm["session_id"], confirm["token"])
     # Awaited (Rasa 3.6.21 forgot the await: the room was never joined).
@@ -594,7 +594,7 @@ def test_flood_limits_are_settings() -> None:
     assert (channel.limiter.burst, channel.limiter.refill_seconds) == (3, 5)
     assert channel.session_max_age() == 12 * 3600
     defaults = SignedSocketIOInput(settings=Settings()).limits()
-    assert defaults == {"burst": 5, "refill_seconds": 2, "in_flight": 2}
+    assert defaults == {"burst": 20, "refill_seconds": 2, "in_flight": 2}
 
 
 # ---------------------------------------------------------------- long messages

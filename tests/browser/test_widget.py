@@ -3,11 +3,12 @@
 The real servers (`running_bot`) show the patient's side of everything: the page's answer to
 a question, quick replies, the whole screening through buttons and typing, a reload and a
 server restart in the middle of a conversation, another session's id refused, an XSS payload
-shown as text, a keyboard-only walk, axe-core, and a phone-sized screen.
+shown as text, a keyboard-only walk, axe-core, a phone-sized screen, a 4,000-character story, a
+socket flooding messages, and nothing of the conversation in the browser's storage.
 
 A scripted socket.io server (`fake_bot`) sends what our bot never does — HTML in the bot's
-text, links with other schemes, images — to show how the widget renders them, and hosts the
-widget with other brand colours and motion preferences.
+text, links with other schemes, images, refusals — to show how the widget renders them, and
+hosts the widget with other brand colours and motion preferences.
 
 Screenshots for the README: `UPDATE_DOCS_SCREENSHOTS=1 pytest tests/browser/test_widget.py -k screenshots`
 writes docs/widget-desktop.png and docs/widget-phone.png (otherwise they go to reports/).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import signal
 import socket
@@ -96,14 +98,25 @@ def open_page(browser: Any) -> Iterator[Any]:
     assert problems == [], problems
 
 
+TOO_FAST = "You're sending messages faster than I can answer — please wait a moment."
+
+
 def store_key(bot: Any) -> str:
     return f"metroDentalChat:{bot.rasa_url}"
 
 
 def stored(page: Any, bot: Any) -> dict:
-    """The widget's localStorage record."""
-    raw = page.evaluate("(key) => localStorage.getItem(key)", store_key(bot))
+    """The widget's sessionStorage record (this tab's session and token; no transcript)."""
+    raw = page.evaluate("(key) => sessionStorage.getItem(key)", store_key(bot))
     return json.loads(raw) if raw else {}
+
+
+def browser_storage(page: Any) -> dict:
+    """Everything in the page's localStorage and sessionStorage."""
+    return page.evaluate(
+        "() => ({local: Object.fromEntries(Object.entries(localStorage)),"
+        " session: Object.fromEntries(Object.entries(sessionStorage))})"
+    )
 
 
 def open_widget(page: Any) -> None:
@@ -279,7 +292,16 @@ def test_screening_through_buttons_and_typing_then_reload(running_bot: Any, open
     assert request["full_name"] == "Jane Doe"
     assert request["phone"] == "+16137221234"
 
-    # A reload: the same conversation, shown from the browser's copy, continued on the same session.
+    # The browser holds no transcript: not the summary, not the answers, not in either storage.
+    storage = browser_storage(page)
+    assert storage["local"] == {}
+    assert list(storage["session"]) == [store_key(running_bot)]
+    record = stored(page, running_bot)
+    assert set(record) == {"v", "session", "open", "outbox"} and record["outbox"] == []
+    for typed in ("Jane Doe", "613-722-1234", "Jaw pain", "weekday mornings", "Here's what I have"):
+        assert typed not in json.dumps(storage)
+
+    # A reload: the same conversation, replayed by the server, continued on the same session.
     history = page.locator(".mdw-log .mdw-msg").count()
     page.reload()
     expect(page.locator("#mdw-panel")).to_be_visible()
@@ -292,27 +314,70 @@ def test_screening_through_buttons_and_typing_then_reload(running_bot: Any, open
     assert saved_texts(database_url, session_id, count=len(sent) + 1)[-1] == "who is dr walters?"
 
 
-def test_start_over_in_one_tab_is_followed_by_another(running_bot: Any, open_page: Any) -> None:
+def test_a_second_tab_starts_its_own_conversation(running_bot: Any, open_page: Any) -> None:
     first = open_page(running_bot.web_url + "/")
     open_widget(first)
     ask_side_effects(first)
-    second = first.context.new_page()  # same browser profile: same localStorage
+    # Same browser profile, a new tab: sessionStorage is the tab's own, so nothing of the first
+    # tab's conversation is there (a shared computer's next user doesn't find it either).
+    second = first.context.new_page()
     second.goto(running_bot.web_url + "/")
-    expect(second.locator("#mdw-panel")).to_be_visible()
-    wait_online(second)
-    bot_says(second, "dry mouth")
-    second.get_by_role("button", name="Start over").click()
-    expect(first.locator(".mdw-log")).not_to_contain_text("dry mouth", timeout=TURN)
-    deadline = time.monotonic() + 10
-    while (stored(first, running_bot).get("session") or {}).get("id") is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    new_session = stored(first, running_bot)["session"]["id"]
-    # The first tab now talks in the new conversation, and the second sees the answer too.
-    wait_online(first)
-    type_message(first, "who is dr walters?")
-    bot_says(first, "25 years")
+    second.locator("#metro-dental-chat").wait_for(state="attached")
+    assert browser_storage(second) == {"local": {}, "session": {}}
+    open_widget(second)
+    expect(second.locator(".mdw-log")).not_to_contain_text("dry mouth")
+    assert stored(second, running_bot)["session"]["id"] != stored(first, running_bot)["session"]["id"]
+    type_message(second, "who is dr walters?")
     bot_says(second, "25 years")
-    assert saved_texts(running_bot.settings.database_url, new_session, count=1) == ["who is dr walters?"]
+    wait_turn_over(second)
+    expect(first.locator(".mdw-log")).not_to_contain_text("25 years")
+
+
+def test_old_copies_in_local_storage_are_removed(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/")
+    # What earlier versions left behind: the whole conversation and a long-lived token.
+    page.evaluate(
+        "(key) => { localStorage.setItem(key, JSON.stringify({v: 1, session: {id: 'AbCdEfGhIjKlMnOpQrStUv',"
+        " token: '1800000000.old'}, messages: [{id: 'x', from: 'bot', text: 'Reason: Jaw pain', ts: 1}],"
+        " open: true, savedAt: Date.now()})); localStorage.setItem('metroDentalChat:https://old.example', '{}');"
+        " localStorage.setItem('site-own-key', 'kept'); }",
+        store_key(running_bot),
+    )
+    page.reload()
+    page.locator("#metro-dental-chat").wait_for(state="attached")
+    assert browser_storage(page)["local"] == {"site-own-key": "kept"}  # the site's own data stays
+    open_widget(page)
+    expect(page.locator(".mdw-log")).not_to_contain_text("Jaw pain")
+    assert stored(page, running_bot)["session"]["id"] != "AbCdEfGhIjKlMnOpQrStUv"
+
+
+def test_a_reload_replays_the_conversation_from_the_server(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/")
+    open_widget(page)
+    click_reply(page, "What is therapeutic BOTOX?")
+    bot_says(page, "Clostridium botulinum")
+    type_message(page, "I'd like to book a consultation")
+    bot_says(page, "Is that okay?")
+    wait_turn_over(page)
+    session_id = stored(page, running_bot)["session"]["id"]
+    saved_texts(running_bot.settings.database_url, session_id, count=2)
+    shown = page.locator(".mdw-log .mdw-msg").all_inner_texts()
+    assert "Clostridium" not in json.dumps(browser_storage(page))  # the browser keeps no copy
+
+    page.reload()
+    wait_online(page)
+    expect(page.locator(".mdw-log .mdw-msg")).to_have_count(len(shown))
+    assert page.locator(".mdw-log .mdw-msg").all_inner_texts() == shown
+    expect(page.locator(".mdw-replies")).to_have_count(1)  # only the unanswered question's buttons
+    click_reply(page, "Yes")  # a quick reply replayed from the server still works
+    bot_says(page, "What brings you to us?")
+    wait_turn_over(page)
+    saved_texts(running_bot.settings.database_url, session_id, count=3)
+    page.reload()
+    wait_online(page)
+    bot_says(page, "What brings you to us?")
+    assert user_bubbles(page) == ["What is therapeutic BOTOX?", "I'd like to book a consultation", "Yes"]  # a title, not /affirm
+    assert stored(page, running_bot)["session"]["id"] == session_id
 
 
 def test_another_sessions_id_is_refused(running_bot: Any, open_page: Any) -> None:
@@ -352,11 +417,11 @@ def test_another_sessions_id_is_refused(running_bot: Any, open_page: Any) -> Non
     assert [e for e, _ in received if e in ("bot_uttered", "bot_turn_done")] == []
     assert [d["session_id"] for e, d in received if e == "session_confirm"] == [own["session_id"]]
 
-    # 2. Another browser with the victim's id put into its localStorage.
+    # 2. Another browser with the victim's id put into its sessionStorage.
     other = open_page(running_bot.web_url + "/")
     other.evaluate(
-        "([key, id]) => localStorage.setItem(key, JSON.stringify({v: 1, session: {id, token: '1800000000.forged'},"
-        " messages: [], open: true, savedAt: Date.now()}))",
+        "([key, id]) => sessionStorage.setItem(key, JSON.stringify({v: 2, session: {id, token: '1800000000.forged'},"
+        " open: true, outbox: []}))",
         [store_key(running_bot), victim_session["id"]],
     )
     other.reload()
@@ -421,11 +486,73 @@ def test_a_message_over_the_limit_is_refused_with_the_reason(running_bot: Any, o
     page = open_page(running_bot.web_url + "/")
     open_widget(page)
     limit = running_bot.settings.max_message_chars
+    assert limit == 5000
+    box = page.get_by_label("Your message")
+    box.fill("a" * 3000)
+    expect(page.locator(".mdw-count")).to_have_text("")  # far from the limit: no counter
+    box.fill("a" * 4500)
+    expect(page.locator(".mdw-count")).to_have_text("4,500 / 5,000")  # near it: counted as typed
     type_message(page, "a" * (limit + 1))
     expect(page.get_by_role("alert")).to_contain_text(f"{limit + 1:,} characters long; the limit is {limit:,}")
     expect(page.locator(".mdw-count")).to_have_text(f"{limit + 1:,} / {limit:,}")
     assert user_bubbles(page) == []
-    assert len(page.get_by_label("Your message").input_value()) == limit + 1  # kept, to shorten
+    assert len(box.input_value()) == limit + 1  # kept, to shorten
+
+
+def test_a_long_story_is_answered(running_bot: Any, open_page: Any) -> None:
+    """Issue 11: a message of a few thousand characters reaches the bot (it was refused above 1,000)."""
+    page = open_page(running_bot.web_url + "/")
+    open_widget(page)
+    story = ("My sister saw your clinic's page, we talked about it at length over the holidays, and I read"
+             " everything twice before writing. " * 40)
+    story = story[:3980] + " Who is Dr. Walters?"
+    assert 1000 < len(story) < running_bot.settings.max_message_chars
+    type_message(page, story)
+    expect(page.locator(".mdw-log .mdw-bot")).to_have_count(2, timeout=TURN)  # the greeting and an answer
+    wait_turn_over(page)
+    expect(page.locator(".mdw-error")).to_have_text("")
+    expect(page.locator(".mdw-log .mdw-user").last).not_to_contain_text("Not sent")
+    session_id = stored(page, running_bot)["session"]["id"]
+    assert saved_texts(running_bot.settings.database_url, session_id, count=1) == [story]
+
+
+def test_a_socket_flooding_messages_is_refused(running_bot: Any) -> None:
+    """Once on a socket, nginx sees one request: the channel itself refuses a flood, with the reason."""
+    import socketio
+
+    client = socketio.Client(reconnection=False)
+    confirmed: list[dict] = []
+    client.on("session_confirm", lambda data=None: confirmed.append(data))
+    client.connect(running_bot.rasa_url, headers={"Origin": running_bot.web_url}, transports=["polling"],
+                   wait_timeout=10)
+    acks: list[dict] = []
+    try:
+        client.emit("session_request", {})
+        deadline = time.monotonic() + 10
+        while not confirmed and time.monotonic() < deadline:
+            time.sleep(0.1)
+        limits = confirmed[0]["limits"]
+        assert limits == {"burst": 20, "refill_seconds": 2, "in_flight": 2}
+        # One after another without waiting for the answers (Engine.IO's polling takes at most 16
+        # packets a request, so each goes alone; over a WebSocket nothing would hold them back).
+        started = time.monotonic()
+        for n in range(40):
+            acks.append(client.call("user_uttered", {"message": f"who is dr walters? {n}", "id": f"flood{n}"},
+                                    timeout=10))
+        elapsed = time.monotonic() - started
+    finally:
+        client.disconnect()
+    taken = [a for a in acks if a["ok"]]
+    refused = [a for a in acks if not a["ok"]]
+    assert taken and refused
+    # The bucket's bound: the burst, and one more per refill period that passed.
+    assert len(taken) <= limits["burst"] + math.ceil(elapsed / limits["refill_seconds"])
+    assert {a["code"] for a in refused} <= {"rate_limited", "busy"}
+    assert {a["message"] for a in refused} == {TOO_FAST}
+    assert all(a["retry_after"] >= 1 for a in refused)
+    # Only the messages taken became turns.
+    texts = saved_texts(running_bot.settings.database_url, confirmed[0]["session_id"], count=len(taken))
+    assert len(texts) == len(taken)
 
 
 def test_axe_finds_no_serious_or_critical_violations(running_bot: Any, open_page: Any) -> None:
@@ -570,15 +697,32 @@ def fake_bot() -> Iterator[str]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=[base])
+    refused_once: set[str] = set()
 
     @sio.on("session_request")
     async def session_request(sid: str, data: Any = None) -> None:
         await sio.enter_room(sid, "scripted")
+        # A bucket that doesn't refill within a test: the widget's own check is what refuses.
+        limits = {"burst": 3, "refill_seconds": 3600, "in_flight": 2}
         await sio.emit("session_confirm", {"session_id": "scripted-session-000000", "token": "1.scripted",
-                                           "resumed": False, "max_chars": 200}, room=sid)
+                                           "resumed": False, "max_chars": 200, "limits": limits, "history": []},
+                       room=sid)
 
     @sio.on("user_uttered")
     async def user_uttered(sid: str, data: Any = None) -> dict:
+        text = data["message"]
+        if text.startswith("flood") and text not in refused_once:
+            refused_once.add(text)  # refused once, as a server with an empty bucket would
+            error = {"ok": False, "code": "rate_limited", "message": "Scripted: " + TOO_FAST, "id": data.get("id"),
+                     "retry_after": 1}
+            await sio.emit("chat_error", error, room=sid)
+            return error
+        if text.startswith("long:"):  # the server's limit is lower than the widget was told
+            error = {"ok": False, "code": "too_long", "id": data.get("id"), "max_chars": 20,
+                     "message": f"That message is {len(text)} characters long; the limit is 20. Please shorten it."}
+            await sio.emit("chat_error", error, room=sid)
+            return error
+
         async def reply() -> None:
             for message in scripted_replies(data["message"], base):
                 await sio.emit("bot_uttered", message, room="scripted")
@@ -649,6 +793,44 @@ def test_images_are_shown_for_http_only(fake_bot: str, open_page: Any) -> None:
     assert image.get_attribute("src") == f"{fake_bot}/pic.svg"
     assert image.get_attribute("alt")
 
+
+
+def test_sending_too_fast_is_refused_in_the_widget_and_the_text_stays(fake_bot: str, open_page: Any) -> None:
+    page = open_page(fake_bot + "/")
+    open_widget(page)
+    for n in range(3):  # the scripted server's burst
+        type_message(page, f"message {n}")
+        bot_says(page, f"You said: message {n}")
+    type_message(page, "one too many")
+    expect(page.get_by_role("alert")).to_have_text(TOO_FAST)
+    assert page.get_by_label("Your message").input_value() == "one too many"  # nothing lost
+    assert user_bubbles(page) == ["message 0", "message 1", "message 2"]
+
+
+def test_a_server_refusal_is_shown_and_the_message_goes_later(fake_bot: str, open_page: Any) -> None:
+    page = open_page(fake_bot + "/")
+    open_widget(page)
+    type_message(page, "flood 1")
+    # The server's own words, and the message waits instead of being dropped...
+    expect(page.get_by_role("alert")).to_have_text("Scripted: " + TOO_FAST)
+    # ...then goes by itself once the server's retry_after has passed.
+    bot_says(page, "You said: flood 1")
+    assert user_bubbles(page) == ["flood 1"]
+    expect(page.locator(".mdw-log .mdw-user").last).not_to_contain_text("Waiting to send")
+    expect(page.locator(".mdw-error")).to_have_text("")
+
+
+def test_a_server_refusing_a_long_message_gives_it_back(fake_bot: str, open_page: Any) -> None:
+    page = open_page(fake_bot + "/")
+    open_widget(page)
+    text = "long: " + "x" * 30
+    type_message(page, text)
+    expect(page.get_by_role("alert")).to_have_text(
+        f"That message is {len(text)} characters long; the limit is 20. Please shorten it."
+    )
+    expect(page.locator(".mdw-log .mdw-user")).to_have_count(0)  # not left in the conversation as sent
+    assert page.get_by_label("Your message").input_value() == text  # back in the box, to shorten
+    expect(page.locator(".mdw-count")).to_have_text(f"{len(text)} / 20")  # and the server's limit counts now
 
 
 def test_a_light_brand_colour_keeps_aa_contrast(fake_bot: str, open_page: Any) -> None:

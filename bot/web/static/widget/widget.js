@@ -16,10 +16,12 @@
   var ds = script.dataset;
   var scriptUrl = new URL(script.src, location.href);
   var BASE = new URL(".", scriptUrl).href; // widget.css and vendor/ sit next to widget.js
-  var STORE_VERSION = 1;
+  var STORE_VERSION = 2;
+  var STORE_PREFIX = "metroDentalChat:";
   var ACK_TIMEOUT_MS = 10000;
   var TYPING_TIMEOUT_MS = 45000;
-  var MAX_STORED_MESSAGES = 200;
+  var MAX_SHOWN_MESSAGES = 400;
+  var TOO_FAST = "You're sending messages faster than I can answer — please wait a moment.";
 
   function option(name, fallback) {
     var value = ds[name];
@@ -47,16 +49,26 @@
     primaryColor: option("primaryColor", "#0b5394"),
     position: option("position", "right") === "left" ? "left" : "right",
     privacyUrl: option("privacyUrl", new URL("/#privacy", scriptUrl).href),
-    historyHours: Number(option("historyHours", "24")) || 24,
     startOpen: option("open", "false") === "true",
-    maxChars: Number(option("maxChars", "1000")) || 1000,
+    maxChars: Number(option("maxChars", "5000")) || 5000,
   };
-  var STORE_KEY = "metroDentalChat:" + opts.serverUrl;
+  var STORE_KEY = STORE_PREFIX + opts.serverUrl;
 
   // ---------------------------------------------------------------- state and storage
+  //
+  // The conversation lives in this page's memory only. The tab's sessionStorage (never the
+  // site's localStorage) keeps the session id and its short-lived token, whether the panel is
+  // open, and messages typed while offline until the server has taken them. After a reload the
+  // server replays the conversation (session_confirm's `history`).
 
+  removeLegacyCopies();
   var state = loadState();
   var maxChars = opts.maxChars; // the server's session_confirm says the real limit
+  var limits = null; // {burst, refill_seconds, in_flight} from session_confirm
+  var bucket = null; // this tab's mirror of the server's token bucket
+  var earlyReplies = []; // bot messages that arrive between (re)joining and session_confirm
+  var retryTimer = null;
+  var rateNotice = ""; // the server's "too fast" text while a refused message waits
   var socket = null;
   var socketLoading = false;
   var sessionReady = false;
@@ -67,34 +79,56 @@
   var typingTimer = null;
 
   function emptyState() {
-    return { v: STORE_VERSION, session: null, messages: [], open: false, savedAt: Date.now() };
+    return { session: null, messages: [], open: false };
+  }
+
+  // Earlier versions kept the whole conversation (a screening summary included) and a 90-day
+  // token in the embedding site's localStorage: remove every copy.
+  function removeLegacyCopies() {
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var key = localStorage.key(i);
+        if (key && key.indexOf(STORE_PREFIX) === 0) localStorage.removeItem(key);
+      }
+    } catch (e) {
+      /* storage blocked: there is nothing of ours in it either */
+    }
   }
 
   function loadState() {
+    var fresh = emptyState();
     try {
-      var raw = localStorage.getItem(STORE_KEY);
-      var data = raw ? JSON.parse(raw) : null;
-      if (!data || data.v !== STORE_VERSION || !Array.isArray(data.messages)) {
-        return emptyState();
-      }
-      // Health answers should not sit in a shared browser for ever: old conversations expire.
-      if (Date.now() - (data.savedAt || 0) > opts.historyHours * 3600 * 1000) {
-        localStorage.removeItem(STORE_KEY);
-        return emptyState();
-      }
-      return data;
+      var data = JSON.parse(sessionStorage.getItem(STORE_KEY) || "null");
+      if (!data || data.v !== STORE_VERSION) return fresh;
+      var s = data.session;
+      if (s && typeof s.id === "string" && typeof s.token === "string") fresh.session = { id: s.id, token: s.token };
+      fresh.open = data.open === true;
+      (Array.isArray(data.outbox) ? data.outbox : []).forEach(function (m) {
+        if (m && typeof m.id === "string" && typeof m.payload === "string") {
+          fresh.messages.push({
+            id: m.id, from: "user", text: String(m.text || m.payload), payload: m.payload, ts: Number(m.ts) || Date.now(),
+            status: "queued",
+          });
+        }
+      });
     } catch (e) {
-      return emptyState();
+      /* unreadable: start clean */
     }
+    return fresh;
   }
 
   function save() {
-    state.savedAt = Date.now();
-    if (state.messages.length > MAX_STORED_MESSAGES) {
-      state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
+    if (state.messages.length > MAX_SHOWN_MESSAGES) {
+      state.messages = state.messages.slice(-MAX_SHOWN_MESSAGES);
     }
+    // Only what a reload needs: no bot message and nothing the server has already taken.
+    var outbox = state.messages
+      .filter(function (m) { return m.from === "user" && m.status === "queued"; })
+      .map(function (m) { return { id: m.id, text: m.text, payload: m.payload, ts: m.ts }; });
     try {
-      localStorage.setItem(STORE_KEY, JSON.stringify(state));
+      sessionStorage.setItem(
+        STORE_KEY, JSON.stringify({ v: STORE_VERSION, session: state.session, open: state.open, outbox: outbox })
+      );
     } catch (e) {
       /* private mode or full storage: the chat still works, it just won't survive a reload */
     }
@@ -365,8 +399,7 @@
       var b = el("button", { type: "button", className: "mdw-reply", text: button.title });
       b.addEventListener("click", function () {
         if (used) return; // a double click sends once
-        used = true;
-        send(button.payload, button.title);
+        used = send(button.payload, button.title); // refused (too fast): the button still works
         input.focus();
       });
       group.appendChild(b);
@@ -420,7 +453,7 @@
     clearTimeout(typingTimer);
     if (on) {
       // A lost reply must not leave the dots on for ever.
-      typingTimer = setTimeout(function () { pendingTurns = {}; typing.hidden = true; }, TYPING_TIMEOUT_MS);
+      typingTimer = setTimeout(function () { pendingTurns = {}; typing.hidden = true; flush(); }, TYPING_TIMEOUT_MS);
       scrollToEnd();
     }
   }
@@ -471,12 +504,56 @@
       );
       return false;
     }
+    if (!takeToken()) {
+      // The server would refuse it: say so now, and the text stays where it is.
+      showError(TOO_FAST);
+      return false;
+    }
     showError("");
     retireQuickReplies();
     addMessage({ id: newId(), from: "user", text: shown || text, payload: text, ts: Date.now(), status: "queued" }, false);
     connect();
     flush();
     return true;
+  }
+
+  // The server's token bucket (WIDGET_RATE_BURST, one more every WIDGET_RATE_REFILL_SECONDS),
+  // mirrored so a patient typing fast is told before anything is sent.
+  function takeToken() {
+    if (!limits) return true; // the server hasn't said yet: it decides
+    var now = Date.now();
+    if (!bucket) bucket = { tokens: limits.burst, updated: now };
+    bucket.tokens = Math.min(limits.burst, bucket.tokens + (now - bucket.updated) / (limits.refill_seconds * 1000));
+    bucket.updated = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  function inFlight() {
+    return Object.keys(pendingTurns).length;
+  }
+
+  function flushLater(ms) {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(function () {
+      retryTimer = null;
+      flush();
+    }, ms);
+  }
+
+  // The server refused a message as too long: it leaves the conversation and goes back into
+  // the box to be shortened (before anything the patient has typed since).
+  function giveBack(msg, reason) {
+    state.messages = state.messages.filter(function (m) { return m !== msg; });
+    var li = nodes[msg.id];
+    if (li) li.remove();
+    delete nodes[msg.id];
+    save();
+    input.value = input.value ? msg.text + "\n" + input.value : msg.text;
+    autosize();
+    updateCounter();
+    showError(reason);
   }
 
   function retryMessage(msg) {
@@ -499,9 +576,11 @@
     return id;
   }
 
-  // Queued messages go one at a time, in order, each confirmed by the server's ack.
+  // Queued messages go one at a time, in order, each confirmed by the server's ack, and no more
+  // turns at once than the server allows (the rest wait for an answer: nothing is refused).
   function flush() {
-    if (!sessionReady || flushing || !socket) return;
+    if (!sessionReady || flushing || !socket || retryTimer) return;
+    if (limits && inFlight() >= limits.in_flight) return;
     var next = null;
     for (var i = 0; i < state.messages.length; i++) {
       var m = state.messages[i];
@@ -535,6 +614,15 @@
       } else if (ack && ack.code === "no_session") {
         sessionReady = false; // stays queued until the session is confirmed
         return;
+      } else if (ack && (ack.code === "rate_limited" || ack.code === "busy")) {
+        // Refused for now, not lost: it stays queued and goes when the server says it may.
+        rateNotice = ack.message || TOO_FAST;
+        showError(rateNotice);
+        flushLater(Math.max(1, Number(ack.retry_after) || 1) * 1000);
+        return;
+      } else if (ack && ack.code === "too_long") {
+        if (typeof ack.max_chars === "number" && ack.max_chars > 0) maxChars = ack.max_chars;
+        giveBack(msg, ack.message || "That message is too long. Please shorten it.");
       } else {
         msg.status = "failed";
         msg.error = (ack && ack.message) || "the server refused it.";
@@ -548,8 +636,14 @@
   }
 
   function markSent(msg, ack) {
-    if (msg.status === "sent") return;
+    if (typeof ack.token === "string" && state.session) state.session.token = ack.token; // re-issued on use
+    if (msg.status === "sent") {
+      save();
+      return;
+    }
     msg.status = "sent";
+    if (rateNotice && errorEl.textContent === rateNotice) showError("");
+    rateNotice = "";
     save();
     updateMessage(msg);
     if (!ack.duplicate) {
@@ -571,18 +665,81 @@
     }
     var text = typeof data.text === "string" ? data.text : "";
     if (!text && !image && !buttons.length) return;
+    var msg = { id: newId(), from: "bot", text: text, image: image, buttons: buttons, ts: Date.now() };
+    if (!sessionReady) {
+      earlyReplies.push(msg); // shown after the history session_confirm brings
+      return;
+    }
     // Earlier quick replies stay until the patient answers: one turn may send several messages.
-    addMessage({ id: newId(), from: "bot", text: text, image: image, buttons: buttons, ts: Date.now() }, true);
+    addMessage(msg, true);
+  }
+
+  // The server's record of this session, shown after a reload (the browser keeps none).
+  function fromHistory(item) {
+    if (!item || (item.from !== "user" && item.from !== "bot")) return null;
+    var msg = { id: newId(), from: item.from, text: typeof item.text === "string" ? item.text : "", ts: Number(item.ts) || Date.now() };
+    if (item.from === "user") {
+      msg.status = "sent";
+      msg.payload = msg.text;
+    } else {
+      msg.image = typeof item.image === "string" ? item.image : null;
+      msg.buttons = (Array.isArray(item.buttons) ? item.buttons : [])
+        .filter(function (b) { return b && typeof b.title === "string"; })
+        .map(function (b) { return { title: b.title, payload: typeof b.payload === "string" ? b.payload : b.title }; });
+    }
+    return msg.text || msg.image || (msg.buttons && msg.buttons.length) ? msg : null;
+  }
+
+  function showsServerMessages() {
+    return state.messages.some(function (m) {
+      return (m.from === "bot" && !m.local) || (m.from === "user" && m.status !== "queued");
+    });
+  }
+
+  function applyHistory(history) {
+    var early = earlyReplies;
+    earlyReplies = [];
+    var restored = [];
+    if (Array.isArray(history) && history.length && !showsServerMessages()) {
+      restored = history.map(fromHistory).filter(Boolean);
+    }
+    if (restored.length) {
+      var local = state.messages.filter(function (m) { return m.local && m.from === "bot"; });
+      if (!local.length) local = [greeting()];
+      var queued = state.messages.filter(function (m) { return m.from === "user" && m.status === "queued"; });
+      var notices = state.messages.filter(function (m) { return m.from === "notice"; });
+      state.messages = local.concat(notices, restored, queued);
+      // A quick reply the patient has answered since is spent.
+      var answered = false;
+      for (var i = state.messages.length - 1; i >= 0; i--) {
+        var m = state.messages[i];
+        if (m.from === "user") answered = true;
+        else if (m.from === "bot" && answered) m.answered = true;
+      }
+      if (queued.length) retireQuickReplies();
+      renderAll();
+      if (!panel.hidden) say("Your conversation so far is shown again.");
+    }
+    // Replies that arrived while joining: shown unless the history already holds them.
+    var recent = state.messages.slice(-early.length - 5).map(function (m) { return m.from + "\u0000" + m.text; });
+    early.forEach(function (msg) {
+      if (recent.indexOf("bot\u0000" + msg.text) < 0) addMessage(msg, true);
+    });
   }
 
   function notice(text) {
     addMessage({ id: newId(), from: "notice", text: text, ts: Date.now() }, true);
   }
 
+  // Shown by the widget itself: never sent to or stored by the server.
+  function greeting() {
+    var buttons = opts.suggestions.map(function (s) { return { title: s, payload: s }; });
+    return { id: newId(), from: "bot", local: true, text: opts.greeting, buttons: buttons, ts: Date.now() };
+  }
+
   function greet() {
     if (state.messages.length) return;
-    var buttons = opts.suggestions.map(function (s) { return { title: s, payload: s }; });
-    addMessage({ id: newId(), from: "bot", local: true, text: opts.greeting, buttons: buttons, ts: Date.now() }, false);
+    addMessage(greeting(), false);
   }
 
   // ---------------------------------------------------------------- the connection
@@ -641,6 +798,8 @@
     generation++;
     sessionReady = false;
     flushing = false;
+    clearTimeout(retryTimer);
+    retryTimer = null;
     pendingTurns = {};
     setTyping(false);
     setConnection("reconnecting");
@@ -655,8 +814,14 @@
     if (!data || typeof data.session_id !== "string") return;
     state.session = { id: data.session_id, token: data.token };
     if (typeof data.max_chars === "number" && data.max_chars > 0) maxChars = data.max_chars;
-    save();
+    var l = data.limits;
+    if (l && l.burst > 0 && l.refill_seconds > 0 && l.in_flight > 0) {
+      limits = { burst: Number(l.burst), refill_seconds: Number(l.refill_seconds), in_flight: Number(l.in_flight) };
+    }
     sessionReady = true;
+    if (!data.resumed) earlyReplies = []; // a new session has said nothing yet: those were the old one's
+    applyHistory(data.history);
+    save();
     setConnection("online");
     updateCounter();
     flush();
@@ -681,6 +846,7 @@
   function onTurnDone(data) {
     var id = data && data.id;
     if (id && pendingTurns[id]) delete pendingTurns[id];
+    flush(); // a turn has ended: the next queued message may go
     if (data && data.ok === false && id) {
       for (var i = 0; i < state.messages.length; i++) {
         var m = state.messages[i];
@@ -724,6 +890,9 @@
   function startOver() {
     state = emptyState();
     state.open = true;
+    earlyReplies = [];
+    clearTimeout(retryTimer);
+    retryTimer = null;
     pendingTurns = {};
     setTyping(false);
     showError("");
@@ -786,26 +955,6 @@
     updateCounter();
     if (input.value.length <= maxChars) showError("");
   });
-  // Another tab of the same site started over (or its conversation expired): follow it. Within
-  // one session each tab keeps its own view; both receive the bot's replies anyway.
-  window.addEventListener("storage", function (event) {
-    if (event.key !== STORE_KEY) return;
-    var incoming = loadState();
-    var theirs = incoming.session && incoming.session.id;
-    var ours = state.session && state.session.id;
-    if (theirs === ours || (!theirs && incoming.messages.length)) return;
-    incoming.open = !panel.hidden;
-    state = incoming;
-    pendingTurns = {};
-    setTyping(false);
-    renderAll();
-    if (!panel.hidden) greet();
-    if (socket && socket.connected && theirs) {
-      sessionReady = false;
-      requestSession();
-    }
-  });
-
   // ---------------------------------------------------------------- start
 
   function start() {
