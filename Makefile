@@ -65,9 +65,10 @@ validate: $(STAMP) ## rasa data validate, failing on any warning
 test-unit: $(STAMP)
 	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser --ignore=tests/scale
 
-test-conversations: $(MODEL) ## Conversation tests through NLU (rasa test --e2e: the stories' user text is parsed), failing on any error
+test-conversations: $(MODEL) ## Conversation tests: questions through NLU (--e2e), the forms' dialogue by their stories' intents
 	@mkdir -p $(REPORTS)
-	$(RASA) test core --e2e --model $(MODEL) --stories tests/conversations --out $(REPORTS)/core --fail-on-prediction-errors
+	$(RASA) test core --e2e --model $(MODEL) --stories tests/conversations/nlu --out $(REPORTS)/core-nlu --fail-on-prediction-errors
+	$(RASA) test core --model $(MODEL) --stories tests/conversations/dialogue --out $(REPORTS)/core-dialogue --fail-on-prediction-errors
 
 test-nlu: $(MODEL) ## Held-out NLU evaluation with the 95% intent-accuracy gate
 	@mkdir -p $(REPORTS)
