@@ -24,8 +24,33 @@ def test_a_page_question_gets_the_pages_answer(running_bot):
 
 
 def test_a_named_condition_is_named_back(running_bot):
-    answer = texts(say(running_bot.rest_url, new_sender("faq"), "can botox help with my TMJ?"))
-    assert answer.startswith("Yes — therapeutic BOTOX® is used here for jaw pain.")
+    answer = texts(say(running_bot.rest_url, new_sender("faq"), "can botox help with my migraines?"))
+    assert answer.startswith("The clinic's page names migraines among the conditions")
+
+
+def test_a_condition_the_page_does_not_name_is_never_a_yes(running_bot):
+    # Issue 12: TMJ is not on the page; it used to be answered "Yes — ... jaw pain".
+    replies = say(running_bot.rest_url, new_sender("faq"), "can botox help with my TMJ?")
+    answer = texts(replies)
+    assert answer.startswith("The clinic's page doesn't mention TMJ")
+    assert not answer.lower().startswith("yes")
+    assert any(b["payload"] == "/request_human" for r in replies for b in r.get("buttons", []))
+
+
+def test_two_questions_in_one_message_are_both_answered(running_bot):
+    replies = say(running_bot.rest_url, new_sender("two"), "what are the side effects? and what training does dr walters have")
+    answer = texts(replies)
+    assert "dry mouth" in answer and "Pacific Training Institute" in answer
+
+
+def test_a_follow_up_is_read_in_context_and_a_stale_button_still_works(running_bot):
+    sender = new_sender("ctx")
+    say(running_bot.rest_url, sender, "what are the side effects?")
+    assert "lists temporary dry mouth" in texts(say(running_bot.rest_url, sender, "and dry mouth?"))
+    say(running_bot.rest_url, sender, "who is dr walters?")
+    # The greeting's topic button, pressed long after it was offered, is a button, not text.
+    answer = texts(say(running_bot.rest_url, sender, "/faq_approval"))
+    assert "approved treatment" in answer
 
 
 def test_an_unanswerable_question_gets_an_honest_deflection(running_bot):
@@ -162,7 +187,18 @@ def test_malformed_rest_requests_get_a_4xx(running_bot, body):
 
 
 def test_an_oversized_message_is_refused(running_bot):
-    response = httpx.post(running_bot.rest_url, json={"sender": new_sender("big"), "message": "a" * 5000})
+    limit = running_bot.settings.max_message_chars
+    response = httpx.post(running_bot.rest_url, json={"sender": new_sender("big"), "message": "a" * (limit + 1)})
     assert response.status_code == 413
+    assert response.json()["code"] == "too_long" and response.json()["max_chars"] == limit == 5000
     huge = httpx.post(running_bot.rest_url, content=b"x" * (200 * 1024), headers={"Content-Type": "application/json"})
     assert huge.status_code == 413
+
+
+def test_a_long_story_is_answered(running_bot):
+    """Issue 11: a message of a few thousand characters is answered (it was refused above 1,000)."""
+    story = ("My sister saw your clinic's page and we talked about it over the holidays. " * 60)[:3980]
+    story += " Who is Dr. Walters?"
+    response = httpx.post(running_bot.rest_url, json={"sender": new_sender("story"), "message": story}, timeout=60)
+    assert response.status_code == 200
+    assert response.json() and all("text" in m or "buttons" in m for m in response.json())
