@@ -45,12 +45,16 @@ def test_two_questions_in_one_message_are_both_answered(running_bot):
 
 def test_a_follow_up_is_read_in_context_and_a_stale_button_still_works(running_bot):
     sender = new_sender("ctx")
+    greeting = say(running_bot.rest_url, sender, "hi")
+    assert any(b["payload"] == "/faq_conditions" for r in greeting for b in r.get("buttons", []))
     say(running_bot.rest_url, sender, "what are the side effects?")
     assert "lists temporary dry mouth" in texts(say(running_bot.rest_url, sender, "and dry mouth?"))
     say(running_bot.rest_url, sender, "who is dr walters?")
-    # The greeting's topic button, pressed long after it was offered, is a button, not text.
-    answer = texts(say(running_bot.rest_url, sender, "/faq_approval"))
-    assert "approved treatment" in answer
+    # The greeting's topic button, pressed three turns after it was offered, is still a button.
+    answer = texts(say(running_bot.rest_url, sender, "/faq_conditions"))
+    assert "can be very effective in treating chronic headaches" in answer
+    # A payload the bot never offered is only text: no forced intent.
+    assert "approved treatment" not in texts(say(running_bot.rest_url, sender, "/faq_approval"))
 
 
 def test_an_unanswerable_question_gets_an_honest_deflection(running_bot):

@@ -107,8 +107,10 @@ def test_numbered_replies_pick_the_offered_buttons(running_bot):
     consent = joined(phone.text("Book a consultation"))  # an option's words work too
     assert phone.user_texts()[-1] == "/book_consultation"
     assert "encrypted" in consent and "Reply 1 for Yes, 2 for No" in consent
-    phone.text("two")
-    assert phone.user_texts()[-1] == "No"
+    declined = joined(phone.text("two"))
+    # "two" was read as "No": consent declined, and what was typed for the request is removed.
+    assert "nothing was sent to the team" in declined
+    assert phone.user_texts()[-1] == "[removed at the patient's request]"
 
 
 def test_stop_gets_no_reply_and_blocks_replies_until_start(running_bot):
