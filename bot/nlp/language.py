@@ -12,7 +12,9 @@ How it decides:
    shorthand patients use ("u", "r", "wut", "pls"), so typo-ridden English still scores English.
 3. Letters only one language uses add a quarter of a point per word that holds them (à è ù ç ê œ
    for French, ñ á í ó ú ¿ ¡ for Spanish; é for both): enough to settle French against Spanish,
-   not enough on their own to make a name ("Côté") a French message.
+   not enough on their own to make a name ("Côté") a French message. So does a Spanish participle
+   or gerund ending (-ado, -ido, -ando, -iendo) on a word the tables don't know: "no me he
+   desmayado" is Spanish, not an English "no".
 4. French or Spanish is the answer only with at least one point, strictly more than English and
    strictly more than the other one, and when the message has fewer than two words only English
    has: a patient who mixes in "when i chew" or "the botox" reads English. Otherwise it is English
@@ -65,6 +67,8 @@ traitements rendez-vous rdv medecin dentiste enceinte allergie respirer avaler p
 besoin piqure piqures mois semaine jour jours depuis hier apres avant encore
 toujours rien tout tous toute beaucoup peu bien bon bonne serrer grincer serre grince
 parlez parle parles anglais francais espagnol
+aucun aucune jamais vivre mourir envie vie gorge levres bras jambes poitrine visage souffle urgence
+appelez aidez enflee gonfle etouffe jetouffe jveux jpeux jsuis jvais jme
 """.split()
 
 _SPANISH = """
@@ -76,6 +80,9 @@ dolor cabeza mandibula dientes diente precio cuesta cuanto efectos secundarios t
 medico embarazada alergia respirar tragar hablar ayuda garganta lengua hinchada hinchado desde
 ayer despues antes todavia nada todo mucho poco bien malo mala migranas
 hablas habla hablan espanol ingles frances
+he tenido estado sido voy vamos otra otro vez nunca ninguna ninguno ojala siento creo tomo tomar
+medicamentos pastillas cirugia cirugias vivir morir morirme muero muerto muerta matar
+respiro trago ahogo desmayo desmaye labios pecho brazos piernas cuerpo aire voz ganas mejor aqui kiero
 """.split()
 
 _LEXICON: dict[str, frozenset[str]] = {}
@@ -92,6 +99,7 @@ _PLACE_NAMES = re.compile(
     r"|baton rouge)\b"
 )
 
+_SPANISH_ENDINGS = re.compile(r"..(ado|ada|ido|ida|ando|iendo)s?$")
 _FRENCH_LETTERS = frozenset("àâèêëîïôùûçœæ")
 _SPANISH_LETTERS = frozenset("ñáíóú¿¡")
 _SHARED_LETTERS = frozenset("é")
@@ -142,7 +150,10 @@ def language_scores(text: str | None) -> dict[str, float]:
         if letters & _SHARED_LETTERS:
             scores[FR] += _LETTER_WEIGHT / 2
             scores[ES] += _LETTER_WEIGHT / 2
-        for key in _keys(raw):
+        keys = _keys(raw)
+        if not any(key in _LEXICON for key in keys) and any(_SPANISH_ENDINGS.search(key) for key in keys):
+            scores[ES] += _LETTER_WEIGHT
+        for key in keys:
             langs = _LEXICON.get(key, frozenset())
             for lang in langs:
                 scores[lang] += 1

@@ -146,3 +146,27 @@ def test_the_tables_do_not_overlap() -> None:
     for group in groups:
         assert not seen & set(group)
         seen |= set(group)
+
+
+# Short French and Spanish answers and symptoms, typed as on a phone: never an English "no".
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("no me he desmayado", "es"),  # a participle the tables don't know: Spanish
+        ("nunca me he desmayado", "es"),
+        ("no tomo medicamentos", "es"),
+        ("ninguna", "es"),
+        ("respiro bien", "es"),
+        ("me voy a desmayar", "es"),
+        ("aucune", "fr"),
+        ("jveux mourir", "fr"),
+        ("appelez le 911", "fr"),
+    ],
+)
+def test_short_french_and_spanish_are_not_english(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize("text", ["Armando Lopez", "Jen Smith", "Anne Chu", "I live in Orlando", "see ya"])
+def test_names_and_english_with_spanish_looking_words_are_not_spanish(text: str) -> None:
+    assert detect_language(text) in ("en", "")
