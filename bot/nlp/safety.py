@@ -10,8 +10,9 @@ Three questions about a patient's message, each a pure function:
 
 How a message is read:
 - Normalised first: lower case, typographic apostrophes made straight, accents removed ("à
-  respirer" and "a respirer" are the same), spaces collapsed. The patterns are written without
-  accents.
+  respirer" and "a respirer" are the same), spaces collapsed, and the commonest phone spellings
+  spelt out ("jveux" -> "je veux", Quebec "chu" -> "je suis" and "pu" -> "plus", "kiero" ->
+  "quiero"). The patterns are written without accents.
 - Cut into clauses at punctuation and at "but / mais / pero", "now / maintenant / ahora" and the
   like: a denial only speaks for its own clause ("never had a reaction before but my throat is
   closing" is an emergency).
@@ -21,7 +22,14 @@ How a message is read:
   ("no puedo respirar", "je ne peux pas avaler"): a denial must name a noun such as trouble,
   difficulty, swelling, never a verb, so "can't", "n'arrive pas à" and "no puedo" stay symptoms.
   Blanking the denied phrase rather than skipping the clause keeps "je ne peux pas avaler sans
-  douleur" an emergency.
+  douleur" an emergency. An "or" carries the denial on ("no chest pain or trouble breathing").
+- For emergencies, a clause is read only up to where it starts asking about a symptom rather
+  than telling one: "what should I do if I can't breathe?", "can botox cause trouble
+  swallowing?", "est-ce normal d'avoir du mal à avaler ?", "¿qué pasa si se me hincha la cara?";
+  and a clause about long ago ("anaphylaxis to peanuts when I was little") is history, not now.
+  Every such guard is narrow: "I can't breathe, what do I do if it gets worse?" stays an emergency.
+- The dev set tests/bot/safety_phrasings.yml (crisis, emergencies, negatives in three languages,
+  typed as on a phone) is run line by line by tests/bot/test_safety_phrasings.py.
 """
 
 from __future__ import annotations
@@ -34,12 +42,27 @@ from re import Pattern
 # --------------------------------------------------------------------------- reading a message
 
 
+# How French and Spanish are typed on a phone: "jveux", "j'veux", "chu" (Quebec "je suis"), "jai",
+# "jetouffe", "kiero". Spelt out so the patterns need only one spelling.
+_PHONE_SPELLINGS: tuple[tuple[Pattern[str], str], ...] = (
+    (re.compile(r"\bj'?\s?(?=(veux|peux|vais|pense|suis|me|te|fais|sais|crois|voudrais|dois|sens|songe|reve|prefere"
+                r"|prefererais|respire|parle)\b)"), "je "),
+    (re.compile(r"\bj(?=(ai|en|arrive|etouffe|avale|aimerais|etais|y|ose)\b)"), "j'"),
+    (re.compile(r"\b(chu|chui|chuis)\b"), "je suis"),
+    (re.compile(r"\b(veux|veut|peux|peut|arrive|sens|suis|est|vais|voudrais|respire|avale|parle)\s+pus?\b"), r"\1 plus"),
+    (re.compile(r"\bai\s+pus?\s+(?=(le|la|les|l'|envie|de|d'|aucun|aucune)\b)"), "ai plus "),
+    (re.compile(r"\bki(er[eo]s?|siera)\b"), r"qui\1"),
+)
+
+
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, no accents, single spaces."""
+    """Lower case, straight apostrophes, no accents, single spaces, phone spellings spelt out."""
     text = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'").replace("œ", "oe").replace("æ", "ae")
     decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.split())
+    plain = " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    for spelling, spelt_out in _PHONE_SPELLINGS:
+        plain = spelling.sub(spelt_out, plain)
+    return plain
 
 
 _CLAUSES: Pattern[str] = re.compile(
@@ -66,8 +89,10 @@ def _compile(patterns: Iterable[str]) -> tuple[Pattern[str], ...]:
 
 
 def _denial(heads: str, fillers: str, nouns: str) -> str:
-    """A negation word, at most three filler words, then the noun it denies."""
-    return rf"\b({heads})\s+(({fillers})\s+|d'\s?|l'\s?){{0,3}}({nouns})\b"
+    """A negation word, at most three filler words, then the noun it denies; and what an "or" adds
+    to it ("no chest pain or trouble breathing", "pas de douleur ni de gonflement")."""
+    denied = rf"(({fillers})\s+|d'\s?|l'\s?){{0,3}}({nouns})\b"
+    return rf"\b({heads})\s+{denied}((\s+[\w']+){{0,2}}\s+(or|nor|ni|ou|o)\s+{denied})*"
 
 
 def _blank_denials(clause: str, denials: tuple[Pattern[str], ...]) -> str:
@@ -92,7 +117,7 @@ def _matches(text: str, patterns: tuple[Pattern[str], ...], denials: tuple[Patte
 _DIFFICULTY = (
     r"(can'?t|cannot|can not|couldn'?t|unable to|not able to|(haven'?t|hasn'?t|have not|has not) been able to"
     r"|hard to|hard time|struggling to|struggle to|trouble|difficult(y|ies)?|problems?|barely|hardly"
-    r"|can barely|can hardly|hurts? to|painful to)"
+    r"|can barely|can hardly|hurts? to|painful to|harder( and harder)? to|more difficult to|tough to)"
 )
 _BREATHE = r"(breath(e|ing)?|catch my breath)"
 _SWALLOW = r"(swallow(ing)?)"
@@ -101,50 +126,84 @@ _NOT_A_SYMPTOM_EN = r"(?!\s+(in\s+)?(english|french|spanish|to\b|with\b|on the p
 
 _EMERGENCY_EN = (
     rf"\b{_DIFFICULTY}\s+(\w+\s+){{0,2}}({_BREATHE}|{_SWALLOW})\b",
-    rf"\b({_BREATHE}|{_SWALLOW})\s+(is|was|feels?|has been|got|getting)\s+(\w+\s+)?(hard|difficult|tough|impossible|painful)\b",
+    rf"\b({_BREATHE}|{_SWALLOW})\s+(is|was|feels?|has been|got|getting|seems)\s+(\w+\s+){{0,3}}(hard|difficult|tough|impossible|painful"
+    r"|weird|strange|off|funny|shallow|labou?red|rapid|raspy|noisy|worse|harder)\b",
     r"\b(breathing|swallowing)\s+(problems?|trouble|difficult(y|ies)?|issues?)\b",
     r"\bhurts? when i (breathe|swallow)\b",
-    r"\b(short(ness)? of breath|breathless|gasping|wheez(e|ing)|choking|(can'?t|cannot|cnt) get (enough |any )?air)\b",
+    r"\b(short(ness)? of breath|out of breath|breathless|gasping|wheez(e|ing)|choking|suffocat\w*|smothering"
+    r"|(can'?t|cannot|cnt) get (enough |any )?air|(can'?t|cannot|cnt|cant) (get|take) (a )?(full |deep |proper |good )?breath)\b",
+    r"\bswallow\w*\b.{0,40}\bstuck\b|\bstuck\s+in\s+my\s+throat\b",
+    # Food that won't go down is a swallowing problem however it is said.
+    r"\b(food|pills?|water|liquids?|drinks?|saliva|spit)\s+(\w+\s+){0,3}(stuck|won'?t go down|not going down)\b"
+    r"|\b(can'?t|cannot|unable to|can barely|can hardly|hard to)\s+get\s+(food|anything|water|liquids?|it|pills?)\s+down\b",
     r"\b(cnt|cant)\s+(breath(e)?|swallow)\b",
     rf"\b{_SPEAK_DIFFICULTY}\s+(\w+\s+){{0,2}}(speak(ing)?|talk(ing)?)\b{_NOT_A_SYMPTOM_EN}",
-    r"\b(can'?t|cannot|unable to)\s+(speak|talk)\s+(properly|clearly|right|normally|well)\b",
+    r"\b(can'?t|cannot|unable to)\s+(speak|talk)\s+(properly|clearly|right(?!\s+(now|away|this))|normally|well)\b",
     r"\bslurr(ed|ing)\b|\bgarbled\s+(\w+\s+)?(speech|words|talking)\b|\bspeech\s+(is\s+)?garbled\b",
+    r"\b(can'?t|cannot|unable to|hard to|trouble|struggling to)\s+get\s+(my\s+|the\s+)?words\s+out\b"
+    r"|\bwords\s+(are\s+)?(coming|come|came)\s+out\s+(\w+\s+)?(wrong|weird|funny|jumbled|garbled)\b"
+    r"|\b(talking|speaking)\s+(\w+\s+)?(funny|weird|strange|funnily|oddly|like (i'?m |i am )?drunk)\b"
+    r"|\bspeech\s+(is\s+|sounds\s+|seems\s+)?(\w+\s+)?(weird|funny|strange|off|jumbled)\b",
     # A tight face is a common, harmless feeling after the injections; a tight throat is not.
-    r"\b(throat|tongue|lips?|face|mouth)\s+(is\s+|are\s+|feels?\s+|getting\s+|started\s+|keeps\s+)?(swell(ing)?|swollen|closing( up)?)\b",
-    r"\b(throat|tongue)\s+([\w']+\s+){0,3}(closing|swell(ing)?|swollen|tight(ening|er)?)\b",
+    r"\b(throat|tongue|lips?|face|mouth|neck)(\s+(and|&)\s+(my\s+)?(throat|tongue|lips?|face|mouth|neck|eyes))?"
+    r"\s+(is\s+|are\s+|feels?\s+|getting\s+|started\s+|keeps\s+|has\s+|went\s+|got\s+)?"
+    r"(all\s+|really\s+|so\s+|very\s+|super\s+)?(swell(s|ing|ed)?|swollen|closing( up)?|puff(ing|ed)\s+up|blow(ing|n)?\s+up|ballooning)\b",
+    r"\b(tongue|lips?)\s+(is\s+|are\s+|feels?\s+|feel\s+|looks?\s+)?(all\s+|really\s+|so\s+|very\s+|super\s+)?(huge|enormous|thick|fat"
+    r"|twice (the|its) size)\b",
+    r"\b(throat|tongue|airways?)\s+([\w']+\s+){0,3}(closing|swell(ing)?|swollen|tight(ening|er)?)\b",
     r"\bswollen\s+(throat|tongue|lips?|face)\b",
     r"\bswell(ing|ed)?\s+(of|in)\s+(my\s+)?(throat|tongue|lips?|face)\b",
-    r"\b(anaphyla\w*|anafila\w*|epi ?pen|(severe|serious|bad|major)\s+allergic|allergic reaction\b.*\b(bad|severe|serious))\b",
+    # Carrying an EpiPen is an answer about allergies; needing or using one is the emergency.
+    r"\b(anaphyla\w*|anafila\w*|(severe|serious|bad|major)\s+allergic|allergic reaction\b.*\b(bad|severe|serious))\b",
+    r"\b(need|needed|used|using|had to use|gave myself|give me|grab(bed)?|get me|where'?s|injected|took|administered|reaching for)\s+"
+    r"(\w+\s+)?(my\s+|an?\s+|the\s+)?epi\s?-?pens?\b",
+    r"\b(severe|serious|bad|major|massive|huge|strong|scary)\s+(allergic\s+)?reaction\b"
+    r"|\b(i'?m|i am|im)\s+(\w+\s+)?(having|getting|going into)\s+(an?\s+)?(\w+\s+)?(allergic\s+)?reaction\b",
     r"\b(hives|rash|welts)\s+(all over|everywhere)\b|\bcovered in (hives|welts)\b",
     r"\b(hives|welts)\b.*\b(dizz\w*|faint\w*|swollen|swelling|throat|breath\w*|lips?)\b",
     r"\b(weakness|numbness|paralysis)\s+(is\s+|has\s+)?(spreading|spread|moving|moved|going)\b",
     r"\bweakness\s+in\s+my\s+(arms?|legs?|whole body|body|neck)\b",
     r"\b(spreading|getting worse)\s+weakness\b",
-    r"\b(weak|numb)\s+all over\b",
+    r"\b(weak|numb)\s+(all over|everywhere)\b",
     r"\b(arms?|legs?|body|neck)\s+([\w']+\s+){0,3}(weak(er|ening)?|numb)\b.*\b(after|since|worse|spreading)\b",
-    r"\bchest\s+(pain|tight(ness)?)\b|\bchest\s+(feels\s+|is\s+)?(\w+\s+)?(tight|heavy)\b",
+    # Weak arms or legs, or a whole body, is the spreading weakness the net exists for.
+    r"\b(arms?|legs?)\s+([\w']+\s+){0,3}(weak(er|ening)?|limp|like jelly|paraly[sz]ed)\b"
+    r"|\b(whole|entire)\s+body\s+([\w']+\s+){0,2}(weak|numb|limp|paraly[sz]ed)\b",
+    r"\b(can'?t|cannot|unable to|can barely|can hardly|hard to|trouble|struggling to)\s+(lift|move|raise|feel|use|hold up)\s+"
+    r"(my\s+)?(\w+\s+){0,2}(arms?|legs?|hands?|feet|body)\b|\b(can'?t|cannot|can barely|can hardly|unable to)\s+(walk|stand( up)?)\b"
+    r"|\b(so|too|very|really)\s+weak\s+(that\s+)?i\s+(can'?t|cannot|can barely|can hardly)\b",
+    r"\b(arms?|legs?|knees)\s+(are\s+|is\s+|keep\s+|keeps\s+)?(giving out|giving way|buckling|collapsing|gave out)\b",
+    r"\bweakness\s+(\w+\s+){0,4}(to|into|down|up)\s+(my\s+|the\s+)?(arms?|legs?|body|chest|hands?|neck|shoulders?)\b",
+    r"\bchest\s+(pains?|tight(ness)?)\b|\bchest\s+(feels\s+|is\s+)?(\w+\s+)?(tight|heavy)\b",
+    r"\bchest\s+(hurts|is hurting|aches|is aching|is killing me|pressure)\b"
+    r"|\b(pain|pressure|tightness|heaviness|squeezing|crushing|weight)\s+(in|on)\s+(my|the)\s+chest\b"
+    r"|\b(sitting|standing|elephant)\s+on\s+my\s+chest\b",
     r"\b(this|it)\s*('?s|is)\s+(really\s+|very\s+)?urgent\b",
     r"\b(i'?m|i am|having|this is|it'?s|it is)\s+(a|an)?\s*(medical\s+)?emergency\b",
-    r"\b(call(ed)?|calling)\s+(911|an ambulance)\b|\b911\b",
-    r"\b(passing|passed|going to pass) out\b|\bfainted\b",
+    r"\b(call(ed)?|calling)\s+(911|an ambulance)\b|\b911\b|\b(need|send|get)\s+(me\s+)?an?\s+ambulance\b",
+    r"^(medical\s+)?(emergency|urgent)$",
+    r"\b(passing|passed|going to pass) out\b|\bfainted\b|\bblack(ed|ing)?\s+out\b|\b(lost|losing)\s+consciousness\b",
+    r"\b(feel|feeling|felt|going to|gonna|about to|might)\s+(\w+\s+){0,2}(faint(ing)?|pass(ing)? out|black(ing)? out|collapse)\b",
 )
 
 # French (written without accents: "a" is also "à").
 _FR_DIFFICULTY = (
     r"(du mal|de la misere|misere|de la peine|peine|de la difficulte|des difficultes|difficultes?|un probleme|des problemes|problemes?"
-    r"|mal|dur|difficile|impossible|(pas|plus) capable|incapable)"
+    r"|mal|dur|difficile|impossible|(pas|plus|pu) capable|incapable)"
 )
-_FR_CANT = r"((j'?\s?|n'?\s?|ne\s+)?(arrive|parviens|reussis)\s+(pas|plus|presque pas|presque plus|pas du tout|plus du tout)\s+a)"
+_FR_CANT = r"((j'?\s?|n'?\s?|ne\s+)?(arrive|parviens|reussis)\s+(pas|plus|pu|presque pas|presque plus|pas du tout|plus du tout)\s+a)"
 _FR_BREATHE = r"(respirer|reprendre (mon|son) souffle|trouver (mon|son) souffle|avoir de l'\s?air)"
 _FR_SWALLOW = r"(avaler|deglutir)"
 _FR_SPEAK = r"(parler|articuler)(?!\s+(l'\s?)?(anglais|francais|espagnol|a\b|au\b|avec\b|au telephone))"
-_FR_BODY = r"(gorge|langue|levres?|visage|bouche|figure)"
+_FR_BODY = r"(gorge|langue|levres?|visage|bouche|figure|face)"
 
 _EMERGENCY_FR = (
     rf"\b{_FR_DIFFICULTY}\s+(a|pour|de|d'\s?)\s*(bien\s+)?({_FR_BREATHE}|{_FR_SWALLOW}|{_FR_SPEAK})\b",
     rf"\b{_FR_CANT}\s+(bien\s+)?({_FR_BREATHE}|{_FR_SWALLOW}|{_FR_SPEAK})\b",
-    rf"\bpeu[xt]\s+(pas|plus|presque pas|presque plus|quasiment pas)\s+(bien\s+)?({_FR_BREATHE}|{_FR_SWALLOW})\b",
-    r"\bpeu[xt]\s+(pas|plus)\s+parler\s+(correctement|normalement|clairement|bien)\b",
+    rf"\bpeu[xt]\s+(pas|plus|pu|presque pas|presque plus|quasiment pas)\s+(bien\s+)?({_FR_BREATHE}|{_FR_SWALLOW})\b",
+    r"\bpeu[xt]\s+(pas|plus|pu)\s+parler\s+(correctement|normalement|clairement|bien)\b",
+    r"\bparle\s+(tout\s+)?(croche|de travers|bizarre\w*|drole\w*|difficilement|comme si j'\s?etais saoule?)\b"
+    r"|\bparle\s+mal\b(?!\s+(l'\s?)?(anglais|francais|espagnol))",
     rf"\b({_FR_BREATHE}|{_FR_SWALLOW}|parler)\s+(est|devient|c'\s?est|reste)\s+(\w+\s+)?(difficile|dur|penible|impossible|douloureux)\b",
     r"\bmal\s+(quand|lorsque)\s+(je\s+|j'\s?)(respire|avale)\b",
     r"\b(essouffle\w*|souffle court|a bout de souffle|suffoqu\w*|j'\s?etouffe|m'\s?etouffe|etouffement"
@@ -152,24 +211,31 @@ _EMERGENCY_FR = (
     r"|respiration (difficile|sifflante|laborieuse|bloquee|coupee))\b",
     r"\brespire\s+(mal|difficilement|avec difficulte|plus|pas bien|a peine)\b|\bn'\s?arrive plus a respirer\b",
     r"\b(trouble|troubles|difficulte|difficultes)\s+(de|d')\s*(la\s+)?(parole|elocution|deglutition)\b|\bparole\s+(pateuse|difficile)\b",
-    rf"\b{_FR_BODY}\s+(qui\s+|me\s+|se\s+|s'\s?)?(enfle|gonfle|enflent|gonflent|est enflee|est gonflee|sont enflees|sont gonflees"
+    rf"\b{_FR_BODY}\s+(qui\s+|me\s+|se\s+|s'\s?)?(tout\s+|toute\s+|toutes\s+|tres\s+|super\s+)?(enfle|gonfle|enflent|gonflent|est enflee|est gonflee|sont enflees|sont gonflees"
     r"|enflee?s?|gonflee?s?|se serre|serree|se ferme|se bloque|se resserre)\b",
     rf"\b(gonflement|enflure|oedeme|boursouflure)\s+(de|du|des|a|au|aux|dans)\s+(la\s+|ma\s+|les\s+|mes\s+|l'\s?)?{_FR_BODY}",
     r"\boedeme de quincke\b",
     r"\b(reaction|crise)\s+allergique\s+(\w+\s+)?(grave|severe|serieuse|forte|importante|violente|intense)\b"
     r"|\b(grave|severe|serieuse|forte|grosse|violente)\s+reaction\s+allergique\b",
     r"\bchoc anaphylactique\b|\bstylo (d'\s?)?(epinephrine|adrenaline)\b",
-    r"\burticaire\s+(partout|sur tout le corps|generalisee)\b",
+    r"\b(fais|fait|faire|suis en train de faire|ai|j'\s?ai)\s+(une|un)\s+(\w+\s+)?(reaction|choc)\s+(allergique|anaphylactique)\b",
+    r"\b(urticaire|plaques|boutons|rougeurs|demangeaisons)\s+(\w+\s+){0,3}(partout|sur tout le corps|generalisee?s?)\b",
     r"\bfaiblesse\s+(qui\s+)?(se\s+propage|se\s+repand|s'\s?etend|gagne|progresse|s'\s?aggrave|augmente|descend|monte|avance)\b",
     r"\bfaiblesse\s+(dans|aux|au|a)\s+(les\s+|mes\s+|la\s+|le\s+|l'\s?)?(bras|jambes?|corps|tout le corps|cou|nuque)\b",
     r"\b(faible|faibles|engourdie?s?)\s+(de\s+)?partout\b",
     r"\b(bras|jambes?|corps)\s+(\w+\s+){0,2}(faibles?|engourdie?s?|paralysee?s?)\b.*\b(depuis|apres)\b",
+    r"\b(bras|jambes?)\s+(\w+\s+){0,2}(molles?|faibles?|paralysee?s?|comme du coton)\b"
+    r"|\b(bras|jambes?|genoux)\s+(me\s+)?(lachent|lache|flanchent|ne me portent plus)\b",
+    r"\b(sens|sent)\s+(plus|pas|pu)\s+(mes|les|ses)\s+(bras|jambes|mains|pieds)\b"
+    r"|\b(peux|arrive|capable)\s+(pas|plus|pu)\s+(a\s+|de\s+)?(lever|bouger|soulever)\s+(les|mes)\s+(bras|jambes)\b",
     r"\b(engourdissement|paralysie)\s+(qui\s+)?(se\s+propage|s'\s?etend|gagne|progresse)\b",
     r"\bdouleurs?\s+(a|dans)\s+(la|ma)\s+poitrine\b|\bdouleurs?\s+thoraciques?\b|\boppression\s+(\w+\s+){0,2}(poitrine|thoracique)\b"
-    r"|\bmal\s+(a|dans)\s+la\s+poitrine\b",
+    r"|\bmal\s+(a|dans)\s+la\s+poitrine\b"
+    r"|\b(serrement|pression|poids|lourdeur|oppression|serre)\s+(\w+\s+)?(a|dans|sur)\s+(la|ma)\s+poitrine\b",
     r"\b(c'\s?est|il s'\s?agit d'\s?)\s*une\s+urgence\b|\burgence\s+medicale\b",
-    r"\b(appeler|appelle|appele|composer)\s+(une|l'\s?)\s*ambulance\b",
-    r"\bevanou\w*|\bperdu connaissance\b|\bperte de connaissance\b",
+    r"\bc'\s?est\s+(tres\s+|vraiment\s+|super\s+)?urgent\b",
+    r"\b(appeler|appelle|appelez|appele|composer|composez|envoyez|besoin d'\s?)\s*(une|l'\s?|le)\s*(ambulance|911)\b",
+    r"\bevanou\w*|\bperdu connaissance\b|\bperte de connaissance\b|\btombe\w*\s+dans\s+les\s+pommes\b",
 )
 
 # Spanish (without accents). "no puedo hablar" alone is availability, as in English.
@@ -178,35 +244,44 @@ _ES_DIFFICULTY = (
     r"|apenas puedo|no logro|no consigo|no soy capaz de|imposible)"
 )
 _ES_SPEAK_DIFFICULTY = r"(dificultad(es)?|problemas?|me cuesta|cuesta|me es dificil|es dificil|dificil|apenas puedo|no logro|no consigo)"
-_ES_BREATHE_SWALLOW = r"(respirar|tragar|pasar saliva)"
+_ES_BREATHE_SWALLOW = r"(respirar|tragar|pasar (la\s+)?(saliva|comida|agua|bocado))"
 _ES_SPEAK = r"(hablar)(?!\s+(en\s+)?(ingles|frances|espanol|con\b|por telefono|ahora))"
 _ES_BODY = r"(garganta|lengua|labios?|cara|boca)"
 
 _EMERGENCY_ES = (
-    rf"\b{_ES_DIFFICULTY}\s+(para\s+|al\s+|de\s+)?(bien\s+)?{_ES_BREATHE_SWALLOW}\b",
+    rf"\b{_ES_DIFFICULTY}\s+(mucho\s+|bastante\s+|trabajo\s+|un poco\s+)?(para\s+|al\s+|de\s+)?(bien\s+)?{_ES_BREATHE_SWALLOW}\b",
+    r"\bno\s+me\s+(sale|salen)\s+(la voz|las palabras)\b|\bno\s+me\s+pasa\s+(la\s+)?(comida|saliva|agua|nada)\b|\bno\s+respiro\s+bien\b",
+    r"\bno\s+(siento|puedo mover|puedo levantar|puedo sentir|puedo usar)\s+(los|las|mis)\s+(brazos|piernas|manos|pies)\b",
+    r"\barrastr\w*\s+(las\s+)?palabras\b|\bhablo\s+(raro|arrastrado|como borrach[oa])\b",
     rf"\b{_ES_SPEAK_DIFFICULTY}\s+(para\s+|al\s+|de\s+)?(bien\s+)?{_ES_SPEAK}\b",
     r"\bno puedo hablar\s+(bien|claro|claramente|normal|normalmente)\b",
     r"\b(respirar|tragar|hablar)\s+(es|esta|se ha vuelto|se hace|me resulta)\s+(muy\s+)?(dificil|imposible|doloroso)\b",
     r"\b(me falta (el )?aire|falta de aire|me ahogo|me estoy ahogando|ahogando|no me entra (el )?aire|respiro mal"
     r"|respiro con dificultad|silbido al respirar)\b",
-    rf"\bse me (esta\s+|estan\s+)?(hincha|hinchan|hinchando|inflama|inflaman|inflamando|cierra|cerrando)\s+(la\s+|el\s+|los\s+)?{_ES_BODY}",
+    rf"\bse me (esta\s+|estan\s+)?(hincha|hinchan|hinchando|hincho|hincharon|inflama|inflaman|inflamando|inflamo|inflamaron|cierra"
+    rf"|cerrando)\s+(la\s+|el\s+|los\s+)?{_ES_BODY}",
     rf"\b{_ES_BODY}\s+(se\s+(me\s+)?)?(esta\s+|estan\s+|muy\s+)?(hinchad[ao]s?|inflamad[ao]s?|hincha|hinchando|cierra|cerrando|cerrada)\b",
     rf"\b(hinchazon|inflamacion)\s+(de|en)\s+(la\s+|el\s+|los\s+|mi\s+|mis\s+)?{_ES_BODY}",
     r"\breaccion\s+alergica\s+(\w+\s+)?(grave|severa|fuerte|seria|intensa)\b|\b(grave|fuerte|severa|seria)\s+reaccion\s+alergica\b",
     r"\bchoque anafilactico\b|\burticaria\s+(por todo|en todo)\b",
+    r"\b(ronchas|urticaria|granos|manchas rojas|sarpullido|habones)\s+(\w+\s+){0,2}(por|en)\s+(todo el cuerpo|todas partes|todos lados)\b",
+    r"\b(estoy teniendo|tengo|me esta dando|me dio|me da)\s+(una\s+)?reaccion\s+alergica\b",
     r"\bdebilidad\s+(que\s+)?(se\s+)?(esta\s+)?(extiende|propaga|extendiendo|propagando|avanza|avanzando)\b",
     r"\bdebilidad\s+en\s+(los\s+|las\s+|el\s+|todo\s+el\s+|mis\s+)?(brazos?|piernas?|cuerpo|cuello)\b",
     r"\b(brazos?|piernas?|cuerpo)\s+(\w+\s+){0,2}(debil(es)?|dormid[oa]s?|entumecid[oa]s?)\b",
-    r"\bdolor\s+(en\s+el|de)\s+pecho\b|\bopresion\s+en\s+el\s+pecho\b",
+    r"\bdebil(es)?\s+(de|en)\s+todo\s+el\s+cuerpo\b|\btodo\s+el\s+cuerpo\s+(\w+\s+)?debil\b|\bdebilit\w*\s+(los|las|mis)\s+(brazos|piernas)\b"
+    r"|\bdebilidad\s+(\w+\s+){0,4}(a|hacia|hasta)\s+(los|las|mis|el|todo)\s+(brazos|piernas|cuerpo|cuello)\b",
+    r"\bdolor\s+(en\s+el|de)\s+pecho\b|\bopresion\s+en\s+el\s+pecho\b"
+    r"|\b(me duele|duele|dolor|presion|opresion|aprieta|apretado|punzada)\s+(\w+\s+)?(en\s+)?(el|mi)\s+pecho\b",
     r"\bes\s+una\s+emergencia\b|\b(emergencia|urgencia)\s+medica\b",
     r"\b(me\s+)?desmay\w*|\bperdi\s+el\s+conocimiento\b",
-    r"\bllam(ar|e|o)\s+(a\s+)?(una\s+)?ambulancia\b",
+    r"\bllam\w*\s+(a\s+)?(una\s+|la\s+)?ambulancia\b",
 )
 
 _EN_NEG_FILLERS = (
     r"any|an?|the|some|real|major|serious|big|more|much|further|actual|obvious|have|having|had|got|get|getting"
     r"|experienced|experiencing|notice|noticed|feel|feeling|felt|feels|like|been|signs?|of|ever|at|all|really|kind|sort"
-    r"|such|new|bad|other|my|problem|with"
+    r"|such|new|bad|other|my|problem|with|breathing|swallowing|speaking|talking|throat|lip|face|facial"
 )
 _FR_NEG_FILLERS = (
     r"de|du|des|la|le|les|un|une|eu|vraiment|du tout|tout|trop|grand|grande|grave|moindre|signe|signes|senti|ressenti"
@@ -217,44 +292,153 @@ _FR_NEG_FILLERS = (
 _FR_NEG_HEADS = r"pas(?!\s+mal\s+d)|(n'\s?|ne\s+)(\w+\s+)?plus|aucun|aucune|sans|jamais|ni|non|point|rien"
 _ES_NEG_FILLERS = (
     r"tengo|tenia|tuve|he|ha|tenido|hay|habia|siento|senti|noto|note|ningun|ninguna|mucho|mucha|muchos|muchas"
-    r"|gran|grandes|la|el|los|las|un|una|de|ya|mayor|mayores|tipo|algun|alguna|me|nada"
+    r"|gran|grandes|la|el|los|las|un|una|de|ya|mayor|mayores|tipo|algun|alguna|me|nada|perdido"
 )
 
 _EMERGENCY_DENIALS = _compile((
     _denial(
-        r"no|not|never|without|none|nor|zero|don'?t|do not|doesn'?t|does not|didn'?t|did not|isn'?t|is not|aren'?t"
+        r"no|not|never|without|none|nor|zero|nothing|don'?t|do not|doesn'?t|does not|didn'?t|did not|isn'?t|is not|aren'?t"
         r"|are not|haven'?t|have not|hasn'?t|has not|wasn'?t|weren'?t",
         _EN_NEG_FILLERS,
+        # Fainting is denied by its verb: "never fainted", "didn't pass out".
         r"trouble|difficult(y|ies)?|problems?|issues?|swelling|swollen|allergic|allergy|reaction|weakness|emergency"
-        r"|chest|hives|short(ness)? of breath|breathless|numbness",
+        r"|chest|hives|short(ness)? of breath|breathless|numbness|weak|numb|fainted|faint|pass(ed)? out|black(ed)? out|lost consciousness",
     ),
     _denial(
         _FR_NEG_HEADS,
         _FR_NEG_FILLERS,
         r"difficultes?|mal|problemes?|soucis?|gonflement|enflure|oedeme|reaction|faiblesse|urgence|douleurs?|gene"
-        r"|essoufflement|urticaire|allergie|allergique",
+        r"|essoufflement|urticaire|allergie|allergique|misere|peine|evanouie?s?|perdu connaissance",
     ),
     _denial(
         r"no|sin|ningun|ninguna|ninguno|nunca|tampoco|ni",
         _ES_NEG_FILLERS,
         r"problemas?|dificultad(es)?|hinchazon|inflamacion|reaccion|debilidad|dolor|emergencia|urgencia|molestias?"
-        r"|alergia|cuesta|duele",
+        r"|alergia|cuesta|duele|falta|ahogo|desmay\w*|conocimiento",
     ),
+    # "no tengo la garganta hinchada": the body part between the denial and the swelling.
+    r"\b(no|nunca|tampoco|ni)\s+(tengo|tiene|siento|noto|esta|estan|se me|se le)\s+(\w+\s+){0,3}(hinchad\w*|inflamad\w*|cerrad\w*)",
+    # Not a symptom: a price "hard to swallow", breathless after running.
+    r"\b(price|prices|cost|costs|bill|news|that|this|truth|pill|fees?|amount|reality)\s+(is\s+|was\s+|'s\s+|are\s+|seems\s+|sounds\s+)?"
+    r"(\w+\s+){0,2}(hard|tough|difficult|bitter)\s+(pill\s+)?to\s+swallow\b|\b(hard|tough|bitter|big)\s+pill\s+to\s+swallow\b",
+    r"\b(prix|cout|couts|facture|nouvelle|pilule|montant|tarifs?|verite)\s+(est\s+|etait\s+|a ete\s+|sont\s+)?(\w+\s+){0,2}"
+    r"(dur|dure|durs|difficile|amere?)\s+a\s+avaler\b",
+    r"\b(precio|costo|cuenta|noticia|pildora|verdad)\s+(es\s+|fue\s+|esta\s+)?(\w+\s+){0,2}(dificil|duro|dura)\s+de\s+tragar\b",
+    r"\b(short(ness)? of breath|out of breath|breathless|winded|wheez\w*)\s+(\w+\s+){0,3}(when|after|while|if|from|during)\s+(i\s+)?(\w+\s+)?"
+    r"(run|running|exercis\w*|work(ing)? out|climb\w*|jog\w*|stairs|sports?|the gym|hik\w*)\b",
 ))
 _EMERGENCY_PATTERNS = _compile(_EMERGENCY_EN + _EMERGENCY_FR + _EMERGENCY_ES)
+
+# A clause about long ago is history, an answer to a screening question ("I had anaphylaxis to
+# peanuts when I was little", "allergic reaction to penicillin years ago"), not something happening.
+_LONG_AGO = re.compile(
+    r"\b(years?|decades?)\s+ago\b|\bas a (kid|child|baby|teen\w*|toddler)\b|\bwhen i was (a kid|little|young|a child|younger|a teen\w*"
+    r"|small|a baby|pregnant)\b|\bin (19|20)\d\d\b|\blast year\b|\blong time ago\b|\bin the past\b|\bhistory of\b|\bchildhood\b"
+    r"|\bil y a (\d+|des|quelques|plusieurs|deux|trois) ans\b|\bquand j'\s?etais (petite?|jeune|enfant|ado|bebe)\b|\bdans mon enfance\b"
+    r"|\bl'\s?an(nee)? (passee?|derniere)\b|\ben (19|20)\d\d\b|\bhace (\d+|unos|muchos|varios|dos|tres) anos\b|\bde nin[oa]\b"
+    r"|\bcuando era (nin[oa]|pequen[oa]|joven|chic[oa]|bebe)\b|\bel ano pasado\b"
+)
+
+# What-if and general questions: what follows is asked about, not felt. The clause is read only up
+# to where the question starts, so "I can't breathe, what do I do if it gets worse" stays an
+# emergency.
+_ASKS_ABOUT = re.compile(
+    # English: what if, in case; the treatment as the subject of "cause"; side effects, signs, risks.
+    r"\bwhat\s+(if|happens if|would happen if)\b|\b(just\s+)?in\s+case\b|\bsuppos(e|ing)\b"
+    r"|\b(can|could|does|do|will|would|might|may)\s+(botox|it|this|that|these|those|they|injections?|shots?|treatments?"
+    r"|the\s+(botox|injections?|shots?|treatments?|needles?|procedure|toxin)|people|patients|someone|anyone|one|you)\s+(\w+\s+)?"
+    r"(cause|make|give|lead|trigger|result|produce|bring|get|have|develop|experience|go)\b"
+    r"|\b(botox|it|injections?|shots?|the\s+(botox|injections?|shots?|treatment))\s+(can|could|may|might|sometimes|rarely)\s+(\w+\s+)?"
+    r"(cause|lead|make|give|trigger|result)\b"
+    r"|\b(can|could|will|would|might|may)\s+i\s+(get|have|develop|experience|end up|go into)\b|\b(risk|chance|odds|likelihood)\s+of\b"
+    r"|\bam\s+i\s+(going to|gonna|likely to)\b"
+    r"|\b(is|are|isn'?t|aren'?t)\b(?=.*\b(side effects?|complications?|risks?)\b)|\bside effects?\s+(like|such as|including)\b"
+    r"|\b(signs?|symptoms?|warning signs?)\s+of\b|\bhow\s+(common|likely|often|rare|frequent)\b"
+    r"|\b(is it|is that|isn'?t it|it is|it'?s)\s+(\w+\s+)?(normal|common|usual|possible|likely|rare|typical|expected|dangerous)\s+(to|for)\b"
+    # French: et si, au cas ou; "est-ce que ca peut causer", normal d'avoir, les signes de, un effet secondaire.
+    r"|\bet si\b|\bau cas ou\b|\ben cas d[e']|\bdans le cas ou\b"
+    r"|\best[\s-]ce\s+(que\s+|qu'\s?)?(\w+\s+|l'\s?){0,3}(peu[tv]\w*|pourrai\w*|va|vais|vas|vont|aurai\w*|risque\w*|cause\w*|donne\w*"
+    r"|provoque\w*|entraine\w*)\b|\b(risque|risques|risquent|pourrais|pourrait|pourraient)\s+(de\s+|d'\s?)?(\w+\s+)?(avoir|developper|ressentir|faire)\b"
+    r"|\b(botox|injections?|piqures?|traitement|ca)\s+(peu[tv]\w*|pourrai\w*)\s+(\w+\s+)?(causer|provoquer|donner|entrainer)\b"
+    r"|\bpeu[tv]\w*-(il|elle|ils|elles|on)\s+(\w+\s+)?(causer|provoquer|donner|entrainer)\b"
+    r"|\best[\s-]ce\s+(normal|courant|frequent|possible|grave|dangereux)\s+(d'\s?|de\s+)|\b(signes?|symptomes?)\s+(d'\s?|de\s+|du\s+|des\s+)"
+    r"|\b(est|sont|est-ce)\b(?=.*\beffets?\s+secondaires?)|\brisques?\s+(d'\s?|de\s+)"
+    # Spanish: y si, que pasa si, en caso de; "puede causar", es normal tener, los signos de, un efecto secundario.
+    r"|\by si\b|\bque pasa si\b|\ben caso de\b|\bpor si\b"
+    r"|\b(puede|pueden|podria|podrian|suele|suelen)\s+(\w+\s+)?(causar|provocar|dar|producir|generar|ocasionar)\b"
+    r"|\b(botox|inyecci\w+|tratamiento|esto|eso)\s+(causa|provoca|produce)\b"
+    r"|\bes\s+(normal|comun|posible|frecuente|peligroso|grave)\s+(tener|sentir|presentar|que\s+de)\b|\b(signos?|sintomas?|senales)\s+de\b"
+    r"|\b(es|son)\b(?=.*\befectos?\s+secundarios?)|\briesgo\s+de\b"
+)
+# "if" starts a what-if only in a question ("what should I do if I can't breathe?"), and not after
+# "not sure" ("not sure if my throat is closing" is happening). Spanish and French "si" is also
+# "yes" or "so": it is an "if" only before a subject ("si tengo", "si j'ai"), never before "no"
+# ("si no puedo respirar" is "yes, I can't breathe").
+_IF = re.compile(
+    r"\bif\b|\bsi\s+(?=(j'|je|tu|il|elle|on|ma|mon|mes|la|le|les|l'|vous|jamais|ca|c'|tengo|tienes|tiene|me|te|se|el|los|las|mi|mis|hay"
+    r"|usted|uno|alguien|despues|luego)\b)|(?<=\w )si\s+(?=(no|ne|n')\b)"
+)
+_UNSURE_BEFORE = re.compile(
+    r"\b(sure|unsure|know|knows|idea|wonder|wondering|wondered|ask|asking|check|see|tell me|sais|sait|demande|sabe|se|pregunto|saber"
+    r"|savoir)\s*$"
+)
+_QUESTION = re.compile(
+    r"\?|\b(what|how|who|when|where|should|shall|que faire|quoi|qu'est-ce|est-ce|dois-je|faut-il|comment|hago|debo|a quien|que pasa"
+    r"|llamo|j'\s?appelle)\b"
+)
+_RIGHT_NOW = re.compile(r"\bright\s+now\b")
+# "allergic reaction!!! help", "my throat... help me": a cry for help with a word of alarm.
+_HELP = re.compile(r"(^|[.!?,;]\s*)(please\s+|pls\s+|plz\s+)?(help|aidez-moi|aide-moi|au secours|ayuda|auxilio)(\s+me)?(\s+please)?\s*([.!?]|$)")
+_ALARM = re.compile(
+    r"\b(allergic|reaction|anaphyla\w*|throat|breath\w*|swallow\w*|swell\w*|swollen|chest|hives|faint\w*|allergique|gorge|respir\w*"
+    r"|avaler|alergica|garganta|respirar|tragar|pecho)\b"
+)
+# After "if I ...", a second "I" starts the main clause again: "if I lie down I can't breathe" is a symptom.
+_SUBJECT = re.compile(r"\b(i|i'm|im|i've|je|j'|yo)\b")
+
+
+def _before_a_question(clause: str, question: bool) -> str:
+    """`clause` without the part that asks about a symptom rather than tells one."""
+    asks = _ASKS_ABOUT.search(clause)
+    cut = asks.start() if asks else len(clause)
+    if question:
+        for conditional in _IF.finditer(clause, 0, cut):
+            if _UNSURE_BEFORE.search(clause[: conditional.start()]):
+                continue
+            rest = clause[conditional.end():]
+            first = re.match(r"\s*\S+", rest)
+            resumed = _SUBJECT.search(rest, first.end()) if first else None
+            kept = rest[resumed.start():] if resumed else ""
+            return clause[: conditional.start()] + " | " + _before_a_question(kept, question)
+    return clause[:cut]
 
 
 def is_emergency(text: str | None) -> bool:
     """True when `text` describes an urgent symptom (English, French or Spanish) in words the net knows.
 
     Urgent: trouble breathing, swallowing or speaking, a severe allergic reaction (throat, tongue,
-    lips or face swelling), weakness that spreads, chest pain, fainting, "emergency", 911. A clause
+    lips or face swelling, hives everywhere, needing an EpiPen), weakness in the arms, legs or
+    body, chest pain, fainting, "emergency", 911, or a cry for help with a word of alarm. A clause
     that denies the symptom ("no trouble breathing", "pas de gonflement", "sin dificultad para
-    tragar") is not one; a symptom's own negation ("no puedo respirar") is.
+    tragar") is not one; a symptom's own negation ("no puedo respirar") is. Nor is a question
+    about what might happen ("what should I do if my throat swells?"), an idiom ("the price is
+    hard to swallow"), or history ("I had an allergic reaction to penicillin years ago").
     """
     if not text:
         return False
-    return _matches(text, _EMERGENCY_PATTERNS, _EMERGENCY_DENIALS)
+    # "right now" is cut at "now": "I can't talk right now" must not become "I can't talk right".
+    normalised = _RIGHT_NOW.sub("now", normalise(text))
+    question = bool(_QUESTION.search(normalised))
+    crying_for_help = bool(_HELP.search(normalised))
+    for clause in clauses(normalised):
+        if _LONG_AGO.search(clause):
+            continue
+        remaining = _before_a_question(_blank_denials(clause, _EMERGENCY_DENIALS), question)
+        if any(p.search(remaining) for p in _EMERGENCY_PATTERNS):
+            return True
+        if crying_for_help and _ALARM.search(remaining):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- crisis
@@ -293,36 +477,87 @@ _CRISIS_EN = (
     r"\bcan'?t\s+(live|keep living)\s+like\s+this\b",
     r"\b(done|finished)\s+with\s+(life|living)\b|\bgiv(e|ing)\s+up\s+on\s+life\b|\btired of (living|being alive)\b",
     r"\b(not|never)\s+waking\s+up\b|\bdon'?t\s+want\s+to\s+wake\s+up\b",
+    r"\b(hope|wish|pray|praying)\s+(that\s+)?i\s+(don'?t|do not|won'?t|wouldn'?t|never|didn'?t|could not|couldn'?t)\s+(\w+\s+)?wake\s+up\b"
+    r"|\b(hope|wish|pray|praying)\s+(that\s+)?i\s+(just\s+)?(die|don'?t survive)\b"
+    r"|\b(sleep|asleep)\s+and\s+(never|not)\s+wake\s+up\b|\bnever\s+wake\s+up\s+again\b|\b(sleep|asleep)\s+forever\b",
+    # Hopelessness said in few words: the point, a burden, better off, not existing.
+    r"\b(what'?s|whats|what is)\s+(even\s+)?the\s+point(\s+of (it all|anything|everything|(even\s+)?trying|me|being here))?(\s+any\s?more)?\s*($|\s(and|so)\b)",
+    r"\b(life|my life|living|everything)\s+(is|feels|seems)\s+(so\s+)?(pointless|meaningless)\b",
+    r"\b(no ?one|nobody|noone|no body)\s+(would|will|'d)\s+(even\s+)?(miss me|care|notice)\s*($|\s(and|so)\b)",
+    r"\b(everyone|everybody|they|they'?d|the world|my (family|kids|children|husband|wife|partner|parents))\s+(would|will|'d)?\s*"
+    r"(all\s+)?be\s+better\s+off\s*($|\s(and|so)\b|without me|if i (was|were|wasn'?t|weren'?t|died|disappeared)|with me (gone|dead))",
+    r"\b(i'?m|i am|im|i feel like|feel like)\s+(such\s+|just\s+|only\s+)?(a\s+)?(huge\s+|big\s+|total\s+)?burden"
+    r"(\s+(to|on|for)\s+(everyone|everybody|my family|my kids|them|all|my husband|my wife|my partner|people))?\s*($|\s(and|so)\b)",
+    r"\b(care|notice|miss me|matter|mind)\s+if\s+i\s+(died|was gone|were gone|disappeared|was dead|were dead|killed myself"
+    r"|wasn'?t here|weren'?t here|wasn'?t around)\b",
+    r"\b(rather|sooner)\s+be\s+dead\b|\brather\s+die\s+than\s+(live|go on|keep living|keep going)\b",
+    r"\b(think|thinking|thought)\s+(a lot\s+)?about\s+(dying|death|being dead|not being here|not existing)\b",
+    r"\b(want|wanna|wish i could|would rather|'d rather|like to)\s+(\w+\s+)?(stop|not|cease)\s+(to\s+)?exist(ing)?\b"
+    r"|\bif\s+i\s+(just\s+)?(didn'?t|did not)\s+exist\b",
+    r"\b(feel like|felt like|thinking of|thought of|considering)\s+ending\s+(it|things|everything|my life)\b(?!\s+(here|now|with))"
+    r"|\bend(ing)?\s+(it|things|my life)\s+(tonight|today|tomorrow|soon|this week)\b",
     r"\bnobody\s+would\s+(miss|care)\b.*\b(gone|dead|died)\b",
-    r"\bwant\s+(it|everything)\s+(all\s+)?to\s+(stop|end)\s+(for good|forever)\b|\b(want|wanna|wish i could)\s+(to\s+)?disappear\b",
-    r"\bself[\s-]?harm\w*|\b(hurt|hurting|harm|harming|burn|burning|starve|starving)\s+my\s*self\b",
-    r"\bcutting\s+my\s*self\b|\bcut\s+my\s*self\s+(again|on purpose|deliberately)\b|\bcut(ting)?\s+my\s+(wrists?|arms?|thighs?)\b",
-    r"\b(take|taking|swallow|swallowing)\s+(all|a bunch|the whole bottle|a whole bottle)\s+(of\s+)?(my\s+)?(pills|meds|medications?|tablets)\b",
+    r"\bwant\s+(it|everything)\s+(all\s+)?to\s+(stop|end)\s+(for good|forever)\b|\b(want|wanna|wish i could)\s+(to\s+)?disappear\b"
+    r"|\bwant\s+(it all|everything|all of it)\s+to\s+(end|stop|be over)\b",
+    r"\bself[\s-]?harm\w*|\b(hurt|hurting|harm|harming|burn|burning|burned|burnt|starve|starving|cut|cutting|hit|hitting|punch|punching"
+    r"|scratch|scratching|bite|biting)\s+my\s*self\b"
+    r"(?!\s+(shaving|cooking|chopping|by accident|accidentally|on (a|the|some|my)\b|with (a|the) (knife|door|razor)|while|at the gym))",
+    r"\b(cut|cutting|slit|slitting|slash|slashing)\s+my\s+(wrists?|arms?|thighs?|throat)\b|\b(been|started|keep|kept|relapsed|relapse)\s+(\w+\s+)?cutting(\s+again)?\s*($|\s(and|so)\b)"
+    r"|\bcutting\s+again\b",
+    r"\b(take|taking|took|swallow|swallowing|swallowed)\s+(all|a bunch|the whole bottle|a whole bottle|a handful|every one)\s+(of\s+)?"
+    r"(my\s+|the\s+|those\s+|these\s+)?(\w+\s+)?(pills|meds|medications?|tablets|oxy\w*|painkillers|opioids|sleeping pills)\b"
+    r"|\ball\s+my\s+(\w+\s+)?(pills|meds|medications?|tablets|oxy\w*|painkillers)\s+at\s+once\b"
+    r"|\btak(e|ing)\s+them\s+all\s+at\s+once\b|\btoo many\s+(pills|meds|tablets)\s+on purpose\b",
+    r"\b(sav(e|ing)|stockpil\w*|hoard\w*|stash(ing)?)\s+(up\s+)?(my\s+|all\s+my\s+)?(\w+\s+)?(pills|meds|medications?|tablets|oxy\w*"
+    r"|painkillers|opioids)\b|\b(pills|meds|medications?|tablets|painkillers|opioids)\s+(\w+\s+)?(saved|stockpiled|stashed|hoarded"
+    r"|put aside|set aside)\b|\benough\s+(pills|meds|tablets|painkillers)\s+(\w+\s+)?to\s+(do it|end it|die|kill myself)\b",
+    r"\bhang(ing)?\s+my\s*self\b|\b(bought|buy|got|have)\s+(a|the)\s+rope\b"
+    r"|\b(jump(ing)?|throw(ing)? myself)\s+(off|from|in front of|under)\s+(a|the|my)?\s*(bridge|building|roof|balcony|cliff|train|bus|subway"
+    r"|tower|window|truck)\b|\bstanding\s+(on|at)\s+(the|a)\s+(edge|bridge|roof|ledge)\b"
+    r"|\b(driv(e|ing)|crash(ing)?|steer(ing)?)\s+(my\s+car\s+|the\s+car\s+)?(into|off)\s+(a|the)\s+(wall|tree|bridge|truck|cliff|pole"
+    r"|river|lake)\b",
+    r"\b(wrote|writing|written|write|left)\s+(\w+\s+){0,2}(goodbye|suicide|farewell)\s+(letters?|notes?|messages?)\b",
     r"\b(want|wanna|going|gonna|thinking|thought|think|plan|planning)\s+(\w+\s+)?(to\s+|of\s+|about\s+)?overdos\w*",
     r"\b(wants?|going|gonna|trying)\s+to\s+kill\s+(her|him|them)sel(f|ves)\b",
 )
 
 _CRISIS_FR = (
     r"\b(veux|voudrais|aimerais|envie\s+de|souhaite|prefererais|pense\s+a)\s+(\w+\s+)?(mourir|crever|disparaitre pour toujours)\b",
-    r"\b(veux|voudrais|envie\s+d'\s?|vais|besoin\s+d'\s?|pense\s+a|songe\s+a|reve\s+d'\s?)\s*en\s+finir\b(?!\s+avec\s+(?!la vie|tout\b|ma vie|mes jours|moi)\w)",
+    r"\b(veux|voudrais|envie\s+d'\s?|vais|besoin\s+d'\s?|pense\s+a|songe\s+a|reve\s+d'\s?|pour)\s*en\s+finir\b(?!\s+avec\s+(?!la vie|tout\b|ma vie|mes jours|moi)\w)",
     r"\ben\s+finir\s+avec\s+(la vie|tout\b|ma vie|mes jours)",
     r"\bmettre\s+fin\s+a\s+(mes\s+jours|ma\s+vie|tout)\b",
     rf"{_NOT_A_QUESTION_FR}\bme\s+(tuer|suicider|donner la mort|faire du mal|blesser volontairement|scarifier|taillader|mutiler"
     r"|couper les (veines|poignets)|pendre|jeter sous)\b",
     r"\bje\s+me\s+(fais|suis fait|suis faite)\s+du\s+mal\b|\bje\s+me\s+(scarifie|mutile|taillade)\b"
     r"|\bje\s+me\s+(blesse|coupe)\s+(volontairement|expres|encore)\b|\bscarification\w*",
-    r"\b(ne\s+)?(veux|voudrais)\s+(plus|pas)\s+vivre\b|\b(plus|pas)\s+envie\s+de\s+vivre\b|\bmarre\s+de\s+(la\s+)?vi(vre|e)\b",
-    r"\b(plus|aucune|pas de)\s+raisons?\s+de\s+vivre\b|\bla\s+vie\s+ne\s+vaut\s+(plus|pas)\b|\bvaut\s+(plus|pas)\s+la\s+peine\s+de\s+vivre\b",
+    r"\b(ne\s+)?(veux|voudrais)\s+(plus|pas|pu)\s+(vivre|exister|etre en vie)\b|\b(plus|pas|pu)\s+envie\s+de\s+vivre\b"
+    r"|\b(plus|pu|pas|perdu)\s+(le\s+)?gout\s+de\s+vivre\b"
+    r"|\b(marre|tanne|tannee|fatigue|fatiguee|ecoeure|ecoeuree|las|lasse)\s+de\s+(la\s+)?vi(vre|e)\b",
+    r"\b(plus|aucune|pas de)\s+raisons?\s+de\s+vivre\b|\b(la|ma)\s+vie\s+(ne\s+)?vaut\s+(plus|pas|pu)\b"
+    r"|\bvaut\s+(plus|pas|pu)\s+la\s+peine\s+de\s+vivre\b"
+    r"|\bsert\s+(a\s+)?(rien|quoi)\s+(de\s+)?(vivre|continuer|rester en vie|exister)\b|\ba quoi (ca\s+)?sert\s+(de\s+)?(vivre|exister)\b",
+    r"\b(suis|sens comme)\s+(un|une)\s+(fardeau|poids)\s+(pour|a)\b",
+    r"\bmieux\s+si\s+(j'\s?etais|je\s+serais)\s+(pas|plus)\s+(la|ici|en vie)\b|\bmieux\s+si\s+je\s+(mourais|disparaissais|n'\s?existais)",
+    r"\bme\s+(foutre\s+en\s+l'\s?air|flinguer|tirer\s+une\s+balle|jeter\s+(du|d'un|d'une|par|en bas|sous|devant))\b"
+    r"|\bsauter\s+(du|d'un|d'une|de la|en bas (du|d'un|de la))\s+(pont|toit|immeuble|edifice|balcon|falaise|fenetre)\b"
+    r"|\b(achete|trouve)\s+une\s+corde\b",
+    r"\b(prendre|avaler|pris|avale)\s+tou(te)?s\s+(mes|les)\s+(pilules|medicaments|comprimes|cachets)\b"
+    r"|\b(garde|accumule|ramasse|mets|mis)\s+(des|mes)\s+(pilules|medicaments|comprimes|cachets)\s+de\s+cote\b",
+    r"\bme\s+(suis\s+)?(coupe\w*|blesse\w*|brule\w*|frappe\w*|fais\s+mal|fait\w*\s+mal)\s+(\w+\s+)?(expres|volontairement"
+    r"|intentionnellement)\b",
     r"\bmieux\s+(mort|morte|sans\s+moi)\b",
     r"\b(idees|pensees)\s+(noires|suicidaires)\b|\bidee\s+noire\b",
     r"\b(ne\s+)?plus\s+me\s+reveiller\b|\bpas\s+me\s+reveiller\b",
     r"\bje\s+me\s+coupe\s+(les|la|le|aux?)\s+(bras|poignets?|cuisses?|peau|jambes?)\b",
     r"\bplus\s+la\s+force\s+de\s+(continuer|vivre|me battre)\b",
     r"\b(prefererais|voudrais|aimerais|aimerais mieux)\s+(etre\s+)?mort(e|s|es)?\b",
-    r"\bn'?\s?en\s+peux\s+plus\s+de\s+vivre\b|\bpeux\s+plus\s+vivre\b",
+    r"\ben\s+peux\s+(plus|pu)\s+de\s+(vivre|la vie|cette vie|exister)\b|\bpeux\s+(plus|pu)\s+vivre\b",
     r"\btout\s+arreter\s+(pour\s+de\s+bon|definitivement|pour\s+toujours)\b",
     r"\ba\s+quoi\s+bon\s+(vivre|continuer|rester en vie)\b",
-    r"\b(veux|voudrais)\s+(plus|pas)\s+etre\s+(la|ici|en vie)\b",
+    r"\b(veux|voudrais)\s+(plus|pas|pu)\s+etre\s+(la|ici|en vie)\b",
+    r"\b(veux|voudrais|aimerais|envie\s+de)\s+(juste\s+)?disparaitre\b|\bdormir\s+pour\s+toujours\b",
+    r"\b(veux|voudrais)\s+que\s+tout\s+(s'\s?arrete|finisse|se termine)\b",
+    r"\b(aimerais|voudrais|veux)\s+(ne\s+)?(pas|plus)\s+me\s+reveiller\b",
 )
 
 _CRISIS_ES = (
@@ -331,8 +566,26 @@ _CRISIS_ES = (
     r"\bacabar\s+con\s+(todo|mi vida)\b|\bcortarme\s+(las venas|los brazos|las munecas)\b",
     r"\bno\s+quiero\s+(seguir\s+)?vivi(r|endo)\b|\bsin ganas de vivir\b|\bno tengo ganas de vivir\b",
     r"\bno\s+vale\s+la\s+pena\s+vivir\b|\bmejor\s+muert[oa]\b",
-    r"\bme\s+quiero\s+(matar|morir|suicidar)\b|\bme\s+hago\s+dano\b|\bme\s+corto\s+(los|las|el|la)\s+\w+",
+    r"\bme\s+quiero\s+(matar|morir|suicidar)\b|\bme\s+hago\s+dano\b|\bme\s+corto\s+(los|las|el|la)\s+(?!(pelo|cabello|unas|barba|flequillo|fleco|dedo)\b)\w+",
     r"\b(pienso|penso)\s+en\s+(suicidarme|matarme|morir(me)?|acabar con todo)\b",
+    r"\b(quiero|quisiera|ganas de)\s+(\w+\s+)?(desaparecer|dejar de existir|no existir)\b|\bdormir\s+para\s+siempre\b",
+    r"\bno\s+quiero\s+(seguir\s+)?(viv[oa]|con vida)\b|\b(quiero|quisiera)\s+que\s+todo\s+(termine|acabe|se acabe|se termine)\b",
+    r"\bmejor\s+si\s+(yo\s+)?(no\s+estuviera|me\s+muriera|desapareciera|no\s+existiera)\b",
+    r"\b(no quiero|ojala no|quisiera no|prefiero no)\s+(volver a\s+)?despertar\w*|\bdormir\s+y\s+no\s+despertar\b"
+    r"|\bno\s+despertar(me)?\s+(nunca|mas|jamas)\b|\bojala\s+(me\s+)?(muera|muriera|muriese|estuviera muert[oa])\b",
+    r"\bme\s+(voy|quiero|pienso)\s+a?\s*(matar|suicidar|quitar la vida|hacer dano|cortar las venas)\b"
+    r"|\bvoy\s+a\s+(matarme|suicidarme|quitarme la vida|tirarme)\b",
+    r"\b(estaria|estarian|estariamos|seria)\s+mejor\s+sin\s+mi\b|\bmejor\s+sin\s+mi\b|\b(estaria\s+)?mejor\s+(estaria\s+)?muert[oa]\b",
+    r"\bsoy\s+(solo\s+)?una\s+carga\b",
+    r"\b(sin|no tiene|no le veo|no tiene ningun|ningun)\s+sentido\s+(\w+\s+)?(vivir|la vida|seguir viviendo)\b"
+    r"|\bsentido\s+a\s+(la|mi)\s+vida\b|\bpara\s+que\s+(seguir\s+)?(vivir|viviendo)\b",
+    r"\b(cansad[oa]|hart[oa])\s+de\s+(vivir|la vida|estar vivo|estar viva)\b",
+    r"\bme\s+(he\s+)?(estado\s+)?(cortando|lastimando|quemando|golpeando)\b(?!\s+(el|los|la|las)\s+(dedo|dedos|pelo|cabello|unas|barba))",
+    r"\btodas\s+(las|mis)\s+(pastillas|pildoras|medicinas|medicamentos|tabletas)\b",
+    r"\b(tirarme|aventarme|lanzarme|me tiro|me voy a tirar)\s+(del|de un|de una|desde|al|a las|bajo|por la)\s+(\w+\s+)?(puente|edificio"
+    r"|techo|balcon|ventana|tren|metro|vias)\b",
+    r"\bya\s+no\s+quiero\s+estar\s+(aqui|en este mundo)\b|\bno\s+quiero\s+estar\s+(aqui\s+|en este mundo\s+)?(nunca\s+)?mas\b"
+    r"|\bno\s+quiero\s+estar\s+en\s+este\s+mundo\b",
 )
 
 _CRISIS_DENIALS = _compile((
@@ -351,6 +604,8 @@ _CRISIS_DENIALS = _compile((
     r"\bno\s+tengo\s+(pensamientos|ideas)\s+suicidas\b",
 ))
 _CRISIS_PATTERNS = _compile(_CRISIS_EN + _CRISIS_FR + _CRISIS_ES)
+# "if insurance doesn't cover it, what's the point": the point of the treatment, not of living.
+_CONDITIONAL_POINT = re.compile(r"\bif\b[^.!?;]*?[,]?\s*(then\s+)?(what'?s|whats|what is)\s+(even\s+)?the\s+point\b")
 
 
 def is_crisis(text: str | None) -> bool:
@@ -362,7 +617,7 @@ def is_crisis(text: str | None) -> bool:
     """
     if not text:
         return False
-    return _matches(text, _CRISIS_PATTERNS, _CRISIS_DENIALS)
+    return _matches(_CONDITIONAL_POINT.sub(" | ", normalise(text)), _CRISIS_PATTERNS, _CRISIS_DENIALS)
 
 
 # --------------------------------------------------------------------------- after treatment

@@ -647,3 +647,72 @@ def test_a_question_about_what_might_happen_is_not_a_report(text: str, question:
     from bot.nlp.safety import asks_what_might_happen
 
     assert asks_what_might_happen(text) is question
+
+
+# --------------------------------------------------------------------------- how the guards are bounded
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("jveux mourir", "je veux mourir"),
+        ("J'veux en finir", "je veux en finir"),
+        ("chu pu capable", "je suis plus capable"),
+        ("jai mal", "j'ai mal"),
+        ("kiero morir", "quiero morir"),
+        ("j'ai pu dormir", "j'ai pu dormir"),  # "pu" the participle stays
+    ],
+)
+def test_phone_spellings_are_spelt_out(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,emergency",
+    [
+        ("what should I do if I can't breathe?", False),
+        ("I can't breathe, what do I do if it gets worse?", True),  # the symptom comes before the "if"
+        ("I can't breathe what do I do if it gets worse", True),
+        ("if I lie down I can't breathe, what should I do?", True),  # a second "I" ends the "if"
+        ("not sure if my throat is closing, what should I do?", True),  # unsure is not hypothetical
+        ("si no puedo respirar", True),  # "sí" typed without its accent
+        ("¿qué debo hacer si no puedo respirar?", False),
+        ("can botox cause trouble swallowing?", False),
+        ("could the botox be causing my trouble swallowing?", True),  # a symptom now, asked about
+        ("i have trouble breathing is that a side effect", True),
+        ("is it normal that I can't swallow since the injection?", True),
+        ("is it normal to have trouble swallowing after botox?", False),
+        ("I had an allergic reaction to penicillin years ago", False),
+        ("I had a severe allergic reaction two hours ago", True),
+        ("I carry an epipen", False),
+        ("I need my epipen now", True),
+        ("allergic reaction!!! help", True),
+        ("help, what are the side effects?", False),
+        ("no chest pain or trouble breathing", False),
+        ("no swelling but I have trouble breathing", True),
+        ("the price is hard to swallow", False),
+        ("I can't talk right now", False),
+        ("I can't talk right, my words are slurred", True),
+    ],
+)
+def test_the_question_history_and_idiom_guards_are_narrow(text: str, emergency: bool) -> None:
+    assert is_emergency(text) is emergency
+
+
+@pytest.mark.parametrize(
+    "text,crisis",
+    [
+        ("what's the point", True),
+        ("the migraines never stop, what's the point anymore", True),
+        ("if insurance doesn't cover it, what's the point", False),
+        ("what's the point of the second injection?", False),
+        ("I'm a burden to everyone", True),
+        ("everyone would be better off with botox", False),
+        ("I cut myself last night", True),
+        ("I cut myself shaving", False),
+        ("me corto el pelo mañana", False),
+        ("me corto los brazos", True),
+    ],
+)
+def test_crisis_phrasings_that_end_a_sentence_are_bounded(text: str, crisis: bool) -> None:
+    assert is_crisis(text) is crisis
