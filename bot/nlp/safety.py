@@ -91,8 +91,10 @@ def _compile(patterns: Iterable[str]) -> tuple[Pattern[str], ...]:
 def _denial(heads: str, fillers: str, nouns: str) -> str:
     """A negation word, at most three filler words, then the noun it denies; and what an "or" adds
     to it ("no chest pain or trouble breathing", "pas de douleur ni de gonflement")."""
-    denied = rf"(({fillers})\s+|d'\s?|l'\s?){{0,3}}({nouns})\b"
-    return rf"\b({heads})\s+{denied}((\s+[\w']+){{0,2}}\s+(or|nor|ni|ou|o)\s+{denied})*"
+    denied = rf"(({fillers})\s+|d'\s?|l'\s?){{0,5}}({nouns})\b"
+    # "I didn't have trouble breathing until this morning" denies nothing.
+    until = r"(?!(\s+[\w']+){0,3}\s+(until|till|til|before|jusqu'\s?a|hasta)\b)"
+    return rf"\b({heads})\s+{denied}((\s+[\w']+){{0,2}}\s+(or|nor|ni|ou|o)\s+{denied})*{until}"
 
 
 def _blank_denials(clause: str, denials: tuple[Pattern[str], ...]) -> str:
@@ -101,8 +103,9 @@ def _blank_denials(clause: str, denials: tuple[Pattern[str], ...]) -> str:
     return clause
 
 
-def _matches(text: str, patterns: tuple[Pattern[str], ...], denials: tuple[Pattern[str], ...]) -> bool:
-    for clause in clauses(text):
+def _matches(text: str, patterns: tuple[Pattern[str], ...], denials: tuple[Pattern[str], ...],
+             splitter: Pattern[str] = _CLAUSES) -> bool:
+    for clause in clauses(text, splitter):
         remaining = _blank_denials(clause, denials)
         if any(p.search(remaining) for p in patterns):
             return True
@@ -139,7 +142,7 @@ _EMERGENCY_EN = (
     r"\b(cnt|cant)\s+(breath(e)?|swallow)\b",
     rf"\b{_SPEAK_DIFFICULTY}\s+(\w+\s+){{0,2}}(speak(ing)?|talk(ing)?)\b{_NOT_A_SYMPTOM_EN}",
     r"\b(can'?t|cannot|unable to)\s+(speak|talk)\s+(properly|clearly|right(?!\s+(now|away|this))|normally|well)\b",
-    r"\bslurr(ed|ing)\b|\bgarbled\s+(\w+\s+)?(speech|words|talking)\b|\bspeech\s+(is\s+)?garbled\b",
+    r"\bslurr(ed|ing|y)\b|\bgarbled\s+(\w+\s+)?(speech|words|talking)\b|\bspeech\s+(is\s+)?garbled\b",
     r"\b(can'?t|cannot|unable to|hard to|trouble|struggling to)\s+get\s+(my\s+|the\s+)?words\s+out\b"
     r"|\bwords\s+(are\s+)?(coming|come|came)\s+out\s+(\w+\s+)?(wrong|weird|funny|jumbled|garbled)\b"
     r"|\b(talking|speaking)\s+(\w+\s+)?(funny|weird|strange|funnily|oddly|like (i'?m |i am )?drunk)\b"
@@ -150,7 +153,11 @@ _EMERGENCY_EN = (
     r"(all\s+|really\s+|so\s+|very\s+|super\s+)?(swell(s|ing|ed)?|swollen|closing( up)?|puff(ing|ed)\s+up|blow(ing|n)?\s+up|ballooning)\b",
     r"\b(tongue|lips?)\s+(is\s+|are\s+|feels?\s+|feel\s+|looks?\s+)?(all\s+|really\s+|so\s+|very\s+|super\s+)?(huge|enormous|thick|fat"
     r"|twice (the|its) size)\b",
-    r"\b(throat|tongue|airways?)\s+([\w']+\s+){0,3}(closing|swell(ing)?|swollen|tight(ening|er)?)\b",
+    # ("a sore throat and swollen glands" is a cold)
+    r"\b(throat|tongue|airways?)\s+([\w']+\s+){0,3}(closing|swell(ing)?|swollen|tight(ening|er)?)\b(?!\s+(glands?|lymph|nodes?|gums?))"
+    r"|\b(throat|airways?)\b.{0,40}\b(clos(ing|es)|tighten\w*|swelling (up|shut))\b"
+    r"|\b(throat|airways?)\s+(is\s+|feels\s+)?(getting\s+)?(smaller|narrow\w*|blocked|closed( up)?)\b"
+    r"|\blungs?\s+(feel|are|is|feels)\s+(\w+\s+)?(tight|heavy|closing)\b",
     r"\bswollen\s+(throat|tongue|lips?|face)\b",
     r"\bswell(ing|ed)?\s+(of|in)\s+(my\s+)?(throat|tongue|lips?|face)\b",
     # Carrying an EpiPen is an answer about allergies; needing or using one is the emergency.
@@ -171,7 +178,9 @@ _EMERGENCY_EN = (
     r"|\b(whole|entire)\s+body\s+([\w']+\s+){0,2}(weak|numb|limp|paraly[sz]ed)\b",
     r"\b(can'?t|cannot|unable to|can barely|can hardly|hard to|trouble|struggling to)\s+(lift|move|raise|feel|use|hold up)\s+"
     r"(my\s+)?(\w+\s+){0,2}(arms?|legs?|hands?|feet|body)\b|\b(can'?t|cannot|can barely|can hardly|unable to)\s+(walk|stand( up)?)\b"
-    r"|\b(so|too|very|really)\s+weak\s+(that\s+)?i\s+(can'?t|cannot|can barely|can hardly)\b",
+    r"|\b(so|too|very|really)\s+weak\s+(that\s+)?i\s+(can'?t|cannot|can barely|can hardly)\b"
+    r"|\b(can'?t|cannot|unable to|can barely|can hardly|hard to|trouble|struggling to)\s+(hold|keep)\s+(up\s+)?(my\s+)?(\w+\s+){0,2}"
+    r"(arms?|legs?|hands?)\s+up\b|\b(legs?|knees)\s+(won'?t|can'?t|don'?t|wouldn'?t)\s+(hold|support|carry)\s+me\b",
     r"\b(arms?|legs?|knees)\s+(are\s+|is\s+|keep\s+|keeps\s+)?(giving out|giving way|buckling|collapsing|gave out)\b",
     r"\bweakness\s+(\w+\s+){0,4}(to|into|down|up)\s+(my\s+|the\s+)?(arms?|legs?|body|chest|hands?|neck|shoulders?)\b",
     r"\bchest\s+(pains?|tight(ness)?)\b|\bchest\s+(feels\s+|is\s+)?(\w+\s+)?(tight|heavy)\b",
@@ -182,7 +191,8 @@ _EMERGENCY_EN = (
     r"\b(i'?m|i am|having|this is|it'?s|it is)\s+(a|an)?\s*(medical\s+)?emergency\b",
     r"\b(call(ed)?|calling)\s+(911|an ambulance)\b|\b911\b|\b(need|send|get)\s+(me\s+)?an?\s+ambulance\b",
     r"^(medical\s+)?(emergency|urgent)$",
-    r"\b(passing|passed|going to pass) out\b|\bfainted\b|\bblack(ed|ing)?\s+out\b|\b(lost|losing)\s+consciousness\b",
+    r"\b(passing|passed|going to pass) out\b|\bfainted\b|\bblack(ed|ing)?\s+out\b|\b(lost|losing)\s+consciousness\b"
+    r"|\b(keep|keeps|kept|been|started|am|i'?m|im)\s+fainting\b|\b(i|she|he|my (husband|wife|partner|mom|mother|dad|father))\s+(just\s+)?collapsed\b",
     r"\b(feel|feeling|felt|going to|gonna|about to|might)\s+(\w+\s+){0,2}(faint(ing)?|pass(ing)? out|black(ing)? out|collapse)\b",
 )
 
@@ -251,12 +261,13 @@ _ES_BODY = r"(garganta|lengua|labios?|cara|boca)"
 _EMERGENCY_ES = (
     rf"\b{_ES_DIFFICULTY}\s+(mucho\s+|bastante\s+|trabajo\s+|un poco\s+)?(para\s+|al\s+|de\s+)?(bien\s+)?{_ES_BREATHE_SWALLOW}\b",
     r"\bno\s+me\s+(sale|salen)\s+(la voz|las palabras)\b|\bno\s+me\s+pasa\s+(la\s+)?(comida|saliva|agua|nada)\b|\bno\s+respiro\s+bien\b",
-    r"\bno\s+(siento|puedo mover|puedo levantar|puedo sentir|puedo usar)\s+(los|las|mis)\s+(brazos|piernas|manos|pies)\b",
+    r"\bno\s+(siento|puedo mover|puedo levantar|puedo sentir|puedo usar)\s+(los|las|mis)\s+(brazos|piernas|manos|pies)\b"
+    r"|\bse\s+me\s+caen\s+(los\s+brazos|las\s+piernas)\b",
     r"\barrastr\w*\s+(las\s+)?palabras\b|\bhablo\s+(raro|arrastrado|como borrach[oa])\b",
     rf"\b{_ES_SPEAK_DIFFICULTY}\s+(para\s+|al\s+|de\s+)?(bien\s+)?{_ES_SPEAK}\b",
     r"\bno puedo hablar\s+(bien|claro|claramente|normal|normalmente)\b",
     r"\b(respirar|tragar|hablar)\s+(es|esta|se ha vuelto|se hace|me resulta)\s+(muy\s+)?(dificil|imposible|doloroso)\b",
-    r"\b(me falta (el )?aire|falta de aire|me ahogo|me estoy ahogando|ahogando|no me entra (el )?aire|respiro mal"
+    r"\b(me\s+falta\s+(el\s+|la\s+)?(aire|respiracion|aliento)|falta de aire|me ahogo|me estoy ahogando|ahogando|no me entra (el )?aire|respiro mal"
     r"|respiro con dificultad|silbido al respirar)\b",
     rf"\bse me (esta\s+|estan\s+)?(hincha|hinchan|hinchando|hincho|hincharon|inflama|inflaman|inflamando|inflamo|inflamaron|cierra"
     rf"|cerrando)\s+(la\s+|el\s+|los\s+)?{_ES_BODY}",
@@ -272,7 +283,8 @@ _EMERGENCY_ES = (
     r"\bdebil(es)?\s+(de|en)\s+todo\s+el\s+cuerpo\b|\btodo\s+el\s+cuerpo\s+(\w+\s+)?debil\b|\bdebilit\w*\s+(los|las|mis)\s+(brazos|piernas)\b"
     r"|\bdebilidad\s+(\w+\s+){0,4}(a|hacia|hasta)\s+(los|las|mis|el|todo)\s+(brazos|piernas|cuerpo|cuello)\b",
     r"\bdolor\s+(en\s+el|de)\s+pecho\b|\bopresion\s+en\s+el\s+pecho\b"
-    r"|\b(me duele|duele|dolor|presion|opresion|aprieta|apretado|punzada)\s+(\w+\s+)?(en\s+)?(el|mi)\s+pecho\b",
+    r"|\b(me duele|duele|dolor|presion|opresion|aprieta|apretado|punzada)\s+(\w+\s+)?(en\s+)?(el|mi)\s+pecho\b"
+    r"|\bpecho\s+(\w+\s+)?(apretado|oprimido|cerrado)\b",
     r"\bes\s+una\s+emergencia\b|\b(emergencia|urgencia)\s+medica\b",
     r"\b(me\s+)?desmay\w*|\bperdi\s+el\s+conocimiento\b",
     r"\bllam\w*\s+(a\s+)?(una\s+|la\s+)?ambulancia\b",
@@ -281,7 +293,7 @@ _EMERGENCY_ES = (
 _EN_NEG_FILLERS = (
     r"any|an?|the|some|real|major|serious|big|more|much|further|actual|obvious|have|having|had|got|get|getting"
     r"|experienced|experiencing|notice|noticed|feel|feeling|felt|feels|like|been|signs?|of|ever|at|all|really|kind|sort"
-    r"|such|new|bad|other|my|problem|with|breathing|swallowing|speaking|talking|throat|lip|face|facial"
+    r"|such|new|bad|other|my|problem|with|breathing|swallowing|speaking|talking|throat|lip|face|facial|or|nor"
 )
 _FR_NEG_FILLERS = (
     r"de|du|des|la|le|les|un|une|eu|vraiment|du tout|tout|trop|grand|grande|grave|moindre|signe|signes|senti|ressenti"
@@ -302,19 +314,20 @@ _EMERGENCY_DENIALS = _compile((
         _EN_NEG_FILLERS,
         # Fainting is denied by its verb: "never fainted", "didn't pass out".
         r"trouble|difficult(y|ies)?|problems?|issues?|swelling|swollen|allergic|allergy|reaction|weakness|emergency"
-        r"|chest|hives|short(ness)? of breath|breathless|numbness|weak|numb|fainted|faint|pass(ed)? out|black(ed)? out|lost consciousness",
+        r"|chest|hives|short(ness)? of breath|breathless|numbness|weak|numb|fainted|faint|pass(ed)? out|black(ed)? out|lost consciousness"
+        r"|anaphyla\w*|epi ?pens?",
     ),
     _denial(
         _FR_NEG_HEADS,
         _FR_NEG_FILLERS,
         r"difficultes?|mal|problemes?|soucis?|gonflement|enflure|oedeme|reaction|faiblesse|urgence|douleurs?|gene"
-        r"|essoufflement|urticaire|allergie|allergique|misere|peine|evanouie?s?|perdu connaissance",
+        r"|essoufflement|urticaire|allergie|allergique|misere|peine|evanouie?s?|perdu connaissance|choc",
     ),
     _denial(
         r"no|sin|ningun|ninguna|ninguno|nunca|tampoco|ni",
         _ES_NEG_FILLERS,
         r"problemas?|dificultad(es)?|hinchazon|inflamacion|reaccion|debilidad|dolor|emergencia|urgencia|molestias?"
-        r"|alergia|cuesta|duele|falta|ahogo|desmay\w*|conocimiento",
+        r"|alergia|cuesta|duele|falta|ahogo|desmay\w*|conocimiento|anafila\w*|choque",
     ),
     # "no tengo la garganta hinchada": the body part between the denial and the swelling.
     r"\b(no|nunca|tampoco|ni)\s+(tengo|tiene|siento|noto|esta|estan|se me|se le)\s+(\w+\s+){0,3}(hinchad\w*|inflamad\w*|cerrad\w*)",
@@ -346,14 +359,17 @@ _ASKS_ABOUT = re.compile(
     # English: what if, in case; the treatment as the subject of "cause"; side effects, signs, risks.
     r"\bwhat\s+(if|happens if|would happen if)\b|\b(just\s+)?in\s+case\b|\bsuppos(e|ing)\b"
     r"|\b(can|could|does|do|will|would|might|may)\s+(botox|it|this|that|these|those|they|injections?|shots?|treatments?"
-    r"|the\s+(botox|injections?|shots?|treatments?|needles?|procedure|toxin)|people|patients|someone|anyone|one|you)\s+(\w+\s+)?"
+    r"|the\s+(botox|injections?|shots?|treatments?|needles?|procedure|toxin)|people|patients|someone|anyone|one)\s+(\w+\s+){0,3}"
     r"(cause|make|give|lead|trigger|result|produce|bring|get|have|develop|experience|go)\b"
     r"|\b(botox|it|injections?|shots?|the\s+(botox|injections?|shots?|treatment))\s+(can|could|may|might|sometimes|rarely)\s+(\w+\s+)?"
     r"(cause|lead|make|give|trigger|result)\b"
+    r"|\b(about|read|heard|saw)\s+(\w+\s+){0,2}(botox|injections?|it|shots?)\s+(causing|making|giving|leading)\b"
     r"|\b(can|could|will|would|might|may)\s+i\s+(get|have|develop|experience|end up|go into)\b|\b(risk|chance|odds|likelihood)\s+of\b"
     r"|\bam\s+i\s+(going to|gonna|likely to)\b"
     r"|\b(is|are|isn'?t|aren'?t)\b(?=.*\b(side effects?|complications?|risks?)\b)|\bside effects?\s+(like|such as|including)\b"
     r"|\b(signs?|symptoms?|warning signs?)\s+of\b|\bhow\s+(common|likely|often|rare|frequent)\b"
+    r"|\b(afraid|scared|worried|nervous|terrified|fear)\s+(of|about)\s+(\w+ing|the|an?|side|needles?|botox|injections?|shots?|any)\b|\b(afraid|scared|worried)\s+(that\s+)?i\s*('ll|will|might|could|may)\b"
+    r"|\b(peur|crainte)\s+(de|d'|que|qu')|\b(miedo|temor)\s+(a|de|que)\b|\bme da miedo\b"
     r"|\b(is it|is that|isn'?t it|it is|it'?s)\s+(\w+\s+)?(normal|common|usual|possible|likely|rare|typical|expected|dangerous)\s+(to|for)\b"
     # French: et si, au cas ou; "est-ce que ca peut causer", normal d'avoir, les signes de, un effet secondaire.
     r"|\bet si\b|\bau cas ou\b|\ben cas d[e']|\bdans le cas ou\b"
@@ -466,10 +482,16 @@ _CRISIS_EN = (
     r"\b(want|wanted|wanna|going|gonna|thinking|thought|think|ready|plan|planning|decided)\s+(\w+\s+){0,2}(to|of|about|on)\s+"
     r"end(ing)?\s+(it|things|everything)\b(?!\s+(here|now|with (you|the|this|my)))",
     r"\b(want|wanna|wanting|wish|ready)\s+(\w+\s+){0,2}(to\s+)?die\b",
-    r"\bwish\s+(i\s+)?(was|were|could be)\s+(dead|gone|never born)\b|\bwish\s+i\s+(wasn'?t|weren'?t)\s+(alive|here|born)\b",
-    r"\bbetter\s+off\s+(dead|without\s+me|if i (was|were) gone)\b|\bbe better off without me\b",
+    r"\bwish\s+(i\s+)?(was|were|could be)\s+(dead|gone|never born)\b|\bwish\s+i\s+('?d|had)\s+never\s+been\s+born\b"
+    r"|\bend\s+(my|this|all)\s+(own\s+)?suffering\s+(permanently|for good|forever|once and for all)\b|\bwish\s+i\s+(wasn'?t|weren'?t)\s+(alive|here|born)\b",
+    r"\bbetter\s+off\s+(dead|without\s+me|if i (was|were) gone)\b|\bbe better off without me\b"
+    r"|\b(better|happier|easier|fine|okay)\s+(off\s+)?without\s+me\b|\bmight\s+as\s+well\s+(be\s+dead|die|not exist|kill myself)\b",
+    r"\bwhy\s+(am i|do i|should i)\s+(even\s+|still\s+)?(alive|living|exist|bother living|keep living|wake up)\b"
+    r"|\b(hate|done with)\s+(my\s+)?(life|living)\b.*\b(want|wish)\b.*\b(over|end|stop)\b",
+    r"\bi\s+(will\s+|'ll\s+|am going to\s+|'m going to\s+|am gonna\s+|'m gonna\s+|gonna\s+|just\s+)?end\s+it(\s+all)?\s*"
+    r"($|\s(and|so|tonight|today|now|soon)\b)",
     r"\b(don'?t|do not|didn'?t|no longer|not|never)\s+(\w+\s+){0,2}(want|wanna|wish)\s+(to\s+)?"
-    r"(live(?!\s+with\b)|be alive|exist|wake up|keep living|continue living|carry on|be here any\s?more)\b",
+    r"(live(?!\s+with\b)|be alive|exist|wake up|keep living|continue living|carry on|be here (any|no)\s?more)\b",
     r"\b(don'?t|do not|no longer|not)\s+(\w+\s+){0,2}(want|wanna)\s+(to\s+)?(go on|keep going)\s+(living|any\s?more|like this|with (my )?life)\b",
     r"\b(no|any|what'?s the|see the|see any|is the)\s+(reason|point)\s+(to|in|of)\s+(live|living|life|go(ing)? on|keep(ing)? going|being alive)\b",
     r"\bnothing\s+(left\s+)?to\s+live\s+for\b|\b(life|living)\s+(is\s+)?(not|isn'?t|is not)\s+worth\s+(living|it)\b|\bnot\s+worth\s+living\b",
@@ -500,7 +522,8 @@ _CRISIS_EN = (
     r"\bwant\s+(it|everything)\s+(all\s+)?to\s+(stop|end)\s+(for good|forever)\b|\b(want|wanna|wish i could)\s+(to\s+)?disappear\b"
     r"|\bwant\s+(it all|everything|all of it)\s+to\s+(end|stop|be over)\b",
     r"\bself[\s-]?harm\w*|\b(hurt|hurting|harm|harming|burn|burning|burned|burnt|starve|starving|cut|cutting|hit|hitting|punch|punching"
-    r"|scratch|scratching|bite|biting)\s+my\s*self\b"
+    r"|scratch|scratching|bite|biting|shoot|shooting|stab|stabbing|drown|drowning|poison|poisoning|strangle|strangling|suffocate"
+    r"|use (it|a gun|the gun|a knife|the knife) on|using (it|a gun|the gun|a knife|the knife) on)\s+my\s*self\b"
     r"(?!\s+(shaving|cooking|chopping|by accident|accidentally|on (a|the|some|my)\b|with (a|the) (knife|door|razor)|while|at the gym))",
     r"\b(cut|cutting|slit|slitting|slash|slashing)\s+my\s+(wrists?|arms?|thighs?|throat)\b|\b(been|started|keep|kept|relapsed|relapse)\s+(\w+\s+)?cutting(\s+again)?\s*($|\s(and|so)\b)"
     r"|\bcutting\s+again\b",
@@ -522,7 +545,8 @@ _CRISIS_EN = (
 )
 
 _CRISIS_FR = (
-    r"\b(veux|voudrais|aimerais|envie\s+de|souhaite|prefererais|pense\s+a)\s+(\w+\s+)?(mourir|crever|disparaitre pour toujours)\b",
+    r"\b(veux|voudrais|aimerais|envie\s+de|souhaite|prefererais|pense\s+a)\s+(\w+\s+)?(mourir|crever|disparaitre pour toujours)\b"
+    r"|\benvie\s+de\s+(\w+\s+){0,3}(de\s+)?(?<!\ba )(mourir|crever)\b",
     r"\b(veux|voudrais|envie\s+d'\s?|vais|besoin\s+d'\s?|pense\s+a|songe\s+a|reve\s+d'\s?|pour)\s*en\s+finir\b(?!\s+avec\s+(?!la vie|tout\b|ma vie|mes jours|moi)\w)",
     r"\ben\s+finir\s+avec\s+(la vie|tout\b|ma vie|mes jours)",
     r"\bmettre\s+fin\s+a\s+(mes\s+jours|ma\s+vie|tout)\b",
@@ -533,7 +557,7 @@ _CRISIS_FR = (
     r"\b(ne\s+)?(veux|voudrais)\s+(plus|pas|pu)\s+(vivre|exister|etre en vie)\b|\b(plus|pas|pu)\s+envie\s+de\s+vivre\b"
     r"|\b(plus|pu|pas|perdu)\s+(le\s+)?gout\s+de\s+vivre\b"
     r"|\b(marre|tanne|tannee|fatigue|fatiguee|ecoeure|ecoeuree|las|lasse)\s+de\s+(la\s+)?vi(vre|e)\b",
-    r"\b(plus|aucune|pas de)\s+raisons?\s+de\s+vivre\b|\b(la|ma)\s+vie\s+(ne\s+)?vaut\s+(plus|pas|pu)\b"
+    r"\b(plus|aucune|pas)\s+(de\s+)?raisons?\s+de\s+vivre\b|\b(pas|plus)\s+capable\s+de\s+vivre\b|\b(la|ma)\s+vie\s+(ne\s+)?vaut\s+(plus|pas|pu)\b"
     r"|\bvaut\s+(plus|pas|pu)\s+la\s+peine\s+de\s+vivre\b"
     r"|\bsert\s+(a\s+)?(rien|quoi)\s+(de\s+)?(vivre|continuer|rester en vie|exister)\b|\ba quoi (ca\s+)?sert\s+(de\s+)?(vivre|exister)\b",
     r"\b(suis|sens comme)\s+(un|une)\s+(fardeau|poids)\s+(pour|a)\b",
@@ -547,7 +571,8 @@ _CRISIS_FR = (
     r"|intentionnellement)\b",
     r"\bmieux\s+(mort|morte|sans\s+moi)\b",
     r"\b(idees|pensees)\s+(noires|suicidaires)\b|\bidee\s+noire\b",
-    r"\b(ne\s+)?plus\s+me\s+reveiller\b|\bpas\s+me\s+reveiller\b",
+    r"\b(ne\s+)?(plus|jamais)\s+me\s+reveiller\b|\bpas\s+me\s+reveiller\b"
+    r"|\bpense\s+(\w+\s+){0,2}a\s+(la\s+mort|mourir|me tuer|en finir|disparaitre)\b",
     r"\bje\s+me\s+coupe\s+(les|la|le|aux?)\s+(bras|poignets?|cuisses?|peau|jambes?)\b",
     r"\bplus\s+la\s+force\s+de\s+(continuer|vivre|me battre)\b",
     r"\b(prefererais|voudrais|aimerais|aimerais mieux)\s+(etre\s+)?mort(e|s|es)?\b",
@@ -567,8 +592,11 @@ _CRISIS_ES = (
     r"\bno\s+quiero\s+(seguir\s+)?vivi(r|endo)\b|\bsin ganas de vivir\b|\bno tengo ganas de vivir\b",
     r"\bno\s+vale\s+la\s+pena\s+vivir\b|\bmejor\s+muert[oa]\b",
     r"\bme\s+quiero\s+(matar|morir|suicidar)\b|\bme\s+hago\s+dano\b|\bme\s+corto\s+(los|las|el|la)\s+(?!(pelo|cabello|unas|barba|flequillo|fleco|dedo)\b)\w+",
-    r"\b(pienso|penso)\s+en\s+(suicidarme|matarme|morir(me)?|acabar con todo)\b",
-    r"\b(quiero|quisiera|ganas de)\s+(\w+\s+)?(desaparecer|dejar de existir|no existir)\b|\bdormir\s+para\s+siempre\b",
+    r"\b(pienso|penso|pensando|pensado)\s+(\w+\s+){0,2}en\s+(suicidarme|matarme|morir(me)?|acabar con todo|la muerte)\b",
+    r"\b(cortarme|quemarme|golpearme)\b(?!\s+(el|los|las|la)\s+(pelo|cabello|unas|barba|flequillo|fleco|dedo|dedos))"
+    r"|\b(no puedo|no aguanto)\s+(\w+\s+)?(mas\s+)?con\s+(esta|mi|la)\s+vida\b|\bno\s+haber\s+nacido\b"
+    r"|\bno\s+quiero\s+seguir\s+(aqui|en este mundo)\b",
+    r"\b(quiero|quisiera|ganas de)\s+(\w+\s+)?(desaparecer|dejar de (existir|vivir)|no existir)\b|\bdormir\s+para\s+siempre\b",
     r"\bno\s+quiero\s+(seguir\s+)?(viv[oa]|con vida)\b|\b(quiero|quisiera)\s+que\s+todo\s+(termine|acabe|se acabe|se termine)\b",
     r"\bmejor\s+si\s+(yo\s+)?(no\s+estuviera|me\s+muriera|desapareciera|no\s+existiera)\b",
     r"\b(no quiero|ojala no|quisiera no|prefiero no)\s+(volver a\s+)?despertar\w*|\bdormir\s+y\s+no\s+despertar\b"
@@ -582,7 +610,8 @@ _CRISIS_ES = (
     r"\b(cansad[oa]|hart[oa])\s+de\s+(vivir|la vida|estar vivo|estar viva)\b",
     r"\bme\s+(he\s+)?(estado\s+)?(cortando|lastimando|quemando|golpeando)\b(?!\s+(el|los|la|las)\s+(dedo|dedos|pelo|cabello|unas|barba))",
     r"\btodas\s+(las|mis)\s+(pastillas|pildoras|medicinas|medicamentos|tabletas)\b",
-    r"\b(tirarme|aventarme|lanzarme|me tiro|me voy a tirar)\s+(del|de un|de una|desde|al|a las|bajo|por la)\s+(\w+\s+)?(puente|edificio"
+    r"\b(tirarme|aventarme|lanzarme|arrojarme|me\s+(\w+\s+){0,2}(tiro|tirar|avento|aventar|lanzo|lanzar|arrojo|arrojar))\s+"
+    r"(del|de un|de una|desde|al|a las|bajo|por la)\s+(\w+\s+)?(puente|edificio"
     r"|techo|balcon|ventana|tren|metro|vias)\b",
     r"\bya\s+no\s+quiero\s+estar\s+(aqui|en este mundo)\b|\bno\s+quiero\s+estar\s+(aqui\s+|en este mundo\s+)?(nunca\s+)?mas\b"
     r"|\bno\s+quiero\s+estar\s+en\s+este\s+mundo\b",
@@ -605,6 +634,10 @@ _CRISIS_DENIALS = _compile((
 ))
 _CRISIS_PATTERNS = _compile(_CRISIS_EN + _CRISIS_FR + _CRISIS_ES)
 # "if insurance doesn't cover it, what's the point": the point of the treatment, not of living.
+_FAREWELL = re.compile(
+    r"\b(goodbye|good bye|bye|farewell|adieu|adios)\b.*\bmy\s+(last|final)\s+(message|words|text)\b"
+    r"|\bmy\s+(last|final)\s+(message|words|text)\b.*\b(goodbye|farewell|adieu|adios)\b|\bmy\s+(final|last)\s+words\b"
+)
 _CONDITIONAL_POINT = re.compile(r"\bif\b[^.!?;]*?[,]?\s*(then\s+)?(what'?s|whats|what is)\s+(even\s+)?the\s+point\b")
 
 
@@ -617,7 +650,12 @@ def is_crisis(text: str | None) -> bool:
     """
     if not text:
         return False
-    return _matches(_CONDITIONAL_POINT.sub(" | ", normalise(text)), _CRISIS_PATTERNS, _CRISIS_DENIALS)
+    normalised = normalise(text)
+    readable = _CONDITIONAL_POINT.sub(" | ", normalised)
+    # Read twice: in clauses, and with commas kept, for a wish whose verb is before a comma ("j'ai
+    # envie de tout lâcher, de mourir").
+    return (bool(_FAREWELL.search(normalised)) or _matches(readable, _CRISIS_PATTERNS, _CRISIS_DENIALS)
+            or _matches(readable.replace(",", " "), _CRISIS_PATTERNS, _CRISIS_DENIALS))
 
 
 # --------------------------------------------------------------------------- after treatment
