@@ -366,7 +366,7 @@ _ASKS_ABOUT = re.compile(
     r"|\b(about|read|heard|saw)\s+(\w+\s+){0,2}(botox|injections?|it|shots?)\s+(causing|making|giving|leading)\b"
     r"|\b(can|could|will|would|might|may)\s+i\s+(get|have|develop|experience|end up|go into)\b|\b(risk|chance|odds|likelihood)\s+of\b"
     r"|\bam\s+i\s+(going to|gonna|likely to)\b"
-    r"|\b(is|are|isn'?t|aren'?t)\b(?=.*\b(side effects?|complications?|risks?)\b)|\bside effects?\s+(like|such as|including)\b"
+    r"|\b(is|are|isn'?t|aren'?t)\b(?=.{0,80}\b(side effects?|complications?|risks?)\b)|\bside effects?\s+(like|such as|including)\b"
     r"|\b(signs?|symptoms?|warning signs?)\s+of\b|\bhow\s+(common|likely|often|rare|frequent)\b"
     r"|\b(afraid|scared|worried|nervous|terrified|fear)\s+(of|about)\s+(\w+ing|the|an?|side|needles?|botox|injections?|shots?|any)\b|\b(afraid|scared|worried)\s+(that\s+)?i\s*('ll|will|might|could|may)\b"
     r"|\b(peur|crainte)\s+(de|d'|que|qu')|\b(miedo|temor)\s+(a|de|que)\b|\bme da miedo\b"
@@ -378,13 +378,13 @@ _ASKS_ABOUT = re.compile(
     r"|\b(botox|injections?|piqures?|traitement|ca)\s+(peu[tv]\w*|pourrai\w*)\s+(\w+\s+)?(causer|provoquer|donner|entrainer)\b"
     r"|\bpeu[tv]\w*-(il|elle|ils|elles|on)\s+(\w+\s+)?(causer|provoquer|donner|entrainer)\b"
     r"|\best[\s-]ce\s+(normal|courant|frequent|possible|grave|dangereux)\s+(d'\s?|de\s+)|\b(signes?|symptomes?)\s+(d'\s?|de\s+|du\s+|des\s+)"
-    r"|\b(est|sont|est-ce)\b(?=.*\beffets?\s+secondaires?)|\brisques?\s+(d'\s?|de\s+)"
+    r"|\b(est|sont|est-ce)\b(?=.{0,80}\beffets?\s+secondaires?)|\brisques?\s+(d'\s?|de\s+)"
     # Spanish: y si, que pasa si, en caso de; "puede causar", es normal tener, los signos de, un efecto secundario.
     r"|\by si\b|\bque pasa si\b|\ben caso de\b|\bpor si\b"
     r"|\b(puede|pueden|podria|podrian|suele|suelen)\s+(\w+\s+)?(causar|provocar|dar|producir|generar|ocasionar)\b"
     r"|\b(botox|inyecci\w+|tratamiento|esto|eso)\s+(causa|provoca|produce)\b"
     r"|\bes\s+(normal|comun|posible|frecuente|peligroso|grave)\s+(tener|sentir|presentar|que\s+de)\b|\b(signos?|sintomas?|senales)\s+de\b"
-    r"|\b(es|son)\b(?=.*\befectos?\s+secundarios?)|\briesgo\s+de\b"
+    r"|\b(es|son)\b(?=.{0,80}\befectos?\s+secundarios?)|\briesgo\s+de\b"
 )
 # "if" starts a what-if only in a question ("what should I do if I can't breathe?"), and not after
 # "not sure" ("not sure if my throat is closing" is happening). Spanish and French "si" is also
@@ -411,22 +411,30 @@ _ALARM = re.compile(
 )
 # After "if I ...", a second "I" starts the main clause again: "if I lie down I can't breathe" is a symptom.
 _SUBJECT = re.compile(r"\b(i|i'm|im|i've|je|j'|yo)\b")
+_WORD = re.compile(r"\s*\S+")
 
 
 def _before_a_question(clause: str, question: bool) -> str:
-    """`clause` without the part that asks about a symptom rather than tells one."""
-    asks = _ASKS_ABOUT.search(clause)
-    cut = asks.start() if asks else len(clause)
-    if question:
-        for conditional in _IF.finditer(clause, 0, cut):
-            if _UNSURE_BEFORE.search(clause[: conditional.start()]):
-                continue
-            rest = clause[conditional.end():]
-            first = re.match(r"\s*\S+", rest)
-            resumed = _SUBJECT.search(rest, first.end()) if first else None
-            kept = rest[resumed.start():] if resumed else ""
-            return clause[: conditional.start()] + " | " + _before_a_question(kept, question)
-    return clause[:cut]
+    """`clause` without the parts that ask about a symptom rather than tell one."""
+    told: list[str] = []
+    pos, asks = 0, _ASKS_ABOUT.search(clause)
+    while pos < len(clause):
+        if asks and asks.start() < pos:
+            asks = _ASKS_ABOUT.search(clause, pos)
+        cut = asks.start() if asks else len(clause)
+        conditionals = (c for c in _IF.finditer(clause, pos, cut) if question
+                        and not _UNSURE_BEFORE.search(clause[max(pos, c.start() - 40): c.start()]))
+        conditional = next(conditionals, None)
+        if conditional is None:
+            told.append(clause[pos:cut])
+            break
+        told.append(clause[pos: conditional.start()])
+        first = _WORD.match(clause, conditional.end())
+        resumed = _SUBJECT.search(clause, first.end()) if first else None
+        if resumed is None:
+            break
+        pos = resumed.start()
+    return " | ".join(told)
 
 
 def is_emergency(text: str | None) -> bool:
@@ -487,7 +495,7 @@ _CRISIS_EN = (
     r"\bbetter\s+off\s+(dead|without\s+me|if i (was|were) gone)\b|\bbe better off without me\b"
     r"|\b(better|happier|easier|fine|okay)\s+(off\s+)?without\s+me\b|\bmight\s+as\s+well\s+(be\s+dead|die|not exist|kill myself)\b",
     r"\bwhy\s+(am i|do i|should i)\s+(even\s+|still\s+)?(alive|living|exist|bother living|keep living|wake up)\b"
-    r"|\b(hate|done with)\s+(my\s+)?(life|living)\b.*\b(want|wish)\b.*\b(over|end|stop)\b",
+    r"|\b(hate|done with)\s+(my\s+)?(life|living)\b.{0,60}\b(want|wish)\b.{0,40}\b(over|end|stop)\b",
     r"\bi\s+(will\s+|'ll\s+|am going to\s+|'m going to\s+|am gonna\s+|'m gonna\s+|gonna\s+|just\s+)?end\s+it(\s+all)?\s*"
     r"($|\s(and|so|tonight|today|now|soon)\b)",
     r"\b(don'?t|do not|didn'?t|no longer|not|never)\s+(\w+\s+){0,2}(want|wanna|wish)\s+(to\s+)?"
@@ -635,10 +643,10 @@ _CRISIS_DENIALS = _compile((
 _CRISIS_PATTERNS = _compile(_CRISIS_EN + _CRISIS_FR + _CRISIS_ES)
 # "if insurance doesn't cover it, what's the point": the point of the treatment, not of living.
 _FAREWELL = re.compile(
-    r"\b(goodbye|good bye|bye|farewell|adieu|adios)\b.*\bmy\s+(last|final)\s+(message|words|text)\b"
-    r"|\bmy\s+(last|final)\s+(message|words|text)\b.*\b(goodbye|farewell|adieu|adios)\b|\bmy\s+(final|last)\s+words\b"
+    r"\b(goodbye|good bye|bye|farewell|adieu|adios)\b.{0,80}\bmy\s+(last|final)\s+(message|words|text)\b"
+    r"|\bmy\s+(last|final)\s+(message|words|text)\b.{0,80}\b(goodbye|farewell|adieu|adios)\b|\bmy\s+(final|last)\s+words\b"
 )
-_CONDITIONAL_POINT = re.compile(r"\bif\b[^.!?;]*?[,]?\s*(then\s+)?(what'?s|whats|what is)\s+(even\s+)?the\s+point\b")
+_CONDITIONAL_POINT = re.compile(r"\bif\b[^.!?;]{0,80}?[,]?\s*(then\s+)?(what'?s|whats|what is)\s+(even\s+)?the\s+point\b")
 
 
 def is_crisis(text: str | None) -> bool:
@@ -655,7 +663,7 @@ def is_crisis(text: str | None) -> bool:
     # Read twice: in clauses, and with commas kept, for a wish whose verb is before a comma ("j'ai
     # envie de tout lâcher, de mourir").
     return (bool(_FAREWELL.search(normalised)) or _matches(readable, _CRISIS_PATTERNS, _CRISIS_DENIALS)
-            or _matches(readable.replace(",", " "), _CRISIS_PATTERNS, _CRISIS_DENIALS))
+            or ("," in readable and _matches(readable.replace(",", " "), _CRISIS_PATTERNS, _CRISIS_DENIALS)))
 
 
 # --------------------------------------------------------------------------- after treatment
