@@ -492,6 +492,26 @@ def unanswered_handled(
     return see_other("/staff/unanswered?msg=handled")
 
 
+# --- insights ------------------------------------------------------------------------------------
+
+@router.get("/insights")
+def insights_page(request: Request, days: str = "", session: StaffSession = Depends(current_session)) -> Response:
+    from bot.settings import ROOT
+    from bot.staff import insights
+
+    chosen = insights.parse_days(days[:10])
+    if chosen is None:
+        return Response("Choose a range of 7, 30 or 90 days.", status_code=400, media_type="text/plain")
+    # CLINIC_TIMEZONE when the settings have it; UTC otherwise, and the page says so.
+    zone, zone_found = insights.clinic_zone(str(getattr(settings_of(request), "clinic_timezone", "") or ""))
+    span = insights.DateRange.last(chosen, zone)
+    data = insights.insights(request.app.state.engine, span, insights.topic_titles(ROOT / "domain.yml"))
+    audit(request, session.username, "view_insights", detail=f"days={chosen}")
+    return render(request, "insights.html", data=data, days=chosen, ranges=insights.RANGES,
+                  zone_name=str(zone) if zone_found else "UTC", zone_found=zone_found, svg=insights.charts(data),
+                  channels=insights.CHANNELS, day_label=insights.day_label, duration=insights.duration)
+
+
 # --- administrators ---------------------------------------------------------------------------
 
 @router.get("/audit")
