@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import insert, update
 
-from bot.settings import ROOT
+from bot.settings import ROOT, Settings
 from bot.staff.insights import (
     DateRange,
     bar_chart,
@@ -301,3 +302,17 @@ def test_the_default_range_is_thirty_days(staff: Staff) -> None:
     page = staff.client.get("/staff/insights").text
     assert 'value="30" selected' in page
     assert page.count('<g class="column">') == 30 + 30  # conversations per day and unanswered per day
+
+
+@dataclass(frozen=True)
+class ZonedSettings(Settings):
+    """Settings with the clinic's zone, whether or not bot/settings.py has the field yet."""
+
+    clinic_timezone: str = "America/Toronto"
+
+
+def test_days_follow_the_clinics_time_zone_when_it_is_set(engine) -> None:
+    add_users(engine)
+    zoned = logged_in(Staff(engine, ZonedSettings(database_url="sqlite://")))
+    page = zoned.client.get("/staff/insights?days=7").text
+    assert "the clinic's time zone, America/Toronto" in page and "no clinic time zone is set" not in page
