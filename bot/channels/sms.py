@@ -22,8 +22,6 @@ Patient text, numbers and slot values are never logged.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 import re
 import string
@@ -42,6 +40,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.guard import guard_for_conversation
 from bot.settings import Settings, get_settings
+from bot.sms_numbers import normalise_number, number_hash  # noqa: F401 - one home, used here too
 from bot.sms_text import with_gsm7_lookalikes
 from bot.store.sms import CLAIMED, DONE, SmsStore
 
@@ -77,20 +76,6 @@ _EDGE_PUNCTUATION = string.punctuation + string.whitespace + "¡¿«»“”‘�
 
 
 # --- numbers and conversation ids ----------------------------------------------------------
-
-
-def normalise_number(raw: str) -> str:
-    """The sender in E.164 form when it is a phone number ("+1 613-555-0123" -> "+16135550123")."""
-    value = raw.strip()
-    digits = re.sub(r"[\s().\-]", "", value)
-    if re.fullmatch(r"\+?\d{4,15}", digits):
-        return "+" + digits.lstrip("+")
-    return value.lower()  # short codes, "whatsapp:+1...": stable, whatever their form
-
-
-def number_hash(number: str, secret: str) -> str:
-    """HMAC-SHA256 of the normalised number under the server's secret: 64 hex characters."""
-    return hmac.new(secret.encode("utf-8"), normalise_number(number).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def conversation_id(number: str, secret: str) -> str:
