@@ -60,6 +60,11 @@ class Settings:
     twilio_auth_token: str = field(default="", repr=False)
     sms_public_url: str = ""
     sms_skip_signature: bool = False
+    # Staff texts through Twilio's Messages API (bot/sms_outbound.py); empty: the request page says
+    # texting is not set up. TWILIO_API_URL points the client elsewhere (the tests' fake, `make sms`).
+    twilio_account_sid: str = ""
+    twilio_from_number: str = ""
+    twilio_api_url: str = ""
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_user: str = ""
@@ -126,6 +131,9 @@ def load_settings(env: Optional[Mapping[str, str]] = None, dotenv: bool = True) 
         twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
         sms_public_url=env.get("SMS_PUBLIC_URL", ""),
         sms_skip_signature=_bool(env.get("SMS_SKIP_SIGNATURE")),
+        twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", "").strip(),
+        twilio_from_number=env.get("TWILIO_FROM_NUMBER", "").strip(),
+        twilio_api_url=(env.get("TWILIO_API_URL") or "").strip().rstrip("/"),
         smtp_host=env.get("SMTP_HOST", ""),
         smtp_port=_int(env.get("SMTP_PORT"), defaults.smtp_port),
         smtp_user=env.get("SMTP_USER", ""),
