@@ -64,6 +64,8 @@ def describe(result: PurgeResult, days: int) -> str:
     """What a purge removed, in counts (the audit trail and the retention page show this)."""
     text = (f"{result.events} events of {result.conversations} conversations older than {days} days, "
             f"{result.handled_marks} handled-question marks, {result.sms_replies} stored SMS replies")
+    if result.staff_messages:
+        text += f", {result.staff_messages} staff messages"
     if result.abandoned_screenings:
         text += (f", {result.abandoned_events} events of {result.abandoned_screenings} "
                  "unfinished screenings redacted")

@@ -20,6 +20,7 @@ TABLE_MODULES = (
     "bot.store.sms",
     "bot.store.transcripts",
     "bot.store.jobs",
+    "bot.store.staff_messages",
 )
 
 

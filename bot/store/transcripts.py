@@ -181,6 +181,7 @@ class PurgeResult:
     sms_replies: int = 0
     abandoned_screenings: int = 0  # conversations whose unfinished screening was redacted
     abandoned_events: int = 0
+    staff_messages: int = 0  # texts from staff (bot/store/staff_messages.py), gone with the transcript
 
 
 @dataclass
@@ -425,6 +426,10 @@ class TranscriptStore:
         with self.engine.begin() as conn:
             if counts.events:
                 conn.execute(delete(rasa_events).where(rasa_events.c.timestamp < _epoch(counts.cutoff)))
+            # What staff wrote to the patient is part of the conversation: it goes with it.
+            from bot.store.staff_messages import purge as purge_staff_messages
+
+            staff_texts = purge_staff_messages(conn, counts.cutoff)
             # A mark older than the cutoff covers only questions that are now gone.
             handled_marks = conn.execute(
                 delete(unanswered_handled).where(unanswered_handled.c.handled_at < counts.cutoff)
@@ -436,7 +441,8 @@ class TranscriptStore:
                         update(unanswered_handled).where(unanswered_handled.c.id == row.id)
                         .values(question_key=mark_key(row.question_key))
                     )
-        return PurgeResult(counts.cutoff, counts.conversations, counts.events, handled_marks or 0)
+        return PurgeResult(counts.cutoff, counts.conversations, counts.events, handled_marks or 0,
+                           staff_messages=staff_texts)
 
     # --- screenings left unfinished ------------------------------------------------------------
 
