@@ -371,9 +371,7 @@ def column_chart(
     totals = [sum(values[i] for _, _, values in series) for i in range(len(labels))]
     peak = _nice_max(max(totals, default=0))
     out = _open(title, width, height, "chart-columns")
-    for tick in (0, peak // 2 if peak > 1 else None, peak):
-        if tick is None:
-            continue
+    for tick in (0, peak // 2, peak) if peak % 2 == 0 else (0, peak):
         y = top + plot_h - plot_h * tick / peak
         out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
         out.append(f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')

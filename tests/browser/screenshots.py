@@ -4,7 +4,9 @@
 
 writes docs/staff-inbox.png (an urgent after-treatment request on top, a message, an existing patient's request,
 screenings), docs/staff-request.png (a screening), docs/staff-request-urgent.png (the urgent request) and
-docs/staff-request-message.png (a message: the patient's words and contact, no health section).
+docs/staff-request-message.png (a message: the patient's words and contact, no health section) and
+docs/staff-insights.png (the insights page over 30 days of made-up conversations and requests).
+`python -m tests.browser.screenshots staff-insights.png` writes only the files named.
 
 Runs the web app alone on a temporary database: no Rasa, no model needed.
 """
@@ -18,6 +20,7 @@ import threading
 import time
 from datetime import timedelta, timezone
 from pathlib import Path
+from typing import Optional
 
 import uvicorn
 from sqlalchemy import update
@@ -197,7 +200,58 @@ def conversation(start) -> Conversation:
     return conv
 
 
-def main(out_dir: Path = ROOT / "docs") -> int:
+# Made-up traffic for the insights screenshot: (channel, share of conversations).
+INSIGHT_CHANNELS = [("socketio", 6), ("sms", 3), ("rest", 1)]
+INSIGHT_TOPICS = [("faq_conditions", 9), ("faq_first_step", 6), ("faq_safety_overview", 5), ("faq_effectiveness", 4),
+                  ("faq_why_dentist", 3), ("faq_dr_experience", 2), ("faq_approval", 2), ("faq_ingredient", 1)]
+
+
+def seed_insights(engine, days: int = 30) -> None:
+    """A month of conversations (topics, screenings, unanswered questions) and requests with their history.
+
+    Deterministic: a fixed mix per day, so the screenshot reads the same each time it is made.
+    """
+    store = RequestStore(engine)
+    topics = [intent for intent, weight in INSIGHT_TOPICS for _ in range(weight)]
+    channels = [channel for channel, weight in INSIGHT_CHANNELS for _ in range(weight)]
+    today = utcnow().replace(hour=15, minute=0, second=0, microsecond=0)
+    n = 0
+    for back in range(days - 1, -1, -1):
+        day = today - timedelta(days=back)
+        weekend = day.weekday() >= 5
+        for i in range((3 if weekend else 7) + (back * 7) % 5):
+            n += 1
+            start = day - timedelta(minutes=37 * i)
+            conv = Conversation(start, channel=channels[n % len(channels)])
+            conv.user("(made up)", topics[n % len(topics)]).bot("(answer)", "utter_faq")
+            if n % 4 == 0:
+                conv.user("(made up)", "book_consultation")
+                conv.events.append(conv._at({"event": "active_loop", "name": "consultation_form"}))
+                if n % 12 != 0:
+                    conv.events.append(conv._at({"event": "slot", "name": "consent_given", "value": True}))
+                    if n % 8 != 0:  # some agree, then stop before sending
+                        conv.events.append(conv._at({"event": "active_loop", "name": None}))
+                        item, _ = store.add(ConsultationRequest(
+                            submission_key=f"insight-{n}", conversation_id=f"insight-{n}", channel=conv.channel,
+                            full_name="(made up)", reason="(made up)"))
+                        created = start + timedelta(minutes=5)
+                        backdate(engine, item.id, created)
+                        waited = timedelta(minutes=[25, 50, 95, 180, 400, 1500][n % 6])
+                        if created + waited < utcnow():
+                            store.set_status(item.id, "contacted", by=USER)
+                            with engine.begin() as conn:
+                                conn.execute(update(request_status_history)
+                                             .where(request_status_history.c.request_id == item.id,
+                                                    request_status_history.c.status == "contacted")
+                                             .values(changed_at=created + waited))
+                            if n % 5 != 0:
+                                store.set_status(item.id, "booked", by=USER)
+            if n % 5 == 0:
+                conv.out_of_scope("(made up)")
+            conv.save(engine, f"insight-{n}")
+
+
+def main(out_dir: Path = ROOT / "docs", only: Optional[set[str]] = None) -> int:
     from playwright.sync_api import sync_playwright
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -207,10 +261,12 @@ def main(out_dir: Path = ROOT / "docs") -> int:
         create_all(engine)
         featured = seed(engine)
         shots = {
-            "staff-request.png": featured["Marie Lavoie"],
-            "staff-request-urgent.png": featured[URGENT_NAME],
-            "staff-request-message.png": featured[MESSAGE_NAME],
+            "staff-request.png": f"/staff/requests/{featured['Marie Lavoie']}",
+            "staff-request-urgent.png": f"/staff/requests/{featured[URGENT_NAME]}",
+            "staff-request-message.png": f"/staff/requests/{featured[MESSAGE_NAME]}",
+            "staff-insights.png": "/staff/insights?days=30",
         }
+        wanted = [name for name in ["staff-inbox.png", *shots] if not only or name in only]
         port = free_port()
         app = create_app(Settings(database_url=url, web_port=port), engine)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -227,18 +283,22 @@ def main(out_dir: Path = ROOT / "docs") -> int:
                 page.fill("input[name=password]", PASSWORD)
                 page.click("button:has-text('Log in')")
                 page.wait_for_url("**/staff")
-                page.screenshot(path=str(out_dir / "staff-inbox.png"), full_page=True)
-                for file_name, request_id in shots.items():
-                    page.goto(f"/staff/requests/{request_id}")
-                    page.screenshot(path=str(out_dir / file_name), full_page=True)
+                if "staff-inbox.png" in wanted:
+                    page.screenshot(path=str(out_dir / "staff-inbox.png"), full_page=True)
+                for file_name, path in shots.items():
+                    if file_name == "staff-insights.png" and file_name in wanted:
+                        seed_insights(engine)  # after the inbox's shot, which it would crowd
+                    if file_name in wanted:
+                        page.goto(path)
+                        page.screenshot(path=str(out_dir / file_name), full_page=True)
                 browser.close()
         finally:
             server.should_exit = True
             thread.join(timeout=10)
             engine.dispose()
-    print("wrote " + ", ".join(str(out_dir / name) for name in ["staff-inbox.png", *shots]))
+    print("wrote " + ", ".join(str(out_dir / name) for name in wanted))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(only=set(sys.argv[1:]) or None))
