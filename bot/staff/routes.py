@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 from functools import lru_cache
@@ -16,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 from starlette.datastructures import FormData
 
+from bot.sms_outbound import error_text as sms_error_text
 from bot.staff.auth import (
     BROWSER_COOKIE,
     COOKIE_PATH,
@@ -84,6 +86,11 @@ ANSWER_LABELS = {
     "other_conditions": "Other medical conditions",
 }
 CHANNEL_LABELS = {"socketio": "Website chat", "rest": "REST", "sms": "SMS", "twilio": "SMS", "cmdline": "Terminal"}
+SMS_STATUS_LABELS = {
+    "pending": "Sending…", "accepted": "Accepted by Twilio", "scheduled": "Scheduled", "queued": "Queued at Twilio",
+    "sending": "Sending", "sent": "Sent to the carrier", "delivered": "Delivered", "undelivered": "Not delivered",
+    "failed": "Failed", "read": "Read", "canceled": "Cancelled", "error": "Not sent",
+}
 # Fixed words for the notices after a redirect: the query string never carries text to show.
 NOTICES = {
     "password": "Your password was changed.",
@@ -93,6 +100,9 @@ NOTICES = {
     "empty_note": "The note was empty, so nothing was added.",
     "handled": "Marked as handled.",
     "gone": "That group changed or is gone; nothing was marked.",
+    "sms_sent": "Text sent to Twilio. Its delivery state shows below.",
+    "sms_not_sent": "The text was not sent. The reason shows below.",
+    "sms_again": "That text was already sent once; it was not sent again.",
 }
 LOGIN_FAILED = (
     f"Wrong username or password. After {MAX_FAILED_LOGINS} failed attempts in a row an account is locked for "
@@ -145,6 +155,8 @@ def templates() -> Jinja2Templates:
         answer_label=lambda k: ANSWER_LABELS.get(k, k.replace("_", " ").capitalize()),
         channel_label=lambda c: CHANNEL_LABELS.get(c, c),
         kind_label=lambda k: KIND_LABELS.get(k, k),
+        sms_status_label=lambda s: SMS_STATUS_LABELS.get(s, s),
+        sms_error_text=sms_error_text,
     )
     env.globals.update(STATUSES=STATUSES, FLAGS=FLAGS, KINDS=KINDS, STATUS_LABELS=STATUS_LABELS,
                        FLAG_LABELS=FLAG_LABELS)
@@ -386,6 +398,7 @@ def _request_context(request: Request, item: ConsultationRequest, with_transcrip
         "history": store.history(item.id),
         "notes": store.notes(item.id),
         "transcript": transcripts(request).transcript(item.conversation_id) if with_transcript else [],
+        "sms": sms_context(request, item) if with_transcript else {"shown": False},
         "now": utcnow(),
     }
 
@@ -468,6 +481,126 @@ def request_note(
     store.add_note(request_id, session.username, body)
     audit(request, session.username, "add_note", request_id=request_id)
     return see_other(f"/staff/requests/{request_id}?msg=note#notes")
+
+
+# --- texts to the patient (SMS) -----------------------------------------------------------------
+
+SMS_HEALTH_WARNING = (
+    "The patient agreed to be contacted by text, not to receive health details by text: texts are not "
+    "private. Write no symptoms, conditions, medications or treatments; ask them to call the clinic instead."
+)
+
+
+def sms_context(request: Request, item: ConsultationRequest, text: str = "", error: str = "",
+                confirm: bool = False) -> dict[str, Any]:
+    """The compose box and the texts already sent, for the request page ({"shown": False} for others)."""
+    import secrets
+
+    from bot.sms_outbound import check_recipient, draft, texts_expected
+    from bot.store.staff_messages import StaffMessageStore
+
+    sent = StaffMessageStore(request.app.state.engine).for_request(item.id)
+    if not texts_expected(item) and not sent:
+        return {"shown": False}
+    shown = draft(text, item)
+    return {
+        "shown": True,
+        "expected": texts_expected(item),
+        "recipient": check_recipient(request.app.state.engine, settings_of(request), item),
+        "text": text,
+        "draft": shown,
+        "error": error,
+        "confirm": confirm,
+        "warning": SMS_HEALTH_WARNING,
+        "compose_key": secrets.token_urlsafe(24),
+        "messages": sent,
+    }
+
+
+@router.post("/api/requests/{request_id}/sms-draft")
+async def sms_draft(request: Request, request_id: int, session: StaffSession = Depends(polling_session)) -> Response:
+    """The compose box's live count: encoding, segments and health words of a draft (nothing stored).
+
+    POST, so the draft never lands in an access log's URL; the CSRF token comes in a header."""
+    from bot.sms_outbound import draft
+
+    if not tokens_match(session.csrf_token, request.headers.get("x-csrf-token") or ""):
+        return JSONResponse({"error": "The page expired. Reload it."}, status_code=403)
+    raw = await request.body()
+    if len(raw) > 20_000:
+        return JSONResponse({"error": "The draft is far too long."}, status_code=413)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return JSONResponse({"error": "The draft is not UTF-8 text."}, status_code=400)
+    item = await run_in_threadpool(requests_store(request).get, request_id)
+    if item is None:
+        return JSONResponse({"error": "No such request."}, status_code=404)
+    return JSONResponse(draft(text, item).as_json())
+
+
+@router.post("/requests/{request_id}/sms")
+async def request_sms(
+    request: Request,
+    request_id: int,
+    form: FormData = Depends(checked_form),
+    session: StaffSession = Depends(current_session),
+) -> Response:
+    """Text the patient through Twilio; refusals re-show the page with the draft kept and a 4xx."""
+    from bot.sms_outbound import SmsSender, check_recipient, clean_body, draft
+    from bot.store.staff_messages import StaffMessageStore
+
+    item = await run_in_threadpool(requests_store(request).get, request_id)
+    if item is None:
+        return not_found(request)
+    raw = form.get("body")
+    text = raw[:20_000] if isinstance(raw, str) else ""
+    confirmed = form.get("confirm_health") == "1"
+    key = str(form.get("compose_key") or "")[:64]
+    engine = request.app.state.engine
+    settings = settings_of(request)
+
+    async def refuse(status: int, error: str, confirm: bool = False) -> Response:
+        def page() -> dict[str, Any]:
+            context = _request_context(request, item)
+            context["sms"] = sms_context(request, item, text, error, confirm)
+            return context
+
+        return render(request, "request.html", status_code=status, **(await run_in_threadpool(page)))
+
+    recipient = await run_in_threadpool(check_recipient, engine, settings, item)
+    body = clean_body(text)
+    checked = await run_in_threadpool(draft, body, item)
+    if not recipient.ok:
+        return await refuse(409, recipient.reason)
+    if not re.fullmatch(r"[A-Za-z0-9_\-]{16,64}", key):
+        return await refuse(400, "The form is incomplete. Reload the page and write the text again.")
+    if not body:
+        return await refuse(400, "The text is empty: nothing was sent.")
+    if checked.too_long:
+        return await refuse(400, f"The text has {checked.chars} characters; Twilio refuses more than "
+                                 f"{checked.as_json()['max_chars']}. Shorten it: nothing was sent.")
+    if "\x00" in body:
+        return await refuse(400, "The text contains a character a phone cannot show: nothing was sent.")
+    if checked.health and not confirmed:
+        return await refuse(400, "The text seems to contain health details (" + ", ".join(checked.health) + "). "
+                                 "Remove them, or tick the box to confirm the patient agreed to receive them by "
+                                 "text.", confirm=True)
+    store = StaffMessageStore(engine)
+    message, new = await run_in_threadpool(store.add, item.id, item.conversation_id, session.username, body,
+                                           "sms", key)
+    if not new:  # the same form posted twice: it was sent (or tried) once
+        return see_other(f"/staff/requests/{request_id}?msg=sms_again#staff-sms")
+    result = await SmsSender(settings, store, engine).send(message, recipient.number or "")
+    size = checked.size
+    detail = (f"text {message.id}, {size.segments} segment(s), {size.encoding}"
+              + (", health words confirmed" if checked.health else ""))
+    if result.status == "error":
+        await run_in_threadpool(audit, request, session.username, "sms_not_sent", request_id,
+                                f"{detail}; {result.error_code or 'no answer'}")
+        return see_other(f"/staff/requests/{request_id}?msg=sms_not_sent#staff-sms")
+    await run_in_threadpool(audit, request, session.username, "sms_sent", request_id, detail)
+    return see_other(f"/staff/requests/{request_id}?msg=sms_sent#staff-sms")
 
 
 # --- unanswered questions ---------------------------------------------------------------------

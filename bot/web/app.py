@@ -32,6 +32,10 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
 
     install_staff(app)  # /staff pages, /staff/static, their security headers
 
+    from bot.web.sms_status import install as install_sms_status
+
+    install_sms_status(app)  # /webhooks/sms/status: Twilio's signed delivery states of staff texts
+
     from bot.web.demo import install as install_demo
 
     install_demo(app)  # / the demo page with the widget, /widget/ the widget's files
