@@ -28,6 +28,9 @@ OTHER_LANGUAGE_INTENT = "other_language"
 OTHER_LANGUAGES = (FR, ES)
 
 
+URGENT_READINGS = (CRISIS_INTENT, EMERGENCY_INTENT)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class PatternSafeguards(GraphComponent):
     """Forces an intent when a pattern safeguard fires, and records the message's language.
@@ -83,7 +86,7 @@ class PatternSafeguards(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def forced_intent(self, text: str, language: str) -> Optional[str]:
+    def forced_intent(self, text: str, language: str, classified: Optional[str] = None) -> Optional[str]:
         """The intent a safeguard forces for `text`, or None: crisis, emergency, after-treatment, language."""
         if is_crisis(text):
             return self.crisis_intent
@@ -91,7 +94,9 @@ class PatternSafeguards(GraphComponent):
             return self.emergency_intent
         if describes_symptom_after_treatment(text):
             return self.after_treatment_intent
-        if language in OTHER_LANGUAGES:
+        # The classifier's own crisis or emergency reading of a French or Spanish message stands:
+        # a second line of defence behind the patterns, never the "English for now" reply.
+        if language in OTHER_LANGUAGES and classified not in URGENT_READINGS:
             return self.other_language_intent
         return None
 
@@ -103,7 +108,7 @@ class PatternSafeguards(GraphComponent):
                 continue
             language = detect_language(text)
             message.set(LANGUAGE_KEY, language, add_to_output=True)
-            forced = self.forced_intent(text, language)
+            forced = self.forced_intent(text, language, (message.get(INTENT) or {}).get(INTENT_NAME_KEY))
             if forced:
                 self._force(message, forced)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.other_language_intent:

@@ -264,6 +264,7 @@ def test_other_language_reply_is_in_three_languages_with_the_clinic_and_911(whic
     text = variations("utter_other_language")[which]["text"]
     assert "English" in text and "anglais" in text and "inglés" in text
     assert text.count("911") >= 2
+    assert text.count("988") >= 2  # a crisis in another language still gets the helpline
     assert text.count("{clinic_contact}") >= 2
 
 
@@ -284,3 +285,19 @@ def test_the_classifiers_after_treatment_reading_of_a_question_gives_way_to_the_
     component.process([question, report])
     assert question.get("intent")["name"] == "faq_side_effects"
     assert report.get("intent")["name"] == "after_treatment"
+
+
+def test_the_classifiers_crisis_reading_of_a_french_message_beats_the_other_language_reply() -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlp.components import PatternSafeguards
+
+    component = PatternSafeguards(PatternSafeguards.get_default_config())
+    text = "c'est juste trop lourd tout ça, bonne nuit pour toujours"  # no pattern needed here
+    urgent = Message({"text": text, "intent": {"name": "crisis", "confidence": 0.7},
+                      "intent_ranking": [{"name": "crisis", "confidence": 0.7}]})
+    question = Message({"text": "c'est combien pour une consultation ?", "intent": {"name": "out_of_scope", "confidence": 0.7},
+                        "intent_ranking": [{"name": "out_of_scope", "confidence": 0.7}]})
+    component.process([urgent, question])
+    assert urgent.get("intent")["name"] == "crisis"
+    assert question.get("intent")["name"] == "other_language"
