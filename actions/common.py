@@ -209,7 +209,18 @@ def answer_for(intent: str, entities: list[dict[str, Any]]) -> tuple[str, dict[s
         if found:
             return named, {entity: found}
         return general, {}
-    return f"utter_{intent}", {}
+    return response_for(intent), {}
+
+
+# Every page question is answered by the response named after its intent (utter_faq_<topic>).
+FAQ_RESPONSE_PREFIX = "utter_faq_"
+
+
+def response_for(intent: str) -> str:
+    """The response that answers `intent`: utter_faq_<topic> for faq_<topic>, else utter_<intent>."""
+    if intent.startswith(FAQ_PREFIX):
+        return f"{FAQ_RESPONSE_PREFIX}{intent.removeprefix(FAQ_PREFIX)}"
+    return f"utter_{intent}"
 
 
 def submission_key(tracker: Tracker, content: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import topics
-from actions.common import FAQ_PREFIX, answer_for, latest_entities, latest_intent, latest_text, topic_for
+from actions.common import FAQ_PREFIX, answer_for, latest_entities, latest_intent, latest_text, response_for, topic_for
 
 # How deep in the classifier's ranking a second question's topic must be to be answered
 # outright; further down it is offered as a button instead.
@@ -47,7 +47,7 @@ def own_case(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]
         return []
     # "I'm pregnant and on blood thinners, is it OK?": each thing the page asks about, once.
     for topic in specific[:2]:
-        dispatcher.utter_message(response=f"utter_{topic}")
+        dispatcher.utter_message(response=response_for(topic))
     dispatcher.utter_message(response="utter_own_case_short")
     return [SlotSet("last_topic", specific[0])]
 

@@ -53,7 +53,10 @@ def _prefixed_responses(roots: Iterable[Path]) -> set[str]:
     prefixes: set[str] = set()
     for root in roots:
         for path in root.rglob("*.py"):
-            prefixes.update(re.findall(r"""f["'](utter_[a-z]+_[a-z_]+)\{""", path.read_text(encoding="utf-8")))
+            text = path.read_text(encoding="utf-8")
+            prefixes.update(re.findall(r"""f["'](utter_[a-z]+_[a-z_]+)\{""", text))
+            # A prefix kept in a constant ("utter_topic_title_", then f"{TITLE_PREFIX}{intent}").
+            prefixes.update(re.findall(r"""["'](utter_[a-z_]+_)["']""", text))
     domain_text = (ROOT / "domain.yml").read_text(encoding="utf-8")
     names = set(re.findall(r"^  (utter_[a-z0-9_]+):", domain_text, flags=re.M))
     return {n for n in names for p in prefixes if n.startswith(p)}
