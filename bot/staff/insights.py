@@ -36,6 +36,8 @@ TOP_TOPICS = 10
 CHANNELS = (("socketio", "Website chat"), ("sms", "SMS"), ("rest", "REST"), ("other", "Other"))
 CHANNEL_OF = {"socketio": "socketio", "sms": "sms", "twilio": "sms", "rest": "rest"}
 SCREENING_FORM = "consultation_form"
+# Every page question is answered by a response named utter_faq_<topic>[_variant] (actions/common.py).
+FAQ_RESPONSE_PREFIX = "utter_faq_"
 CONSENT_SLOT = "consent_given"
 FUNNEL_STEPS = ("Started", "Consented", "Submitted", "Contacted", "Booked")
 # A request was contacted once its history reached one of these ("booked" implies contact).
@@ -246,19 +248,34 @@ def topic_title(intent: str, titles: dict[str, str]) -> str:
 
 
 def top_topics(engine: Engine, span: DateRange, titles: dict[str, str], limit: int = TOP_TOPICS) -> list[Topic]:
-    """The FAQ intents patients asked most. A message typed while a screening form is active is an
-    answer (NLU may call "jaw pain" faq_conditions), so it is not counted as a question."""
+    """The FAQ intents patients asked most.
+
+    A message typed while a screening form is active is usually an answer (NLU may call "jaw pain"
+    faq_conditions): there it counts only when the assistant answered it as a question (the form
+    answers a question asked instead of an answer with the topic's utter_faq_* response).
+    """
     counts: Counter = Counter()
-    sender, active = None, None
-    for row in _events(engine, span, ("user", "active_loop", "session_started", "restart")):
+    sender, active, pending = None, None, None
+    for row in _events(engine, span, ("user", "bot", "active_loop", "session_started", "restart")):
         if row.sender_id != sender:
-            sender, active = row.sender_id, None
+            sender, active, pending = row.sender_id, None, None
         if row.type_name == "active_loop":
             active = _json(row.data).get("name")
         elif row.type_name in ("session_started", "restart"):
-            active = None
-        elif active not in SCREENING_FORMS and (row.intent_name or "").startswith("faq_"):
-            counts[row.intent_name] += 1
+            active, pending = None, None
+        elif row.type_name == "bot":
+            answered_by = str((_json(row.data).get("metadata") or {}).get("utter_action") or "")
+            if pending and answered_by.startswith(FAQ_RESPONSE_PREFIX):
+                counts[pending] += 1
+            pending = None
+        else:
+            intent = row.intent_name or ""
+            pending = None
+            if intent.startswith("faq_"):
+                if active in SCREENING_FORMS:
+                    pending = intent
+                else:
+                    counts[intent] += 1
     ranked = sorted(counts.items(), key=lambda item: (-item[1], topic_title(item[0], titles)))
     return [Topic(intent, topic_title(intent, titles), n) for intent, n in ranked[:limit]]
 

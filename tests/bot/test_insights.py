@@ -168,18 +168,22 @@ def test_most_asked_topics_with_readable_titles(engine) -> None:
     titles = topic_titles(ROOT / "domain.yml")
     assert titles["faq_conditions"] == "What it can treat"  # read from the domain's utter_topic_title_*
     conv = chat(at(5)).user("what can it treat?", "faq_conditions").user("is it safe?", "faq_safety_overview")
-    conv.user("what does it treat", "faq_conditions").user("thanks", "thanks")
+    conv.user("what does it treat", "faq_conditions").user("thanks", "thanks").user("for jaws?", "faq_conditions")
     # Inside the screening form, "jaw pain" classified as faq_conditions is an answer, not a question.
     activate(conv.user("book", "book_consultation")).user("jaw pain from clenching", "faq_conditions")
+    conv.bot("Please list all the medications you take.", "utter_ask_medications")
+    # A question asked instead of an answer, which the form answers, is a question.
+    conv.user("is it safe with my migraine pills?", "faq_safety_overview")
+    conv.bot("Safety information ...", "utter_faq_safety_overview").bot("Medications?", "utter_ask_medications")
     deactivate(conv).user("is it approved?", "faq_approval")
     conv.save(engine, "t1")
     chat(at(6), "sms").user("what is it", "faq_brand_new_topic").save(engine, "t2")
     chat(at(1)).user("what can it treat?", "faq_conditions").save(engine, "too-old")
 
     topics = top_topics(engine, WEEK, titles)
-    assert [(t.intent, t.count) for t in topics][0] == ("faq_conditions", 2)
+    assert [(t.intent, t.count) for t in topics][0] == ("faq_conditions", 3)
     assert {t.intent: t.count for t in topics} == {
-        "faq_conditions": 2, "faq_safety_overview": 1, "faq_approval": 1, "faq_brand_new_topic": 1,
+        "faq_conditions": 3, "faq_safety_overview": 2, "faq_approval": 1, "faq_brand_new_topic": 1,
     }
     named = {t.intent: t.title for t in topics}
     assert named["faq_conditions"] == "What it can treat"
