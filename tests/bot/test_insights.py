@@ -1,4 +1,4 @@
-"""Insights: aggregations over Rasa-shaped events and requests on SQLite, the SVG charts, the page."""
+"""Insights: aggregations over Rasa-shaped events and requests (SQLite and PostgreSQL), the SVG charts, the page."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from bot.staff.insights import (
 )
 from bot.store.db import utcnow
 from bot.store.requests import ConsultationRequest, RequestStore, consultation_requests, request_status_history
+from tests.bot.test_audit import pg_database, pg_engine  # noqa: F401 - fixtures
 from tests.bot.test_staff_auth import Staff, add_users, audit_actions, logged_in
 from tests.bot.test_transcripts import Conversation, screening_conversation
 
@@ -35,6 +36,12 @@ TORONTO = ZoneInfo("America/Toronto")
 # Noon in Ottawa on 10 June 2026 (EDT, UTC-4): the last day of every range below.
 NOW = datetime(2026, 6, 10, 16, 0)
 WEEK = DateRange.last(7, TORONTO, now=NOW)  # 4 to 10 June, Ottawa days
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request):
+    """A test database of each kind (PostgreSQL as in production), with every project table."""
+    return request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
 
 
 def at(day: int, hour: int = 12, minute: int = 0) -> datetime:
@@ -116,7 +123,8 @@ def test_the_clinic_zone_falls_back_to_utc() -> None:
 # --- aggregations ------------------------------------------------------------------------------------
 
 
-def test_conversations_per_day_by_channel(engine) -> None:
+def test_conversations_per_day_by_channel(db) -> None:
+    engine = db
     # Two messages in one conversation on one day count once; a conversation on two days counts on both.
     chat(at(5, 9), "socketio").user("hi", "greet").user("what is it?", "faq_what_is").save(engine, "web-1")
     chat(at(5, 10), "sms").user("hello", "greet").save(engine, "+16135550101")
@@ -144,7 +152,8 @@ def test_a_database_without_rasas_table_reads_as_empty(engine) -> None:
     assert [c.count for c in unanswered_over_time(engine, WEEK)] == [0] * 7
 
 
-def test_the_screening_funnel(engine) -> None:
+def test_the_screening_funnel(db) -> None:
+    engine = db
     # Three screenings started in the range: one consented, one declined, one left before the question.
     deactivate(consent(activate(chat(at(5)).user("book please", "book_consultation")), True)).save(engine, "a")
     consent(activate(chat(at(6)).user("book please", "book_consultation")), False).save(engine, "b")
@@ -164,7 +173,8 @@ def test_the_screening_funnel(engine) -> None:
     ]
 
 
-def test_most_asked_topics_with_readable_titles(engine) -> None:
+def test_most_asked_topics_with_readable_titles(db) -> None:
+    engine = db
     titles = topic_titles(ROOT / "domain.yml")
     assert titles["faq_conditions"] == "What it can treat"  # read from the domain's utter_topic_title_*
     conv = chat(at(5)).user("what can it treat?", "faq_conditions").user("is it safe?", "faq_safety_overview")
@@ -192,7 +202,8 @@ def test_most_asked_topics_with_readable_titles(engine) -> None:
     assert len(top_topics(engine, WEEK, titles, limit=2)) == 2
 
 
-def test_unanswered_questions_per_day_and_per_week(engine) -> None:
+def test_unanswered_questions_per_day_and_per_week(db) -> None:
+    engine = db
     chat(at(5, 9)).out_of_scope("do you do whitening?").out_of_scope("parking?").save(engine, "u1")
     chat(at(7, 9)).out_of_scope("are you open sundays?").save(engine, "u2")
     # Answered by the assistant, or an answer inside the screening: not unanswered.
@@ -206,7 +217,8 @@ def test_unanswered_questions_per_day_and_per_week(engine) -> None:
     assert weekly[date(2026, 6, 1)] == 4 and weekly[date(2026, 6, 8)] == 1 and sum(weekly.values()) == 5
 
 
-def test_median_time_to_first_contact(engine) -> None:
+def test_median_time_to_first_contact(db) -> None:
+    engine = db
     add_request(engine, "f1", at(5, 9), changes=(("in_review", at(5, 9, 30)), ("contacted", at(5, 11))))
     add_request(engine, "f2", at(5, 9), changes=(("contacted", at(5, 11)),))
     add_request(engine, "f3", at(6, 9), kind="after_treatment", changes=(("contacted", at(7, 13)),))
