@@ -52,7 +52,7 @@ from bot.store.staff_users import (
     StaffSession,
     tokens_match,
 )
-from bot.store.transcripts import TranscriptStore
+from bot.store.transcripts import TranscriptLine, TranscriptStore
 
 HERE = Path(__file__).resolve().parent
 NOTE_MAX_CHARS = 5000
@@ -397,10 +397,20 @@ def _request_context(request: Request, item: ConsultationRequest, with_transcrip
         "answers": ordered,
         "history": store.history(item.id),
         "notes": store.notes(item.id),
-        "transcript": transcripts(request).transcript(item.conversation_id) if with_transcript else [],
+        "transcript": with_staff_messages(request, item) if with_transcript else [],
         "sms": sms_context(request, item) if with_transcript else {"shown": False},
         "now": utcnow(),
     }
+
+
+def with_staff_messages(request: Request, item: ConsultationRequest) -> list[TranscriptLine]:
+    """The conversation with what staff wrote to the patient in it, in time order, each with who wrote it."""
+    from bot.store.staff_messages import StaffMessageStore
+
+    lines = transcripts(request).transcript(item.conversation_id)
+    staff = [TranscriptLine("staff", m.body, m.created_at, m.channel, sender=m.staff_user, status=m.status)
+             for m in StaffMessageStore(request.app.state.engine).for_conversation(item.conversation_id)]
+    return sorted(lines + staff, key=lambda line: line.at) if staff else lines
 
 
 @router.get("/requests/{request_id}")

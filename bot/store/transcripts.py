@@ -109,13 +109,15 @@ STOPWORDS = frozenset(
 class TranscriptLine:
     """One message of a conversation, or a marker (session start, request sent to staff)."""
 
-    kind: str  # "patient", "assistant" or "marker"
+    kind: str  # "patient", "assistant", "marker" or "staff" (a message from the front desk)
     text: str
     at: datetime
     channel: str = ""
     buttons: list[str] = field(default_factory=list)
     event_id: int = 0
     redacted: bool = False  # removed at the patient's request (text is REDACTED_LABEL)
+    sender: str = ""  # kind "staff": the staff member who wrote it (bot/store/staff_messages.py)
+    status: str = ""  # kind "staff": its delivery state
 
 
 @dataclass

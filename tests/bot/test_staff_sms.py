@@ -5,6 +5,7 @@ audit trail and the purge."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -426,3 +427,21 @@ def test_the_purge_removes_old_staff_texts_with_the_transcript(desk: Staff, fake
             staff_message_states.c.twilio_sid == fake.messages[0].sid)).fetchall() == []
     assert RequestStore(desk.engine).get(1) is not None  # the request stays
     assert TranscriptStore(desk.engine).purge(90).staff_messages == 0  # idempotent
+
+
+def test_staff_texts_are_in_the_transcript_in_order_with_who_wrote_them(desk: Staff, fake: FakeTwilio) -> None:
+    item = add_request(desk.engine, **TEXT_ME)
+    now = time.time()
+    add_events(desk.engine, item.conversation_id, [
+        {"event": "user", "timestamp": now - 60, "text": "Can someone text me?"},
+        {"event": "bot", "timestamp": now - 59, "text": "The team will reach you."},
+    ])
+    send(desk, "Hi Jane, the front desk here.")
+    fake.deliver_pending(webhook(desk))
+    page = desk.client.get("/staff/requests/1").text
+    transcript = page.split('id="transcript"', 1)[1]
+    assert transcript.index("Can someone text me?") < transcript.index("The team will reach you.") \
+        < transcript.index("Hi Jane, the front desk here.")
+    assert re.search(r"Front desk \(alice\) · [^<]* · SMS · Delivered</p>", transcript)
+    printed = desk.client.get("/staff/requests/1/print?transcript=1").text
+    assert "Front desk (alice)" in printed and "Hi Jane, the front desk here." in printed
