@@ -383,7 +383,7 @@ def column_chart(
 
     Each non-zero segment is a <rect class="bar ...">, each column a <g class="column">.
     """
-    left, right, top, bottom = 36, 8, 10, 34
+    left, right, top, bottom = 36, 24, 10, 34  # room on the right for the last date's label
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(values[i] for _, _, values in series) for i in range(len(labels))]
     peak = _nice_max(max(totals, default=0))
