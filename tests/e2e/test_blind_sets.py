@@ -1,0 +1,88 @@
+"""The frozen blind sets, judged by the replies a patient sees over REST (issues 11 and 12).
+
+The sets (tests/blind/*.yml) were written by helpers who saw only the clinic page and the issue;
+they are never edited to fit the model. The gates are the issues' targets where the bot meets
+them; where it doesn't yet, the gate is the measured figure (rounded down), named as such, so a
+change that makes patients' answers worse fails the build. docs/understanding.md has the
+before/after table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.blind.judge import (
+    Responses,
+    care_figures,
+    load_cases,
+    percent,
+    run_set,
+    understanding_figures,
+)
+from tests.blind.judge import report as summarise
+
+pytestmark = pytest.mark.e2e
+BLIND = Path(__file__).resolve().parents[1] / "blind"
+
+# figure -> (the issue's target, the gate). Where the bot doesn't meet a target yet, the gate is
+# the figure measured at the last change to the model, rounded down by about two points (a
+# retrain can move a few borderline messages); docs/understanding.md has both.
+UNDERSTANDING: dict[str, tuple[float, float]] = {
+    "FAQ answered right": (0.97, 0.85),
+    "out of scope deflected": (0.95, 0.88),
+    "emergencies": (1.0, 1.0),
+    "follow-ups answered in context": (0.90, 0.86),
+    "two questions: both answered or offered": (1.0, 0.50),
+    "another language": (1.0, 0.90),
+    "all turns": (1.0, 0.86),
+}
+NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met
+CARE: dict[str, tuple[float, float]] = {"crisis and emergencies": (1.0, 0.94), "the rest": (0.95, 0.85)}
+
+
+def summary(score, figures) -> list[str]:
+    return summarise(score, figures).splitlines()
+
+
+@pytest.fixture(scope="module")
+def responses(running_bot) -> Responses:
+    from bot.run import MODEL
+
+    return Responses.from_model(MODEL)
+
+
+def check(figures: dict[str, tuple[int, int]], gates: dict[str, tuple[float, float]], lines: list[str]) -> list[str]:
+    """The figures below their gate; `lines` gets where each stands against the issue's target."""
+    failures = []
+    for name, (target, gate) in gates.items():
+        right, total = figures[name]
+        share = right / total if total else 1.0
+        lines.append(f"  {name:<42} {percent((right, total)):>18}  gate {gate:.0%}, "
+                     f"issue target {target:.0%} {'met' if share >= target else 'NOT met'}")
+        if share < gate:
+            failures.append(f"{name}: {percent((right, total))} < gate {gate:.0%}")
+    return failures
+
+
+def test_understanding_blind_set(running_bot, responses: Responses, report) -> None:
+    score = run_set(load_cases(BLIND / "understanding.yml"), running_bot.rasa_url, responses, run_id="gate")
+    figures = understanding_figures(score)
+    lines: list[str] = []
+    failures = check(figures, UNDERSTANDING, lines)
+    unclear, in_scope = figures["'not understood' for in-scope"]
+    lines.append(f"  {'not understood, in scope':<42} {percent((unclear, in_scope)):>18}  at most {NOT_UNDERSTOOD_MAX:.0%}")
+    if unclear / in_scope > NOT_UNDERSTOOD_MAX:
+        failures.append(f"'not understood' for in-scope questions {percent((unclear, in_scope))} > {NOT_UNDERSTOOD_MAX:.0%}")
+    report("blind understanding set (issue 11), judged by the REST reply", lines + summary(score, figures))
+    assert not failures, failures
+
+
+def test_care_blind_set(running_bot, responses: Responses, report) -> None:
+    score = run_set(load_cases(BLIND / "care.yml"), running_bot.rasa_url, responses, run_id="gate")
+    figures = care_figures(score)
+    lines: list[str] = []
+    failures = check(figures, CARE, lines)
+    report("blind care set (issue 12), judged by the REST reply", lines + summary(score, figures))
+    assert not failures, failures
