@@ -85,6 +85,12 @@ def rank(status: str) -> int:
     return PROGRESS.index(status) if status in PROGRESS else -1
 
 
+def furthest(states):
+    """The state a message is in: the furthest reported, the first final one when there are several."""
+    ordered = list(states)
+    return max(ordered, key=lambda s: (rank(s.status), -ordered.index(s) if s.status in FINAL else ordered.index(s)))
+
+
 @dataclass
 class StateChange:
     status: str
@@ -180,8 +186,12 @@ class StaffMessageStore:
 
     def accepted(self, message_id: int, sid: str, status: str) -> Optional[StaffMessage]:
         """Twilio took the message (its sid and first state); callbacks that beat us here count too."""
+        try:
+            with self.engine.begin() as conn:
+                self._record_state(conn, sid, status if status in CALLBACK_STATES else "queued", None)
+        except IntegrityError:  # the callback for the same state got there first: it is recorded
+            pass
         with self.engine.begin() as conn:
-            self._record_state(conn, sid, status if status in CALLBACK_STATES else "queued", None)
             conn.execute(update(staff_messages).where(staff_messages.c.id == message_id)
                          .values(twilio_sid=sid, updated_at=utcnow()))
             self._settle(conn, sid)
@@ -235,7 +245,7 @@ class StaffMessageStore:
                               .order_by(staff_message_states.c.id)).fetchall()
         if not states:
             return
-        best = max(states, key=lambda s: (rank(s.status), -s.id if s.status in FINAL else s.id))
+        best = furthest(states)
         conn.execute(update(staff_messages).where(staff_messages.c.twilio_sid == sid).values(
             status=best.status, error_code=best.error_code, updated_at=utcnow()))
 
@@ -247,7 +257,15 @@ class StaffMessageStore:
             for s in conn.execute(select(staff_message_states).where(staff_message_states.c.twilio_sid.in_(sids))
                                   .order_by(staff_message_states.c.id)):
                 history.setdefault(s.twilio_sid, []).append(StateChange(s.status, s.error_code, s.at))
-        return [StaffMessage(**dict(r._mapping), history=history.get(r.twilio_sid or "", [])) for r in rows]
+        messages = []
+        for row in rows:
+            message = StaffMessage(**dict(row._mapping), history=history.get(row.twilio_sid or "", []))
+            if message.history:
+                # Read from the states themselves: two servers settling at once cannot leave it behind.
+                best = furthest(message.history)
+                message.status, message.error_code = best.status, best.error_code
+            messages.append(message)
+        return messages
 
 
 def purge(conn: Connection, before: datetime) -> int:

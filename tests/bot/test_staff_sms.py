@@ -5,6 +5,7 @@ audit trail and the purge."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -445,3 +446,30 @@ def test_staff_texts_are_in_the_transcript_in_order_with_who_wrote_them(desk: St
     assert re.search(r"Front desk \(alice\) · [^<]* · SMS · Delivered</p>", transcript)
     printed = desk.client.get("/staff/requests/1/print?transcript=1").text
     assert "Front desk (alice)" in printed and "Hi Jane, the front desk here." in printed
+
+
+def test_a_callback_racing_the_send_for_the_same_state_is_no_error(engine) -> None:
+    """Twilio's 'queued' callback can commit between our check and our insert of the same state."""
+    from sqlalchemy import event
+
+    store = StaffMessageStore(engine)
+    message, _ = store.add(1, "conv", "alice", "hello", "sms", "key-" + "r" * 20)
+    sid = "SM" + "e" * 32
+    raced = []
+
+    def callback_commits_first(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("INSERT INTO staff_message_states") and not raced:
+            raced.append(True)
+            other = sqlite3.connect(engine.url.database)  # another server's connection
+            other.execute("INSERT INTO staff_message_states (twilio_sid, status, at) VALUES (?, 'queued', ?)",
+                          (sid, str(utcnow())))
+            other.commit()
+            other.close()
+
+    event.listen(engine, "before_cursor_execute", callback_commits_first)
+    try:
+        result = store.accepted(message.id, sid, "queued")
+    finally:
+        event.remove(engine, "before_cursor_execute", callback_commits_first)
+    assert raced and result is not None and (result.twilio_sid, result.status) == (sid, "queued")
+    assert store.record_callback(sid, "delivered") and store.get(message.id).status == "delivered"

@@ -191,3 +191,11 @@ def test_the_compose_box_in_chromium_counts_warns_and_sends(desk: Desk) -> None:
     sent = [m for m in desk.fake.messages if m.to == BROWSER]
     assert [m.body for m in sent] == ["Your BOTOX consultation is booked."]
     assert 'data-status="delivered"' in desk.wait_for_state(4, "delivered")
+
+
+def test_the_web_apps_log_holds_no_number_and_no_text(desk: Desk) -> None:
+    assert desk.services.log_dir is not None
+    log = (desk.services.log_dir / "web.log").read_text(encoding="utf-8", errors="replace")
+    assert "Application startup complete" in log  # it is the right log, and it was written
+    for secret in (DELIVERED, OPTED_OUT, BROWSER, "Hello Jane", "BOTOX consultation", "migraines"):
+        assert secret not in log
