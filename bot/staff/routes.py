@@ -549,6 +549,20 @@ async def sms_draft(request: Request, request_id: int, session: StaffSession = D
     return JSONResponse(draft(text, item).as_json())
 
 
+@router.get("/api/requests/{request_id}/sms-states")
+def sms_states(request: Request, request_id: int, session: StaffSession = Depends(polling_session)) -> JSONResponse:
+    """The delivery state of each text on a request: the page polls this while one is on its way
+    (the poll does not keep an idle session alive)."""
+    from bot.store.staff_messages import StaffMessageStore
+
+    messages = StaffMessageStore(request.app.state.engine).for_request(request_id)
+    return JSONResponse({"messages": [
+        {"id": m.id, "status": m.status, "label": SMS_STATUS_LABELS.get(m.status, m.status), "final": m.final,
+         "error_code": m.error_code or "", "error": m.error_message or sms_error_text(m.error_code)}
+        for m in messages
+    ]})
+
+
 @router.post("/requests/{request_id}/sms")
 async def request_sms(
     request: Request,

@@ -473,3 +473,17 @@ def test_a_callback_racing_the_send_for_the_same_state_is_no_error(engine) -> No
         event.remove(engine, "before_cursor_execute", callback_commits_first)
     assert raced and result is not None and (result.twilio_sid, result.status) == (sid, "queued")
     assert store.record_callback(sid, "delivered") and store.get(message.id).status == "delivered"
+
+
+def test_the_page_polls_delivery_states_while_a_text_is_on_its_way(desk: Staff, fake: FakeTwilio) -> None:
+    add_request(desk.engine, **TEXT_ME)
+    send(desk, "Please call us back.")
+    page = desk.client.get("/staff/requests/1").text
+    assert 'data-states-url="/staff/api/requests/1/sms-states"' in page and 'data-pending="1"' in page
+    states = desk.client.get("/staff/api/requests/1/sms-states").json()["messages"]
+    assert [(m["status"], m["label"], m["final"]) for m in states] == [("queued", "Queued at Twilio", False)]
+    fake.deliver_pending(webhook(desk))
+    states = desk.client.get("/staff/api/requests/1/sms-states").json()["messages"]
+    assert [(m["status"], m["label"], m["final"]) for m in states] == [("delivered", "Delivered", True)]
+    assert 'data-pending="1"' not in desk.client.get("/staff/requests/1").text
+    assert desk.client.get("/staff/api/requests/99/sms-states").json() == {"messages": []}

@@ -185,6 +185,10 @@ def test_the_compose_box_in_chromium_counts_warns_and_sends(desk: Desk) -> None:
             tab.click("form.sms-compose button[type=submit]")
             tab.wait_for_url("**/staff/requests/4?msg=sms_sent*")
             expect(tab.locator("p.notice")).to_contain_text("Text sent to Twilio")
+            # The state moves to Delivered on the open page, without a reload (it polls).
+            expect(tab.locator("#staff-sms .sms-status").last).to_have_attribute("data-status", "delivered",
+                                                                                 timeout=30_000)
+            expect(tab.locator("#staff-sms .sms-status").last).to_have_text("Delivered")
             assert errors == []  # no CSP violation, no failed script
         finally:
             browser.close()
