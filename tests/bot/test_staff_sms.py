@@ -233,9 +233,11 @@ def test_an_opted_out_number_cannot_be_texted_and_the_page_says_why(desk: Staff,
 
 
 def test_an_sms_conversation_whose_sender_opted_out_is_blocked(desk: Staff) -> None:
-    sender = "+16135559876"  # the number the patient texted from; the request names another
-    hashed = number_hash(sender, SECRET)
-    add_request(desk.engine, channel="sms", conversation_id=f"sms:{hashed[:32]}", **TEXT_ME)
+    from bot.channels.sms import conversation_id
+
+    sender = "+1 613 555 9876"  # the number the patient texted from; the request names another
+    hashed = number_hash(sender, SECRET)  # as the channel records a STOP from it
+    add_request(desk.engine, channel="sms", conversation_id=conversation_id(sender, SECRET), **TEXT_ME)
     assert check_recipient(desk.engine, desk.settings, RequestStore(desk.engine).get(1)).ok
     SmsStore(desk.engine).set_opted_out(hashed, True)
     recipient = check_recipient(desk.engine, desk.settings, RequestStore(desk.engine).get(1))
