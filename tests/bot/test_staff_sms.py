@@ -22,6 +22,7 @@ from bot.store.requests import RequestStore
 from bot.store.sms import SmsStore
 from bot.store.staff_messages import StaffMessageStore, staff_message_states, staff_messages
 from bot.store.transcripts import TranscriptStore, add_events
+from tests.bot.test_audit import pg_database, pg_engine  # noqa: F401 - fixtures
 from tests.bot.test_staff_auth import Staff, add_users, audit_actions, logged_in
 from tests.bot.test_staff_pages import add_request
 from tests.fakes.twilio_api import FakeTwilio
@@ -489,3 +490,21 @@ def test_the_page_polls_delivery_states_while_a_text_is_on_its_way(desk: Staff, 
     assert [(m["status"], m["label"], m["final"]) for m in states] == [("delivered", "Delivered", True)]
     assert 'data-pending="1"' not in desk.client.get("/staff/requests/1").text
     assert desk.client.get("/staff/api/requests/99/sms-states").json() == {"messages": []}
+
+
+def test_the_store_on_postgresql_states_once_and_purge(pg_engine) -> None:  # noqa: F811
+    """The same store on PostgreSQL (the production database): unique states, the purge's subqueries."""
+    store = StaffMessageStore(pg_engine)
+    message, new = store.add(1, "conv-pg", "alice", "hello", "sms", "key-" + "p" * 20)
+    assert new and not store.add(1, "conv-pg", "alice", "hello", "sms", "key-" + "p" * 20)[1]
+    sid = "SM" + "a" * 32
+    assert store.record_callback(sid, "sent") and not store.record_callback(sid, "sent")
+    assert store.accepted(message.id, sid, "queued").status == "sent"
+    assert store.record_callback(sid, "undelivered", "30003")
+    assert (store.get(message.id).status, store.get(message.id).error_code) == ("undelivered", "30003")
+    orphan = "SM" + "b" * 32
+    store.record_callback(orphan, "delivered")  # a sid no message of ours claims
+    assert store.purge(utcnow() + timedelta(seconds=1)) == 1
+    assert store.get(message.id) is None and store.by_sid(sid) is None
+    with pg_engine.connect() as conn:
+        assert conn.execute(select(staff_message_states)).fetchall() == []
