@@ -87,7 +87,7 @@ ANSWER_LABELS = {
 }
 CHANNEL_LABELS = {"socketio": "Website chat", "rest": "REST", "sms": "SMS", "twilio": "SMS", "cmdline": "Terminal"}
 SMS_STATUS_LABELS = {
-    "pending": "Sending…", "accepted": "Accepted by Twilio", "scheduled": "Scheduled", "queued": "Queued at Twilio",
+    "pending": "Sending…", "waiting": "Waiting for the patient to open the chat", "accepted": "Accepted by Twilio", "scheduled": "Scheduled", "queued": "Queued at Twilio",
     "sending": "Sending", "sent": "Sent to the carrier", "delivered": "Delivered", "undelivered": "Not delivered",
     "failed": "Failed", "read": "Read", "canceled": "Cancelled", "error": "Not sent",
 }

@@ -38,7 +38,8 @@ from bot.store.db import metadata, utcnow
 # Twilio's message states, from first to last; a later callback never moves a message back
 # (callbacks can arrive out of order). "pending": stored, not yet accepted by Twilio; "error":
 # Twilio could not be reached or refused the request (see error_code / error_message).
-PROGRESS = ("pending", "accepted", "scheduled", "queued", "sending", "sent")
+# "waiting" is the widget's: stored until the patient's chat is open (set with set_state).
+PROGRESS = ("pending", "waiting", "accepted", "scheduled", "queued", "sending", "sent")
 FINAL = ("delivered", "undelivered", "failed", "read", "canceled", "error")
 STATES = PROGRESS + FINAL
 # What Twilio may report in a status callback (ours, "pending" and "error", it never sends).
@@ -205,6 +206,20 @@ class StaffMessageStore:
                 error_message=error_message[:300], updated_at=utcnow(),
             ))
         return self.get(message_id)
+
+    def set_state(self, message_id: int, status: str) -> bool:
+        """A state reported by our own channel (the widget: waiting, delivered), never backwards;
+        False when the message is gone or already further along."""
+        if status not in STATES:
+            raise ValueError(f"unknown message status {status!r}")
+        message = self.get(message_id)
+        if message is None or message.twilio_sid or rank(message.status) >= rank(status):
+            return False
+        with self.engine.begin() as conn:
+            changed = conn.execute(update(staff_messages).where(
+                staff_messages.c.id == message_id, staff_messages.c.status == message.status,
+            ).values(status=status, updated_at=utcnow())).rowcount
+        return changed == 1
 
     def record_callback(self, sid: str, status: str, error_code: Optional[str] = None) -> bool:
         """A status callback; False when this sid already reported this state (nothing changes)."""

@@ -508,3 +508,16 @@ def test_the_store_on_postgresql_states_once_and_purge(pg_engine) -> None:  # no
     assert store.get(message.id) is None and store.by_sid(sid) is None
     with pg_engine.connect() as conn:
         assert conn.execute(select(staff_message_states)).fetchall() == []
+
+
+def test_a_channel_of_our_own_sets_states_forward_only(engine) -> None:
+    store = StaffMessageStore(engine)
+    message, _ = store.add(1, "widget-conv", "alice", "hello", "widget", "key-" + "w" * 20)
+    assert store.set_state(message.id, "waiting") and store.get(message.id).status == "waiting"
+    assert store.set_state(message.id, "delivered") and store.get(message.id).final
+    assert not store.set_state(message.id, "waiting")  # never backwards
+    assert not store.set_state(999, "delivered")
+    with pytest.raises(ValueError):
+        store.set_state(message.id, "exploded")
+    with pytest.raises(ValueError):
+        store.add(1, "c", "alice", "hello", "pigeon", "key-" + "x" * 20)
