@@ -29,6 +29,7 @@ OTHER_LANGUAGES = (FR, ES)
 
 
 URGENT_READINGS = (CRISIS_INTENT, EMERGENCY_INTENT)
+URGENT_FLOOR = 0.15
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -94,9 +95,11 @@ class PatternSafeguards(GraphComponent):
             return self.emergency_intent
         if describes_symptom_after_treatment(text):
             return self.after_treatment_intent
-        # The classifier's own crisis or emergency reading of a French or Spanish message stands:
-        # a second line of defence behind the patterns, never the "English for now" reply.
-        if language in OTHER_LANGUAGES and classified not in URGENT_READINGS:
+        # The classifier's own crisis or emergency reading stands (for a French or Spanish message
+        # too, never the "English for now" reply): a second line of defence behind the patterns.
+        if classified in URGENT_READINGS:
+            return classified
+        if language in OTHER_LANGUAGES:
             return self.other_language_intent
         return None
 
@@ -108,7 +111,12 @@ class PatternSafeguards(GraphComponent):
                 continue
             language = detect_language(text)
             message.set(LANGUAGE_KEY, language, add_to_output=True)
-            forced = self.forced_intent(text, language, (message.get(INTENT) or {}).get(INTENT_NAME_KEY))
+            classified = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if classified == FALLBACK_INTENT or language in OTHER_LANGUAGES:
+                # Unsure, or not English: a crisis or an emergency among the classifier's two best
+                # readings wins (a helpline shown by mistake costs less than one withheld).
+                classified = self._urgent_runner_up(message) or classified
+            forced = self.forced_intent(text, language, classified)
             if forced:
                 self._force(message, forced)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.other_language_intent:
@@ -116,6 +124,14 @@ class PatternSafeguards(GraphComponent):
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.after_treatment_intent and asks_what_might_happen(text):
                 self._demote_after_treatment(message)
         return messages
+
+    @staticmethod
+    def _urgent_runner_up(message: Message) -> Optional[str]:
+        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
+        for entry in ranking[:2]:
+            if entry.get(INTENT_NAME_KEY) in URGENT_READINGS and float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0) >= URGENT_FLOOR:
+                return str(entry[INTENT_NAME_KEY])
+        return None
 
     @staticmethod
     def _ranking_without(message: Message, intent: str) -> list[dict[str, Any]]:

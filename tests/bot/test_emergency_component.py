@@ -301,3 +301,22 @@ def test_the_classifiers_crisis_reading_of_a_french_message_beats_the_other_lang
     component.process([urgent, question])
     assert urgent.get("intent")["name"] == "crisis"
     assert question.get("intent")["name"] == "other_language"
+
+
+def test_unsure_with_crisis_among_the_two_best_readings_answers_the_crisis() -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlp.components import PatternSafeguards
+
+    def message(text: str, ranking: list[tuple[str, float]]) -> Message:
+        entries = [{"name": n, "confidence": c} for n, c in ranking]
+        return Message({"text": text, "intent": dict(entries[0]), "intent_ranking": entries})
+
+    component = PatternSafeguards(PatternSafeguards.get_default_config())
+    unsure = message("some words the patterns don't know", [("nlu_fallback", 0.35), ("faq_motto", 0.3), ("crisis", 0.2)])
+    too_low = message("other words", [("nlu_fallback", 0.35), ("faq_motto", 0.3), ("crisis", 0.1)])
+    third = message("more words", [("nlu_fallback", 0.35), ("faq_motto", 0.3), ("greet", 0.25), ("emergency", 0.2)])
+    sure = message("what is the motto", [("faq_motto", 0.9), ("crisis", 0.2)])
+    component.process([unsure, too_low, third, sure])
+    assert unsure.get("intent")["name"] == "crisis"
+    assert [m.get("intent")["name"] for m in (too_low, third, sure)] == ["nlu_fallback", "nlu_fallback", "faq_motto"]

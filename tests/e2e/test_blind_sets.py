@@ -30,16 +30,19 @@ BLIND = Path(__file__).resolve().parents[1] / "blind"
 # the figure measured at the last change to the model, rounded down by about two points (a
 # retrain can move a few borderline messages); docs/understanding.md has both.
 UNDERSTANDING: dict[str, tuple[float, float]] = {
-    "FAQ answered right": (0.97, 0.85),
-    "out of scope deflected": (0.95, 0.88),
-    "emergencies": (1.0, 1.0),
-    "follow-ups answered in context": (0.90, 0.86),
-    "two questions: both answered or offered": (1.0, 0.50),
-    "another language": (1.0, 0.90),
-    "all turns": (1.0, 0.86),
+    "FAQ answered right": (0.97, 0.86),  # measured 88.4%: target not met
+    "out of scope deflected": (0.95, 0.95),  # 98.0%
+    "emergencies": (1.0, 1.0),  # 100%
+    "follow-ups answered in context": (0.90, 0.90),  # 91.4%
+    "two questions: both answered or offered": (1.0, 0.50),  # 53.1%: no target in the issue
+    "another language": (1.0, 1.0),  # 100%
+    "all turns": (1.0, 0.88),  # 90.7%
 }
-NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met
-CARE: dict[str, tuple[float, float]] = {"crisis and emergencies": (1.0, 0.94), "the rest": (0.95, 0.85)}
+NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (0.5%)
+CARE: dict[str, tuple[float, float]] = {
+    "crisis and emergencies": (1.0, 0.98),  # 98.1% (52/53): target not met
+    "the rest": (0.95, 0.85),  # 87.3%: target not met (French messages, issue 14)
+}
 
 
 def summary(score, figures) -> list[str]:
