@@ -29,10 +29,8 @@ from actions.common import (
     reset_message,
     submission_key,
 )
-from actions.handoff import Notifier, request_content, store_request
-from bot.notify import notify_new_request
-from bot.settings import Settings, get_settings
-from bot.store.requests import URGENT_FLAG, URGENT_KIND, ConsultationRequest, RequestStore
+from actions.handoff import StoringAction, request_content
+from bot.store.requests import URGENT_FLAG, URGENT_KIND, ConsultationRequest
 
 SlotValues = dict[str, Any]
 MESSAGE_KIND = "message"
@@ -213,18 +211,8 @@ def build_message_request(tracker: Tracker) -> ConsultationRequest:
     return request
 
 
-class ActionSubmitMessage(Action):
+class ActionSubmitMessage(StoringAction):
     """Runs when the short request ends: stores it with consent, or says nothing was passed on."""
-
-    def __init__(
-        self,
-        store: Optional[RequestStore] = None,
-        settings: Optional[Settings] = None,
-        notifier: Notifier = notify_new_request,
-    ) -> None:
-        self._store = store
-        self._settings = settings
-        self._notifier = notifier
 
     def name(self) -> str:
         return "action_submit_message"
@@ -242,7 +230,7 @@ class ActionSubmitMessage(Action):
         if not all(tracker.get_slot(s) for s in ("message_name", "message_contact", "message_text")):
             return discard_events(started, reset_message(tracker))
         request = build_message_request(tracker)
-        stored = await store_request(request, self._store, self._settings or get_settings(), self._notifier)
+        stored = await self.store(request)
         if stored is None:
             dispatcher.utter_message(response="utter_consultation_failed")
         elif stored.kind == URGENT_KIND:

@@ -129,8 +129,9 @@ def start_message(kind: str, message: Optional[str], started: Optional[float]) -
     ]
 
 
-class ActionSubmitConsultation(Action):
-    """Runs when the consultation form ends: stores a confirmed request, or says nothing was kept."""
+class StoringAction(Action):
+    """An action that hands a request to the team; its store, settings and notifier are passed in
+    (tests) or default to the ones for DATABASE_URL and the environment."""
 
     def __init__(
         self,
@@ -141,6 +142,14 @@ class ActionSubmitConsultation(Action):
         self._store = store
         self._settings = settings
         self._notifier = notifier
+
+    async def store(self, request: ConsultationRequest) -> Optional[ConsultationRequest]:
+        """The stored request, or None when storing failed (the caller tells the patient)."""
+        return await store_request(request, self._store, self._settings or get_settings(), self._notifier)
+
+
+class ActionSubmitConsultation(StoringAction):
+    """Runs when the consultation form ends: stores a confirmed request, or says nothing was kept."""
 
     def name(self) -> str:
         return "action_submit_consultation"
@@ -166,8 +175,7 @@ class ActionSubmitConsultation(Action):
         if tracker.get_slot("confirmed") is not True:
             # The form ended some other way without a confirmed summary: nothing was sent, nothing kept.
             return discard_events(started, reset_screening(tracker))
-        settings = self._settings or get_settings()
-        stored = await store_request(build_request(tracker), self._store, settings, self._notifier)
+        stored = await self.store(build_request(tracker))
         if stored is None:
             dispatcher.utter_message(response="utter_consultation_failed")
             return reset_screening(tracker)
@@ -176,6 +184,6 @@ class ActionSubmitConsultation(Action):
 
 
 __all__ = [
-    "ActionSubmitConsultation", "build_request", "default_store", "flags_for", "request_content", "start_message",
+    "ActionSubmitConsultation", "StoringAction", "build_request", "default_store", "flags_for", "request_content", "start_message",
     "store_request",
 ]
