@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABCMeta, abstractmethod
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any, Optional
@@ -129,9 +130,15 @@ def start_message(kind: str, message: Optional[str], started: Optional[float]) -
     ]
 
 
-class StoringAction(Action):
+class StoringAction(Action, metaclass=ABCMeta):
     """An action that hands a request to the team; its store, settings and notifier are passed in
-    (tests) or default to the ones for DATABASE_URL and the environment."""
+    (tests) or default to the ones for DATABASE_URL and the environment.
+
+    Abstract, so that the action server (which registers every concrete Action subclass) skips it.
+    """
+
+    @abstractmethod
+    def name(self) -> str: ...
 
     def __init__(
         self,

@@ -363,3 +363,15 @@ async def test_ending_a_resumed_screening_clears_its_pause(engine) -> None:
 
 def test_action_names_match_the_domain() -> None:
     assert ActionSubmitConsultation().name() in DOMAIN["actions"]
+
+
+def test_the_action_server_registers_every_action_of_the_package() -> None:
+    # rasa_sdk instantiates every concrete Action subclass and asks its name: a shared base
+    # class that isn't abstract stops the action server at start-up.
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert {"action_submit_consultation", "action_submit_message", "action_answer_question", "action_clarify"} <= set(
+        executor.actions
+    )
