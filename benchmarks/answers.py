@@ -23,6 +23,10 @@ PREFIX_CHARS = 40
 # Actions whose reply is one of several responses: response-name prefixes they may send.
 ACTION_RESPONSES: Mapping[str, tuple[str, ...]] = {
     "consultation_form": ("utter_ask_consent_given",),
+    # The short request to the team opens with its consent question (actions/contact.py).
+    "action_start_message": ("utter_ask_message_consent", "utter_switched_to_message"),
+    "action_after_treatment": ("utter_after_treatment",),
+    "action_resume_request": ("utter_nothing_paused", "utter_request_resumed"),
 }
 # action_answer_question answers intent X with utter_X; these intents also with the variants
 # that name the patient's term (or say the page doesn't name it).
@@ -31,6 +35,8 @@ NAMED_VARIANTS: Mapping[str, tuple[str, ...]] = {
     "faq_conditions": ("utter_faq_conditions",),
     "faq_side_effects": ("utter_faq_side_effect",),
     "show_menu": ("utter_menu",),
+    # A patient's own case: the page's safety item first when the message names one.
+    "own_case": ("utter_own_case", "utter_faq_safety_"),
 }
 PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
 

@@ -468,7 +468,7 @@ def render(results: Mapping[str, Mapping[str, Optional[float]]], runs: Mapping[s
         "",
         f"- Same data for both (snapshot of data/, domain.yml at the start of the run). **ours**: the project as "
         "`make run` serves it: config.yml (project spaCy pipeline, DIET without transformer, "
-        "EmergencySafetyNet, Memoization + RulePolicy), `python -m bot.rasa_server` (Rasa with "
+        "PatternSafeguards, Memoization + RulePolicy), `python -m bot.rasa_server` (Rasa with "
         "bot/speedups.py), endpoints.yml (bot.store.tracker.UrlSQLTrackerStore with its event cache) and "
         "credentials.yml. **reference**: stock Rasa — the `rasa run` command, Rasa's own SQL tracker store "
         "(`type: SQL`, dialect sqlite) and REST channel, and Rasa 3.6's default configuration — what `rasa init`'s config.yml trains with "

@@ -10,6 +10,7 @@ before/after table.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -29,17 +30,17 @@ BLIND = Path(__file__).resolve().parents[1] / "blind"
 # figure -> (the issue's target, the gate). Where the bot doesn't meet a target yet, the gate is
 # the figure measured at the last change to the model, rounded down by about two points (a
 # retrain can move a few borderline messages); docs/understanding.md has both.
-UNDERSTANDING: dict[str, tuple[float, float]] = {
+UNDERSTANDING: dict[str, tuple[Optional[float], float]] = {
     "FAQ answered right": (0.97, 0.86),  # measured 88.4%: target not met
     "out of scope deflected": (0.95, 0.95),  # 98.0%
     "emergencies": (1.0, 1.0),  # 100%
     "follow-ups answered in context": (0.90, 0.90),  # 91.4%
-    "two questions: both answered or offered": (1.0, 0.50),  # 53.1%: no target in the issue
-    "another language": (1.0, 1.0),  # 100%
-    "all turns": (1.0, 0.88),  # 90.7%
+    "two questions: both answered or offered": (None, 0.50),  # 53.1%: no target in the issue
+    "another language": (None, 1.0),  # 100%
+    "all turns": (None, 0.88),  # 90.7%
 }
 NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (0.5%)
-CARE: dict[str, tuple[float, float]] = {
+CARE: dict[str, tuple[Optional[float], float]] = {
     "crisis and emergencies": (1.0, 0.98),  # 98.1% (52/53): target not met
     "the rest": (0.95, 0.85),  # 87.3%: target not met (French messages, issue 14)
 }
@@ -56,14 +57,15 @@ def responses(running_bot) -> Responses:
     return Responses.from_model(MODEL)
 
 
-def check(figures: dict[str, tuple[int, int]], gates: dict[str, tuple[float, float]], lines: list[str]) -> list[str]:
+def check(figures: dict[str, tuple[int, int]], gates: dict[str, tuple[Optional[float], float]], lines: list[str]) -> list[str]:
     """The figures below their gate; `lines` gets where each stands against the issue's target."""
     failures = []
     for name, (target, gate) in gates.items():
         right, total = figures[name]
         share = right / total if total else 1.0
-        lines.append(f"  {name:<42} {percent((right, total)):>18}  gate {gate:.0%}, "
-                     f"issue target {target:.0%} {'met' if share >= target else 'NOT met'}")
+        verdict = "no target in the issue" if target is None else (
+            f"issue target {target:.0%} {'met' if share >= target else 'NOT met'}")
+        lines.append(f"  {name:<42} {percent((right, total)):>18}  gate {gate:.0%}, {verdict}")
         if share < gate:
             failures.append(f"{name}: {percent((right, total))} < gate {gate:.0%}")
     return failures
