@@ -330,6 +330,10 @@ class SmsSender:
         sid = str(created.sid or "")
         status = str(created.status or "queued")
         stored = await asyncio.to_thread(self.store.accepted, message.id, sid, status)
+        if stored is not None and stored.error_code == "21610":
+            # Twilio's "failed, opted out" callback came before we had stored the sid, so the
+            # webhook could not tie it to this number: record the opt-out here.
+            await asyncio.to_thread(self._record_opt_out, to)
         return stored or message
 
     def _record_opt_out(self, number: str) -> None:

@@ -88,9 +88,11 @@ def install(app: FastAPI) -> None:
         if error_code and not _ERROR_CODE.match(error_code):
             return _refuse(400, "'ErrorCode' must be a number.")
         store = StaffMessageStore(request.app.state.engine)
-        await asyncio.to_thread(store.record_callback, sid, status, error_code or None)
         if error_code == "21610":
+            # The opt-out first: once the page shows the failed text, it also shows why no text
+            # can be sent (recorded the other way round, a page could show one without the other).
             await asyncio.to_thread(_opted_out, request, store, sid)
+        await asyncio.to_thread(store.record_callback, sid, status, error_code or None)
         return Response(status_code=204)
 
 
