@@ -7,7 +7,6 @@ functions are pure (strings in, a string out), so both are tested without a brow
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from sqlalchemy.engine import Engine
 
 from bot.store.db import utcnow
 from bot.store.requests import consultation_requests, request_status_history
-from bot.store.transcripts import SCREENING_FORMS, TranscriptStore, rasa_events
+from bot.store.transcripts import SCREENING_FORMS, TranscriptStore, event_data, event_time, rasa_events
 
 RANGES = (7, 30, 90)
 DEFAULT_RANGE = 30
@@ -116,18 +115,6 @@ def _epoch(moment: datetime) -> float:
     return moment.replace(tzinfo=timezone.utc).timestamp()
 
 
-def _moment(timestamp: Optional[float]) -> datetime:
-    return datetime.fromtimestamp(float(timestamp or 0.0), timezone.utc).replace(tzinfo=None)
-
-
-def _json(data: Optional[str]) -> dict[str, Any]:
-    try:
-        value = json.loads(data or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 # --- records ---------------------------------------------------------------------------------------
 
 @dataclass
@@ -200,11 +187,11 @@ def conversations_per_day(engine: Engine, span: DateRange) -> list[ChannelDay]:
     seen: set[tuple[str, date]] = set()
     counts: dict[date, Counter] = defaultdict(Counter)
     for row in _events(engine, span, ("user",)):
-        day = span.local_date(_moment(row.timestamp))
+        day = span.local_date(event_time(row.timestamp))
         if (row.sender_id, day) in seen:
             continue
         seen.add((row.sender_id, day))
-        channel = str(_json(row.data).get("input_channel") or "")
+        channel = str(event_data(row.data).get("input_channel") or "")
         counts[day][CHANNEL_OF.get(channel, "other")] += 1
     return [ChannelDay(day, {key: counts[day][key] for key, _ in CHANNELS}) for day in span.dates]
 
@@ -219,7 +206,7 @@ def screening_funnel(engine: Engine, span: DateRange) -> list[FunnelStep]:
     started: set[str] = set()
     consented: set[str] = set()
     for row in _events(engine, span, ("active_loop", "slot")):
-        data = _json(row.data)
+        data = event_data(row.data)
         if row.type_name == "active_loop" and data.get("name") == SCREENING_FORM:
             started.add(row.sender_id)
         elif row.type_name == "slot" and data.get("name") == CONSENT_SLOT and data.get("value") is True:
@@ -260,11 +247,11 @@ def top_topics(engine: Engine, span: DateRange, titles: dict[str, str], limit: i
         if row.sender_id != sender:
             sender, active, pending = row.sender_id, None, None
         if row.type_name == "active_loop":
-            active = _json(row.data).get("name")
+            active = event_data(row.data).get("name")
         elif row.type_name in ("session_started", "restart"):
             active, pending = None, None
         elif row.type_name == "bot":
-            answered_by = str((_json(row.data).get("metadata") or {}).get("utter_action") or "")
+            answered_by = str((event_data(row.data).get("metadata") or {}).get("utter_action") or "")
             if pending and answered_by.startswith(FAQ_RESPONSE_PREFIX):
                 counts[pending] += 1
             pending = None

@@ -195,7 +195,7 @@ class RedactionResult:
     sms_replies: int = 0
 
 
-def _when(timestamp: Optional[float]) -> datetime:
+def event_time(timestamp: Optional[float]) -> datetime:
     """Rasa's epoch seconds as the naive UTC datetimes the rest of the store uses."""
     return datetime.fromtimestamp(float(timestamp or 0.0), timezone.utc).replace(tzinfo=None)
 
@@ -251,7 +251,8 @@ def group_questions(questions: Sequence[UnansweredQuestion]) -> list[QuestionGro
     return groups
 
 
-def _json(data: Optional[str]) -> dict[str, Any]:
+def event_data(data: Optional[str]) -> dict[str, Any]:
+    """An events row's JSON as a dict (empty when it is missing or not an object)."""
     try:
         value = json.loads(data or "{}")
     except ValueError:
@@ -287,13 +288,13 @@ class TranscriptStore:
         lines: list[TranscriptLine] = []
         channel = ""
         for row in rows:
-            at = _when(row.timestamp)
+            at = event_time(row.timestamp)
             if row.type_name == "action":
                 if row.action_name in HANDOFF_ACTIONS:
                     lines.append(TranscriptLine("marker", SENT_MARKER, at, channel, event_id=row.id))
                 continue
             if row.type_name == "slot":
-                data = _json(row.data)
+                data = event_data(row.data)
                 if data.get("name") == REDACT_SLOT and data.get("value") is not None:
                     # The form's ending action discarded the answers: nothing went to staff.
                     ending = next((line for line in reversed(lines) if line.kind != "assistant"), None)
@@ -306,7 +307,7 @@ class TranscriptStore:
                 if lines:  # the first session start says nothing
                     lines.append(TranscriptLine("marker", "New session", at, channel, event_id=row.id))
                 continue
-            data = _json(row.data)
+            data = event_data(row.data)
             removed = is_redacted(data.get("text"))
             if row.type_name == "user":
                 channel = str(data.get("input_channel") or channel or "")
@@ -349,14 +350,14 @@ class TranscriptStore:
                 if row.sender_id != sender or row.type_name == "user":
                     pending, sender = None, row.sender_id
                 if row.type_name == "user":
-                    data = _json(row.data)
+                    data = event_data(row.data)
                     intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name") or row.intent_name
                     text = display_text(data.get("text")).strip()
                     if is_redacted(data.get("text")):
                         continue  # removed at the patient's request: not a question to show
                     if intent in UNANSWERED_INTENTS and text and not text.startswith("/"):
                         pending = UnansweredQuestion(
-                            text[:500], normalise(text)[:500], _when(row.timestamp), row.sender_id, intent,
+                            text[:500], normalise(text)[:500], event_time(row.timestamp), row.sender_id, intent,
                             str(data.get("input_channel") or ""),
                         )
                     continue
@@ -364,7 +365,7 @@ class TranscriptStore:
                     continue
                 done_by = row.action_name
                 if row.type_name == "bot":
-                    done_by = (_json(row.data).get("metadata") or {}).get("utter_action")
+                    done_by = (event_data(row.data).get("metadata") or {}).get("utter_action")
                 if done_by in DEFLECTIONS:
                     found.append(pending)
                     pending = None
@@ -502,7 +503,7 @@ class TranscriptStore:
                     redactor = Redactor.from_responses(domain_responses(DOMAIN_FILE))
                 changes = []
                 for start, end in windows:
-                    inside = [(row.id, _json(row.data)) for row in rows
+                    inside = [(row.id, event_data(row.data)) for row in rows
                               if row.timestamp is not None and start <= row.timestamp < end]
                     rewritten = redactor.redact([data for _, data in inside])
                     changes += [{"row_id": row_id, "data": json.dumps(new)}
@@ -517,7 +518,7 @@ class TranscriptStore:
                         )
                     from bot.store.sms import clear_replies
 
-                    replies = clear_replies(conn, sender, _when(min(start for start, _ in windows)))
+                    replies = clear_replies(conn, sender, event_time(min(start for start, _ in windows)))
                 if changes or replies:
                     result.conversations += 1
                     result.events += len(changes)
@@ -545,13 +546,13 @@ def _unfinished_screenings(rows: Sequence[Any]) -> list[tuple[float, float, bool
                 start = None
         elif row.type_name == "user":
             last_user = at
-        elif row.type_name == "active_loop" and _json(row.data).get("name") in SCREENING_FORMS:
+        elif row.type_name == "active_loop" and event_data(row.data).get("name") in SCREENING_FORMS:
             if start is None:
                 start = last_user if last_user is not None else at
         elif row.type_name == "action" and row.action_name in HANDOFF_ACTIONS:
             start = None
         elif row.type_name == "slot":
-            data = _json(row.data)
+            data = event_data(row.data)
             if data.get("name") == REDACT_SLOT and data.get("value") is not None:
                 start = None
     if start is not None:
