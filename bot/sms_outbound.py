@@ -147,8 +147,44 @@ class Recipient:
         return self.number is not None and not self.reason
 
 
+def blocked_since(engine: Engine, item: ConsultationRequest):
+    """When Twilio last refused one of this request's texts because the number opted out (21610).
+
+    Read from the message's own states, which the status callback and the send write: the
+    opt-out record (sms_opt_outs) is written beside them, so the page cannot show the failed
+    text without the reason, whichever of the callback and the send got there first.
+    """
+    from sqlalchemy import func, inspect
+
+    from bot.store.staff_messages import staff_message_states, staff_messages
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("staff_message_states"):
+            return None
+        refused = conn.execute(
+            select(func.max(staff_message_states.c.at))
+            .join(staff_messages, staff_messages.c.twilio_sid == staff_message_states.c.twilio_sid)
+            .where(staff_messages.c.request_id == item.id, staff_message_states.c.error_code == "21610")
+        ).scalar()
+        errored = conn.execute(
+            select(func.max(staff_messages.c.updated_at))
+            .where(staff_messages.c.request_id == item.id, staff_messages.c.error_code == "21610")
+        ).scalar()
+    found = [t for t in (refused, errored) if t is not None]
+    return max(found) if found else None
+
+
+def opted_in_since(engine: Engine, item: ConsultationRequest, number: Optional[str], secret: str):
+    """When this patient's number last opted back in (START), if it did."""
+    return _opt_change(engine, item, number, secret, opted_out=False)
+
+
 def opted_out_since(engine: Engine, item: ConsultationRequest, number: Optional[str], secret: str):
     """When this patient's number (or, for an SMS conversation, the number they wrote from) opted out."""
+    return _opt_change(engine, item, number, secret, opted_out=True)
+
+
+def _opt_change(engine: Engine, item: ConsultationRequest, number: Optional[str], secret: str, opted_out: bool):
     from bot.sms_numbers import number_hash
     from bot.store.sms import sms_opt_outs
 
@@ -168,7 +204,7 @@ def opted_out_since(engine: Engine, item: ConsultationRequest, number: Optional[
         if not inspect(conn).has_table("sms_opt_outs"):
             return None
         row = conn.execute(select(sms_opt_outs.c.changed_at)
-                           .where(or_(*hashes), sms_opt_outs.c.opted_out.is_(True))
+                           .where(or_(*hashes), sms_opt_outs.c.opted_out.is_(opted_out))
                            .order_by(sms_opt_outs.c.changed_at.desc())).first()
     return row.changed_at if row else None
 
@@ -177,6 +213,12 @@ def check_recipient(engine: Engine, settings: Settings, item: ConsultationReques
     """Can the front desk text this request's patient? The reason is what the page says when not."""
     number, why = text_number(item.phone)
     since = opted_out_since(engine, item, number, settings.secret_key)
+    if since is None:
+        # Twilio refused a text as opted out, and the patient has not texted START since.
+        refused = blocked_since(engine, item)
+        opted_in = opted_in_since(engine, item, number, settings.secret_key) if refused else None
+        if refused is not None and (opted_in is None or opted_in < refused):
+            since = refused
     if since is not None:
         return Recipient(number, (
             f"The patient opted out of texts (STOP or ARRET) on {since:%Y-%m-%d}: nothing can be texted to them "

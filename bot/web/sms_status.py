@@ -88,16 +88,24 @@ def install(app: FastAPI) -> None:
         if error_code and not _ERROR_CODE.match(error_code):
             return _refuse(400, "'ErrorCode' must be a number.")
         store = StaffMessageStore(request.app.state.engine)
+        recorded = False
         if error_code == "21610":
-            # The opt-out first: once the page shows the failed text, it also shows why no text
-            # can be sent (recorded the other way round, a page could show one without the other).
-            await asyncio.to_thread(_opted_out, request, store, sid)
+            # Twilio blocked the text: the number opted out. The page reads the block from the
+            # message's states as well (bot/sms_outbound.blocked_since); this records it for the
+            # number, so the patient's other requests say so too.
+            recorded = await asyncio.to_thread(_opted_out, request, store, sid)
         await asyncio.to_thread(store.record_callback, sid, status, error_code or None)
+        if error_code == "21610" and not recorded:
+            # The send had not stored the sid when we looked. Either it has now (read after our
+            # state was committed), or its own read, after it stored the sid, sees our state
+            # and records the opt-out (SmsSender.send): one of the two always does.
+            await asyncio.to_thread(_opted_out, request, store, sid)
         return Response(status_code=204)
 
 
-def _opted_out(request: Request, store: StaffMessageStore, sid: str) -> None:
-    """Twilio blocked the text because the number opted out: record it for the request's number."""
+def _opted_out(request: Request, store: StaffMessageStore, sid: str) -> bool:
+    """Twilio blocked the text because the number opted out: record it for the request's number
+    (False: no message has this sid yet)."""
     from bot.sms_numbers import number_hash
     from bot.sms_outbound import text_number
     from bot.store.requests import RequestStore
@@ -105,9 +113,10 @@ def _opted_out(request: Request, store: StaffMessageStore, sid: str) -> None:
 
     message = store.by_sid(sid)
     if message is None:
-        return
+        return False
     item = RequestStore(request.app.state.engine, create=False).get(message.request_id)
     number, _ = text_number(item.phone if item else "")
     if number:
         SmsStore(request.app.state.engine).set_opted_out(number_hash(number, request.app.state.settings.secret_key),
                                                          True)
+    return True

@@ -478,6 +478,54 @@ def test_a_callback_racing_the_send_for_the_same_state_is_no_error(engine) -> No
     assert store.record_callback(sid, "delivered") and store.get(message.id).status == "delivered"
 
 
+def test_an_opted_out_failure_that_beats_the_sid_still_blocks_the_number(desk: Staff) -> None:
+    """Twilio's failed/21610 callback can arrive before the send stores the sid (CI saw the page
+    show 'failed' without the block): the page reads the block from the message's own states,
+    and a later START lifts it."""
+    add_request(desk.engine, **TEXT_ME)
+    store = StaffMessageStore(desk.engine)
+    message, _ = store.add(1, "conv", "alice", "Please call us back.", "sms", "key-" + "b" * 20)
+    sid = "SM" + "b" * 32
+    failed = {"MessageSid": sid, "MessageStatus": "failed", "ErrorCode": "21610", "AccountSid": ACCOUNT}
+    assert desk.client.post(STATUS_PATH, data=failed, headers=signed(desk, failed)).status_code == 204
+    assert not SmsStore(desk.engine).is_opted_out(number_hash(PATIENT, SECRET))  # no message had the sid
+    assert check_recipient(desk.engine, desk.settings, RequestStore(desk.engine).get(1)).ok
+    store.accepted(message.id, sid, "queued")  # the store alone: not SmsSender's own re-check
+    recipient = check_recipient(desk.engine, desk.settings, RequestStore(desk.engine).get(1))
+    assert recipient.opted_out and not recipient.ok
+    page = desk.client.get("/staff/requests/1").text
+    assert 'data-status="failed"' in page and "No text can be sent." in page
+    time.sleep(0.01)
+    SmsStore(desk.engine).set_opted_out(number_hash(PATIENT, SECRET), False)  # START, after the failure
+    assert check_recipient(desk.engine, desk.settings, RequestStore(desk.engine).get(1)).ok
+
+
+def test_the_webhook_records_the_opt_out_when_the_sid_lands_while_it_works(desk: Staff, monkeypatch) -> None:
+    """The other interleaving: the webhook looked before the sid was stored, and the send stored
+    it (and read its states) before the webhook's failed state was committed."""
+    import bot.web.sms_status as sms_status
+
+    add_request(desk.engine, **TEXT_ME)
+    store = StaffMessageStore(desk.engine)
+    message, _ = store.add(1, "conv", "alice", "Please call us back.", "sms", "key-" + "c" * 20)
+    sid = "SM" + "c" * 32
+    first_look = sms_status._opted_out
+    looks = []
+
+    def look_then_send_lands(request, found_in, sid_):
+        looks.append(sid_)
+        result = first_look(request, found_in, sid_)
+        if len(looks) == 1:
+            store.accepted(message.id, sid, "queued")  # the send finishes in between
+        return result
+
+    monkeypatch.setattr(sms_status, "_opted_out", look_then_send_lands)
+    failed = {"MessageSid": sid, "MessageStatus": "failed", "ErrorCode": "21610", "AccountSid": ACCOUNT}
+    assert desk.client.post(STATUS_PATH, data=failed, headers=signed(desk, failed)).status_code == 204
+    assert looks == [sid, sid]
+    assert SmsStore(desk.engine).is_opted_out(number_hash(PATIENT, SECRET))
+
+
 def test_the_page_polls_delivery_states_while_a_text_is_on_its_way(desk: Staff, fake: FakeTwilio) -> None:
     add_request(desk.engine, **TEXT_ME)
     send(desk, "Please call us back.")
