@@ -31,7 +31,9 @@ Protocol (what bot/web/static/widget/widget.js speaks):
 - client `user_uttered` {message, id} with an ack → ack {ok, id, token, duplicate?} or
   {ok: false, code, message, retry_after?}; refusals are also emitted as `chat_error`;
 - server `bot_uttered` (Rasa's format: text, quick_replies, attachment), then `bot_turn_done`
-  {id, ok} when the bot has finished answering that message.
+  {id, ok} when the bot has finished answering that message;
+- server `staff_uttered` {staff_id, text, sender, ts}: a message from the clinic's front desk
+  (bot/channels/staff_delivery.py); `history` items with "from": "staff" have the same keys.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.guard import display_text, guard_for_conversation
+from bot.channels.staff_delivery import EVENT as STAFF_EVENT
+from bot.channels.staff_delivery import StaffDelivery
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -307,10 +311,14 @@ class SignedSocketIOInput(SocketIOInput):
         *args: Any,
         settings: Optional[Settings] = None,
         clock: Callable[[], float] = time.monotonic,
+        delivery: Optional[StaffDelivery] = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._settings = settings
+        self._delivery = delivery
+        self._delivery_task: Optional[asyncio.Task] = None
+        self._delivery_stopped = asyncio.Event()
         self._clock = clock
         self._limiter: Optional[RateLimiter] = None
         self._replays: Optional[RateLimiter] = None
@@ -346,6 +354,39 @@ class SignedSocketIOInput(SocketIOInput):
             settings = self.settings
             self._replays = RateLimiter(settings.widget_rate_burst, settings.widget_rate_refill_seconds, self._clock)
         return self._replays
+
+    @property
+    def delivery(self) -> StaffDelivery:
+        """Front-desk messages from the shared database (its engine made on first use, not at import)."""
+        if self._delivery is None:
+            from bot.store.db import create_all, make_engine
+            from bot.store.staff_messages import StaffMessageStore
+
+            engine = make_engine(self.settings.database_url)
+            create_all(engine)  # idempotent; the web app may not have started yet
+            self._delivery = StaffDelivery(StaffMessageStore(engine))
+        return self._delivery
+
+    def connected_sessions(self) -> set[str]:
+        """The sessions with a socket on this server (the only rooms this process can reach)."""
+        return set(self._session_of.values())
+
+    async def emit_staff(self, session_id: str, item: dict[str, Any]) -> None:
+        assert self.sio is not None
+        await self.sio.emit(STAFF_EVENT, item, room=session_id, namespace=self.namespace)
+
+    def start_delivery(self) -> None:
+        """Look for the front desk's messages in the background (once the server's loop runs)."""
+        if self._delivery_task is None or self._delivery_task.done():
+            self._delivery_stopped = asyncio.Event()
+            self._delivery_task = asyncio.ensure_future(
+                self.delivery.run(self.connected_sessions, self.emit_staff, self._delivery_stopped))
+
+    async def stop_delivery(self) -> None:
+        if self._delivery_task is not None:
+            self._delivery_stopped.set()
+            await asyncio.gather(self._delivery_task, return_exceptions=True)
+            self._delivery_task = None
 
     def limits(self) -> dict[str, int]:
         """The limits the widget mirrors, so a patient is told before the server has to refuse."""
@@ -395,6 +436,14 @@ class SignedSocketIOInput(SocketIOInput):
         @webhook.route("/", methods=["GET"])
         async def health(_request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.listener("after_server_start")
+        async def start_staff_delivery(*_args: Any) -> None:
+            self.start_delivery()
+
+        @webhook.listener("before_server_stop")
+        async def stop_staff_delivery(*_args: Any) -> None:
+            await self.stop_delivery()
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict, auth: Optional[dict] = None) -> bool:
@@ -467,6 +516,12 @@ class SignedSocketIOInput(SocketIOInput):
         self._session_of[sid] = session_id
         # Read after joining the room: a reply sent meanwhile reaches the socket (the widget drops a copy).
         history = await self.history(sid, session_id) if resumed else []
+        if resumed and history is not None:
+            try:
+                # The front desk's messages too; those still waiting are delivered by this replay.
+                history = await self.delivery.history_for(session_id, history, HISTORY_MAX)
+            except Exception as exc:  # noqa: BLE001 - the bot's side of the history still goes out
+                logger.warning("socket.io staff messages not read: %s", type(exc).__name__)
         await self.sio.emit(
             "session_confirm",
             {

@@ -23,9 +23,11 @@ def install(app: FastAPI) -> None:
         default_login_delay,
         forbidden_handler,
     )
+    from bot.staff.live import router as live_router
     from bot.staff.routes import router
 
     app.include_router(router)
+    app.include_router(live_router)  # writing in the patient's website chat
     app.mount("/staff/static", StaticFiles(directory=str(STATIC_DIR)), name="staff-static")
     app.add_exception_handler(StaffAuthRequired, auth_required_handler)
     app.add_exception_handler(StaffForbidden, forbidden_handler)

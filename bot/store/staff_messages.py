@@ -13,6 +13,7 @@ removes it with the transcript (TranscriptStore.purge), while the request and th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional
@@ -184,6 +185,22 @@ class StaffMessageStore:
                 .order_by(staff_messages.c.created_at, staff_messages.c.id)
             ).fetchall()
             return self._with_history(conn, rows)
+
+    def waiting_widget(self, conversation_ids: Iterable[str]) -> list[StaffMessage]:
+        """Widget messages still waiting for one of these conversations, oldest first (the
+        socket.io channel asks for the sessions connected to its own server)."""
+        ids = list(dict.fromkeys(conversation_ids))
+        found: list[StaffMessage] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):  # bounded IN lists, whatever the number of sockets
+                rows = conn.execute(
+                    select(staff_messages).where(
+                        staff_messages.c.channel == "widget", staff_messages.c.status == "waiting",
+                        staff_messages.c.conversation_id.in_(ids[start:start + 500]))
+                    .order_by(staff_messages.c.created_at, staff_messages.c.id)
+                ).fetchall()
+                found += self._with_history(conn, rows)
+        return sorted(found, key=lambda m: (m.created_at, m.id))
 
     def accepted(self, message_id: int, sid: str, status: str) -> Optional[StaffMessage]:
         """Twilio took the message (its sid and first state); callbacks that beat us here count too."""

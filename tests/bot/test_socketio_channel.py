@@ -10,6 +10,7 @@ from typing import Any
 from unittest.mock import AsyncMock
 
 import pytest
+import sqlalchemy as sa
 import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -28,7 +29,10 @@ from bot.channels.socketio import (
     sign_session,
     verify_session,
 )
+from bot.channels.staff_delivery import StaffDelivery
 from bot.settings import ROOT, Settings, load_settings
+from bot.store.db import create_all
+from bot.store.staff_messages import StaffMessageStore
 
 KEY = "unit-test-secret-key-0123456789"
 NOW = 1_800_000_000
@@ -200,11 +204,18 @@ class Clock:
         return self.now
 
 
+def memory_delivery() -> StaffDelivery:
+    """Front-desk messages in a database of the test's own (never the default var/metro.db)."""
+    engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool, connect_args={"check_same_thread": False})
+    create_all(engine)
+    return StaffDelivery(StaffMessageStore(engine))
+
+
 def make_channel(
     max_chars: int = 50, clock: Clock | None = None, **limits: Any
 ) -> tuple[SignedSocketIOInput, Any, Recorder]:
     settings = Settings(secret_key=KEY, max_message_chars=max_chars, retention_days=90, **limits)
-    channel = SignedSocketIOInput(settings=settings, clock=clock or Clock())
+    channel = SignedSocketIOInput(settings=settings, clock=clock or Clock(), delivery=memory_delivery())
     recorder = Recorder()
     channel.blueprint(recorder)
     sio = channel.sio
@@ -602,7 +613,7 @@ def test_flood_limits_are_settings() -> None:
 
 @pytest.mark.asyncio
 async def test_the_default_limit_takes_a_long_story_and_refuses_beyond_it_with_an_event() -> None:
-    channel = SignedSocketIOInput(settings=Settings(secret_key=KEY))
+    channel = SignedSocketIOInput(settings=Settings(secret_key=KEY), delivery=memory_delivery())
     recorder = Recorder()
     channel.blueprint(recorder)
     sio = channel.sio

@@ -356,12 +356,13 @@
   var nodes = {}; // message id -> <li>
 
   function renderMessage(msg) {
-    var who = msg.from === "user" ? "You" : msg.from === "bot" ? opts.title + " assistant" : "Notice";
+    var who = msg.from === "user" ? "You" : msg.from === "bot" ? opts.title + " assistant" : msg.from === "staff" ? staffName(msg) : "Notice";
     var li = el("li", { className: "mdw-msg mdw-" + msg.from, "data-id": msg.id });
     li.appendChild(el("span", { className: "mdw-sr", text: who + ": " }));
     if (msg.text) {
       var bubble = el("div", { className: "mdw-bubble" });
-      bubble.appendChild(msg.from === "user" ? document.createTextNode(msg.text) : richText(msg.text));
+      // What people type (the patient, the front desk) is shown as typed: no links, no markup.
+      bubble.appendChild(msg.from === "user" || msg.from === "staff" ? document.createTextNode(msg.text) : richText(msg.text));
       li.appendChild(bubble);
     }
     if (msg.image) {
@@ -371,6 +372,7 @@
       }
     }
     var meta = el("div", { className: "mdw-meta" });
+    if (msg.from === "staff") meta.appendChild(el("span", { className: "mdw-sender", text: staffName(msg) }));
     if (msg.ts && msg.from !== "notice") {
       meta.appendChild(el("time", { datetime: new Date(msg.ts).toISOString(), text: timeText(msg.ts) }));
     }
@@ -412,7 +414,8 @@
     nodes[msg.id] = li;
     log.appendChild(li);
     if (announce && msg.from !== "user") {
-      say((msg.from === "bot" ? opts.title + " assistant: " : "") + (msg.text || "sent an image"));
+      var prefix = msg.from === "bot" ? opts.title + " assistant: " : msg.from === "staff" ? staffName(msg) + ": " : "";
+      say(prefix + (msg.text || "sent an image"));
       if (panel.hidden) setUnread(true);
     }
     scrollToEnd();
@@ -674,8 +677,36 @@
     addMessage(msg, true);
   }
 
+  // A message from a person at the clinic (bot/channels/staff_delivery.py): who wrote it.
+  function staffName(msg) {
+    return opts.title + " front desk" + (msg.sender ? " (" + msg.sender + ")" : "");
+  }
+
+  function fromStaff(item) {
+    if (!item || typeof item.text !== "string" || !item.text || typeof item.staff_id !== "number") return null;
+    return {
+      id: newId(), from: "staff", staffId: item.staff_id, text: item.text,
+      sender: typeof item.sender === "string" ? item.sender : "", ts: Number(item.ts) || Date.now(),
+    };
+  }
+
+  function showsStaff(staffId) {
+    return state.messages.some(function (m) { return m.from === "staff" && m.staffId === staffId; });
+  }
+
+  function receiveStaff(data) {
+    var msg = fromStaff(data);
+    if (!msg || showsStaff(msg.staffId)) return; // a replay and a live copy: shown once
+    if (!sessionReady) {
+      earlyReplies.push(msg);
+      return;
+    }
+    addMessage(msg, true);
+  }
+
   // The server's record of this session, shown after a reload (the browser keeps none).
   function fromHistory(item) {
+    if (item && item.from === "staff") return fromStaff(item);
     if (!item || (item.from !== "user" && item.from !== "bot")) return null;
     var msg = { id: newId(), from: item.from, text: typeof item.text === "string" ? item.text : "", ts: Number(item.ts) || Date.now() };
     if (item.from === "user") {
@@ -692,7 +723,7 @@
 
   function showsServerMessages() {
     return state.messages.some(function (m) {
-      return (m.from === "bot" && !m.local) || (m.from === "user" && m.status !== "queued");
+      return (m.from === "bot" && !m.local) || m.from === "staff" || (m.from === "user" && m.status !== "queued");
     });
   }
 
@@ -720,10 +751,18 @@
       renderAll();
       if (!panel.hidden) say("Your conversation so far is shown again.");
     }
+    // Back after a dropped connection (the page kept its messages): the front desk's messages
+    // written meanwhile are in the history; show those this page lacks.
+    if (!restored.length && Array.isArray(history)) {
+      history.forEach(function (item) {
+        var msg = item && item.from === "staff" ? fromStaff(item) : null;
+        if (msg && !showsStaff(msg.staffId)) addMessage(msg, true);
+      });
+    }
     // Replies that arrived while joining: shown unless the history already holds them.
     var recent = state.messages.slice(-early.length - 5).map(function (m) { return m.from + "\u0000" + m.text; });
     early.forEach(function (msg) {
-      if (recent.indexOf("bot\u0000" + msg.text) < 0) addMessage(msg, true);
+      if (msg.from === "staff" ? !showsStaff(msg.staffId) : recent.indexOf("bot\u0000" + msg.text) < 0) addMessage(msg, true);
     });
   }
 
@@ -780,6 +819,7 @@
       socket.on("session_confirm", onSessionConfirm);
       socket.on("chat_error", onChatError);
       socket.on("bot_uttered", receiveBot);
+      socket.on("staff_uttered", receiveStaff);
       socket.on("bot_turn_done", onTurnDone);
       socket.on("disconnect", function (reason) {
         dropped();
