@@ -2,6 +2,10 @@
 
 Every function takes the raw message and returns a code or a record; the bot's wording
 lives in the domain and the actions, never here. Nothing in this module logs its input.
+
+English and French are read alike: every phrase list holds both languages, and French is matched
+with or without its accents ("arrêter" and "arreter", "peut-être" and "peut etre"), because
+patients on a phone keyboard often leave them out. What is kept is always what was typed.
 """
 
 from __future__ import annotations
@@ -77,9 +81,22 @@ def _display(text: Optional[str], spell_emoji: bool = True) -> str:
     return re.sub(r"\s+", " ", value).strip()
 
 
+def _fold(text: str) -> str:
+    """The text without accents, one character for one, so a match's positions in the folded text
+    are its positions in the text as typed ("peut-être" -> "peut-etre")."""
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def _fold_char(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    base = unicodedata.normalize("NFD", ch)
+    return base[0] if len(base) > 1 and all(unicodedata.combining(c) for c in base[1:]) else ch
+
+
 def _norm(text: Optional[str]) -> str:
-    """Lower-case words and apostrophes only, for whole-message comparisons."""
-    value = _display(text).casefold()
+    """Lower-case words and apostrophes only, without accents, for whole-message comparisons."""
+    value = _fold(_display(text).casefold())
     value = re.sub(r"[^\w'\s]|_", " ", value)
     value = re.sub(r"(?<!\w)'|'(?!\w)", " ", value)  # quotes, not apostrophes inside words
     return re.sub(r"\s+", " ", value).strip()
@@ -105,11 +122,24 @@ _CANCEL_CORE = (
     "i don't want to continue", "i do not want to continue", "i don't want to do this",
     "i want to stop", "i want to cancel", "i want to quit",
     "start over", "start again", "restart", "begin again",
+    # French, written without accents (the message is folded first); "laisse faire" is Canadian
+    # French for "never mind", "arret" the carriers' French STOP.
+    "arrete", "arretez", "arreter", "arret", "arrete ca", "arretez ca", "arrete tout", "arreter tout",
+    "arrete les questions", "arretez les questions", "j'arrete", "on arrete", "stop ca",
+    "annule", "annulez", "annuler", "annule ca", "annulez ca", "annule tout", "annuler tout",
+    "annuler la demande", "annule la demande", "laisse faire", "laissez faire", "laisse tomber",
+    "laissez tomber", "oublie ca", "oubliez ca", "oublie", "oubliez", "quitter", "quitte",
+    "je veux arreter", "je veux tout arreter", "je veux annuler", "je veux quitter", "je veux en rester la",
+    "je ne veux pas continuer", "je veux pas continuer", "je ne veux plus continuer", "je veux plus continuer",
+    "je veux pu continuer", "je ne veux plus", "je veux plus", "je veux pu", "ca suffit",
+    "recommencer", "recommence", "recommencons", "on recommence", "reprendre du debut",
+    "recommencer du debut", "on recommence a zero", "recommencer a zero",
 )
 _CANCEL_RE: Pattern[str] = re.compile(
-    r"^(?:(?:ok|okay|actually|just|please|no|oh|um|uh|hmm)\s+)*"
+    r"^(?:(?:ok|okay|actually|just|please|no|oh|um|uh|hmm|non|bon|euh|finalement|en fait|svp)\s+)*"
     rf"(?:{_alternation(_CANCEL_CORE)})"
-    r"(?:\s+(?:please|thanks|thank you|now|then))*$"
+    r"(?:\s+(?:please|thanks|thank you|now|then|svp|stp|s'il vous plait|s'il te plait|merci|maintenant"
+    r"|tout de suite|la))*$"
 )
 
 
@@ -131,11 +161,18 @@ _AGREEMENT_CORE = (
     "no problem at all", "no problemo", "no worries", "of course", "please do", "let's do it",
     "let's go", "continue", "proceed", "send it", "send", "submit", "submit it", "looks good",
     "looks right", "all good", "that's right", "that's correct", "correct", "perfect", "d'accord",
+    # French, without accents; in Canadian French "c'est correct" and "c'est beau" mean "that's fine".
+    "dac", "dacc", "d'acc", "oke", "c'est correct", "cest correct", "c'est beau", "cest beau", "c'est bon",
+    "cest bon", "c'est parfait", "parfait", "ca marche", "ca me va", "ca va", "pas de probleme", "pas de souci",
+    "pas de soucis", "aucun probleme", "aucun souci", "bien sur", "entendu", "vas y", "allez y", "allons y",
+    "go", "on y va", "continue", "continuer", "on continue", "continuons", "envoie", "envoyez", "envoie le",
+    "envoyez le", "envoie la", "envoyez la", "envoyer", "tu peux envoyer", "vous pouvez envoyer", "soumettre",
+    "c'est exact", "exact", "tout est beau", "tout est correct", "tout est bon", "tout est parfait",
 )
 _AGREEMENT_RE: Pattern[str] = re.compile(
-    r"^(?:(?:yes|yeah|yep|ok|okay|sure|oh|um|uh|so)\s+)*"
+    r"^(?:(?:yes|yeah|yep|ok|okay|sure|oh|um|uh|so|oui|ouais|bon|ben|alors|euh|ah)\s+)*"
     rf"(?:{_alternation(_AGREEMENT_CORE)})"
-    r"(?:\s+(?:please|thanks|thank you|then|now))*$"
+    r"(?:\s+(?:please|thanks|thank you|then|now|merci|svp|stp|s'il vous plait|s'il te plait|alors))*$"
 )
 
 
@@ -163,12 +200,22 @@ _LEADING_WORDS: dict[str, tuple[str, ...]] = {
     "yes": (
         "yes", "yeah", "yea", "yep", "yup", "ya", "yah", "y", "sure", "correct", "definitely",
         "absolutely", "of course", "sure thing", "affirmative", "that's right", "that's correct", "oui",
+        # French, written without accents (matched on the folded text)
+        "ouais", "ouaip", "ouep", "ouin", "oui oui", "bien sur", "certainement", "absolument", "exact",
+        "exactement", "c'est ca", "c'est exact", "effectivement", "tout a fait", "en effet", "affirmatif",
+        "oui c'est ca", "oui en effet", "oui j'en ai", "oui j'en prends",
     ),
     "no": (
         "no", "nope", "nah", "n", "never", "none", "negative", "non", "not at all", "not really",
         "definitely not", "absolutely not", "of course not", "certainly not", "not that i know of",
         "not that i'm aware of", "not to my knowledge", "i don't think so", "i do not think so",
         "no i haven't", "no i have not", "no i don't", "no i'm not", "no never",
+        # French: « aucun », « rien », « jamais » answer a screening question with no.
+        "nan", "nenon", "non non", "non merci", "aucun", "aucune", "aucunement", "rien", "rien du tout",
+        "jamais", "non jamais", "pas du tout", "pas vraiment", "absolument pas", "certainement pas",
+        "bien sur que non", "pas que je sache", "pas a ma connaissance", "je ne pense pas", "je pense pas",
+        "j'pense pas", "je ne crois pas", "je crois pas", "j'crois pas", "non aucun", "non aucune", "non rien",
+        "pantoute", "pas pantoute", "je pense que non", "je crois que non",
     ),
     "unsure": (
         "not sure", "i'm not sure", "i am not sure", "im not sure", "not certain", "i'm not certain",
@@ -176,12 +223,28 @@ _LEADING_WORDS: dict[str, tuple[str, ...]] = {
         "don't know", "idk", "dunno", "no idea", "i have no idea", "i don't remember",
         "i do not remember", "i can't remember", "i don't recall", "can't remember", "yes and no",
         "kind of", "sort of", "kinda", "i think so",
+        # French: peut-être, je ne sais pas, and their SMS forms ("jsp", "chais pas", "p-e").
+        "peut-etre", "peut etre", "peutetre", "ptetre", "pt-etre", "p-e", "ptet", "possiblement",
+        "je ne sais pas", "je sais pas", "j'sais pas", "jsais pas", "jsp", "chais pas", "chai pas",
+        "sais pas", "je ne sais plus", "je sais plus", "aucune idee", "j'en ai aucune idee",
+        "j'ai aucune idee", "je n'ai aucune idee", "pas sur", "pas sure", "pas certain", "pas certaine",
+        "je ne suis pas sur", "je ne suis pas sure", "je suis pas sur", "je suis pas sure",
+        "j'suis pas sur", "j'suis pas sure", "jsuis pas sur", "jsuis pas sure", "chu pas sur", "chu pas sure",
+        "je ne suis pas certain", "je ne suis pas certaine", "je suis pas certain", "je suis pas certaine",
+        "je ne me souviens pas", "je me souviens pas", "je m'en souviens pas", "je ne m'en souviens pas",
+        "je ne me rappelle pas", "je me rappelle pas", "je m'en rappelle pas", "je me souviens plus",
+        "je me rappelle plus", "oui et non", "un peu", "genre", "je pense que oui", "je crois que oui",
+        "probablement", "je pense", "je crois", "je sais pas trop", "je ne sais pas trop", "pas trop sur",
+        "pas trop sure", "pas mal sur", "pas mal sure",
     ),
     # Opening words of a non-answer; listed so they beat the shorter "i don't" / "no".
     "none": (
         "i don't understand", "i do not understand", "i don't get it", "i don't get what",
         "i'm not following", "i'm confused", "i don't want", "i do not want", "i'm not comfortable",
         "i'd rather not", "no comment", "never mind", "i'm not going to",
+        "je ne comprends pas", "je comprends pas", "j'comprends pas", "jcomprends pas", "je ne veux pas",
+        "je veux pas", "j'veux pas", "jveux pas", "je prefere ne pas", "je prefere pas", "j'aime mieux pas",
+        "pas de commentaire", "laisse faire", "laissez faire",
     ),
 }
 
@@ -190,14 +253,24 @@ _LEADING_WORDS: dict[str, tuple[str, ...]] = {
 _NEGATIVE_CLAUSES: tuple[str, ...] = (
     "i'm not", "i am not", "i don't", "i do not", "i haven't", "i have not", "i've not", "i've never",
     "i have never", "i never", "i didn't", "i did not", "i wasn't", "i was not",
+    # French: "je ne suis pas enceinte", "j'ai jamais eu de chirurgie", "je n'ai pas de faiblesse".
+    "je ne", "je n'ai", "je n'en", "je n'y", "je n'etais", "je n'avais", "j'ai pas", "j'ai jamais",
+    "j'ai aucun", "j'ai aucune", "j'ai rien", "je suis pas", "j'suis pas", "jsuis pas", "chu pas",
+    "j'etais pas", "j'avais pas", "j'en ai pas", "j'en prends pas",
 )
 
 # Generic affirmative forms count only on their own ("I do", "I have, twice"): followed by more
 # words they start a statement ("I'm a man", "I have a question") that this parser does not guess.
-_AFFIRMATIVE_FORMS: tuple[str, ...] = ("i am", "i'm", "i do", "i have", "i've", "i did", "i was")
+_AFFIRMATIVE_FORMS: tuple[str, ...] = (
+    "i am", "i'm", "i do", "i have", "i've", "i did", "i was",
+    "je suis", "j'ai", "j'en ai", "j'en prends", "c'est le cas",
+)
 
 _SEPARATOR = r"[\s,.;:!?\-\u2013\u2014\u2026/]"
-_FILLER = ("please", "thanks", "thank you", "thx", "ty", "merci", "lol", "haha", "ok", "okay")
+_FILLER = (
+    "please", "thanks", "thank you", "thx", "ty", "merci", "lol", "haha", "ok", "okay",
+    "svp", "stp", "s'il vous plait", "s'il te plait", "merci beaucoup", "mci", "d'accord",
+)
 _FILLER_RE: Pattern[str] = re.compile(rf"^(?:(?:{_alternation(_FILLER)})\W*)+$", re.IGNORECASE)
 
 
@@ -223,6 +296,8 @@ _STRETCHED: tuple[tuple[Pattern[str], str], ...] = (
     (re.compile(r"^no{2,}(?=\W|$)", re.IGNORECASE), "no"),
     (re.compile(r"^no+pe+(?=\W|$)", re.IGNORECASE), "nope"),
     (re.compile(r"^na+h+(?=\W|$)", re.IGNORECASE), "nah"),
+    (re.compile(r"^ou+i+(?=\W|$)", re.IGNORECASE), "oui"),
+    (re.compile(r"^no+n+(?=\W|$)", re.IGNORECASE), "non"),
 )
 
 
@@ -246,9 +321,11 @@ def parse_yes_no(text: str) -> Optional[YesNo]:
     for stretched, plain in _STRETCHED:
         shown = stretched.sub(plain, shown, count=1)
 
+    # French is matched without its accents; `folded` has the same length, so `end` holds for both.
+    folded = _fold(shown)
     best: Optional[tuple[int, str, bool]] = None
     for pattern, answer, opens_sentence in _YES_NO_PATTERNS:
-        match = pattern.match(shown)
+        match = pattern.match(folded)
         if match and (best is None or match.end() > best[0]):
             best = (match.end(), answer, opens_sentence)
     if best is None:
@@ -262,7 +339,7 @@ def parse_yes_no(text: str) -> Optional[YesNo]:
         # The negation opens a sentence; the whole sentence is the patient's detail.
         return YesNo(answer, _trim_detail(shown))
     rest = _trim_detail(rest)
-    if not rest or _FILLER_RE.match(rest):
+    if not rest or _FILLER_RE.match(_fold(rest)):
         return YesNo(answer, "")
     echo = parse_yes_no(rest)
     # "No, I haven't" or "yes yes" repeat the answer without adding anything.
@@ -367,15 +444,22 @@ class EmailResult:
 
 
 _EMAIL_SKIP_RE: Pattern[str] = re.compile(
-    r"^(?:(?:no|nope|nah|sorry|ok|okay)\s+)*(?:"
+    r"^(?:(?:no|nope|nah|sorry|ok|okay|non|nan|desole|desolee)\s+)*(?:"
     + _alternation((
         "skip", "skip it", "skip this", "skip that", "none", "no email", "no e mail", "n a", "na",
         "i don't have one", "i do not have one", "don't have one", "i don't have an email",
         "i don't have email", "i do not have an email", "i don't have an e mail", "no email address",
         "i have no email", "i don't use email", "i'd rather not", "rather not", "prefer not",
         "i prefer not to", "i'd prefer not to", "pass", "not now", "no thanks", "no thank you",
+        # French, without accents
+        "passer", "je passe", "on passe", "aucun", "aucune", "pas de courriel", "pas de email", "pas d'email",
+        "pas de e mail", "pas de mail", "pas d'adresse", "pas d'adresse courriel", "je n'ai pas d'adresse",
+        "j'ai pas d'adresse", "je n'ai pas d'adresse courriel", "j'ai pas d'adresse courriel", "j'en ai pas", "je n'en ai pas",
+        "j'ai pas de courriel", "je n'ai pas de courriel", "j'ai pas d'email", "je n'ai pas d'email",
+        "j'ai pas de email", "je n'ai pas de e mail", "pas besoin", "pas maintenant", "non merci",
+        "je prefere pas", "je prefere ne pas", "j'aime mieux pas", "je ne veux pas", "je veux pas",
     ))
-    + r")(?:\s+(?:please|thanks|thank you|sorry))*$"
+    + r")(?:\s+(?:please|thanks|thank you|sorry|merci|svp|desole|desolee))*$"
 )
 _EMAIL_TOKEN_RE: Pattern[str] = re.compile(r"[^\s<>()\[\],;:\"]*@[^\s<>()\[\],;:\"]*")
 
@@ -414,18 +498,24 @@ class Medications:
     text: str  # "none", "not sure", or the patient's list as typed
 
 
+_FR_MEDS = r"(?:medicaments?|medications?|medicines?|pilules?|prescriptions?|meds?|remedes?|produits? naturels?)"
 _NO_MEDS_RE: Pattern[str] = re.compile(
-    r"^(?:(?:no|nope|nah|non)\s+)?(?:i\s+)?"
+    r"^(?:(?:no|nope|nah|non|nan)\s+)?(?:i\s+)?"
     r"(?:"
     r"none|nothing|nada|zero|n a|na"
+    # French, folded: "aucun", "rien", "aucun médicament", "je ne prends rien", "j'en prends pas"
+    rf"|aucun|aucune|rien|rien du tout|pas de {_FR_MEDS}|aucun {_FR_MEDS}|aucune {_FR_MEDS}"
+    r"|(?:je |j')?(?:ne |n')?(?:en )?(?:prends|prend|consomme)\s+"
+    rf"(?:rien|aucun|aucune|aucun {_FR_MEDS}|aucune {_FR_MEDS}|pas|pas de {_FR_MEDS}|pas rien|jamais rien)"
     r"|no (?:meds|medications?|medicines?|drugs|pills|prescriptions?)"
     r"|(?:i'?m |i am )?not (?:taking|on) (?:anything|any(?:thing)?(?: meds| medications?| medicines?| drugs| pills)?)"
     r"|(?:don'?t|do not) (?:take|use|have) (?:anything|any(?: meds| medications?| medicines?| drugs| pills)?)"
     r"|(?:take|use) nothing"
     r"|no i (?:don'?t|do not)"
     r")"
-    r"(?:\s+(?:at all|right now|currently|at the moment|for now|regularly))*"
-    r"(?:\s+(?:thanks|thank you))?$"
+    r"(?:\s+(?:at all|right now|currently|at the moment|for now|regularly"
+    r"|du tout|en ce moment|presentement|actuellement|pour l'instant|pour le moment|de facon reguliere))*"
+    r"(?:\s+(?:thanks|thank you|merci))?$"
 )
 _UNSURE_MEDS_RE: Pattern[str] = re.compile(
     r"^(?:i'?m |i am )?(?:not sure|unsure|not certain|idk|dunno|i don'?t know|i do not know|don'?t know"
@@ -433,6 +523,8 @@ _UNSURE_MEDS_RE: Pattern[str] = re.compile(
 )
 _CONFUSED_RE: Pattern[str] = re.compile(
     r"what (?:do )?you mean|(?:don'?t|do not) understand|what does that mean|huh|^what$|^sorry$|^pardon$"
+    r"|comprends pas|pas compris|veut dire quoi|ca veut dire|^quoi$|^hein$|^comment$|^desolee?$"
+    r"|\bc'?est quoi\b|\bc quoi\b|\bcest quoi\b"
 )
 
 
@@ -473,14 +565,22 @@ def parse_medications(text: str) -> Optional[Medications]:
 _NEGATED_METHOD_RE: Pattern[str] = re.compile(
     r"\b(?:not|no|don'?t|do not|never|without)\s+(?:by\s+|an?\s+|me\s+)?"
     r"(?:e ?mail|emails|text|texts|texting|sms|txt|call|calls|calling|phone|phone calls?)\b"
+    # French, folded: "pas d'appel", "pas par texto", "ne m'appelez pas", "appelle-moi pas"
+    r"|\b(?:pas|jamais|sans|aucun)\s+(?:de\s+|d'|par\s+|un\s+|une\s+)?"
+    r"(?:courriels?|e ?mails?|textos?|textes?|messages? textes?|sms|appels?|telephone)\b"
+    r"|\b(?:m')?(?:appelle|appelez|appeler|texte|textez|ecris|ecrivez)(?:\s+moi)?\s+(?:pas|jamais)\b"
 )
 _METHOD_PATTERNS: tuple[tuple[str, Pattern[str]], ...] = (
-    ("email", re.compile(r"\b(?:e ?mail|emails|emailing|courriel)\b")),
-    ("text", re.compile(r"\b(?:text|texts|texting|text message|sms|txt|message me)\b")),
-    ("phone", re.compile(r"\b(?:call|calls|calling|phone call|ring|telephone|voice|voicemail)\b")),
+    ("email", re.compile(r"\b(?:e ?mail|emails|emailing|courriel|courriels|par mail|ecrivez moi|ecris moi)\b")),
+    ("text", re.compile(
+        r"\b(?:text|texts|texting|text message|sms|txt|message me|texto|textos|texte|textez|texter"
+        r"|message texte|messages textes|par message)\b")),
+    ("phone", re.compile(
+        r"\b(?:call|calls|calling|phone call|ring|telephone|voice|voicemail|appel|appels|appelez|appelle|appeler"
+        r"|m'appeler|m'appelez|m'appelle|par telephone|boite vocale)\b")),
 )
 # "Phone", "cell" name the device: "text my cell" is a text, "phone" alone is a call.
-_DEVICE_RE: Pattern[str] = re.compile(r"\b(?:phone|cell|cellphone|cell phone|mobile)\b")
+_DEVICE_RE: Pattern[str] = re.compile(r"\b(?:phone|cell|cellphone|cell phone|mobile|cellulaire|portable)\b")
 
 
 def parse_contact_method(text: str) -> Optional[str]:
@@ -499,12 +599,17 @@ def parse_contact_method(text: str) -> Optional[str]:
 # --------------------------------------------------------------------------- full name
 
 _NAME_LEAD_IN_RE: Pattern[str] = re.compile(
-    r"^(?:(?:hi|hello|hey|bonjour|ok|okay|sure|yes)\b[\s,.!]*)*"
+    r"^(?:(?:hi|hello|hey|bonjour|allo|allô|salut|ok|okay|sure|yes|oui|d'accord)\b[\s,.!]*)*"
     r"(?:(?:(?:my\s+(?:full\s+)?name\s+is|my\s+name's|name\s+is|it\s+is|it's"
-    r"|i'm|i\s+am|this\s+is|je\s+m'appelle|call\s+me)(?![\w'])|(?:full\s+)?name\s*:)[\s:,]*)?",
+    r"|i'm|i\s+am|this\s+is|call\s+me"
+    # French: "je m'appelle", "mon nom (complet) est / c'est", "moi c'est", "c'est", "je suis"
+    r"|je\s+m'appelle|jm'appelle|mon\s+nom(?:\s+complet)?(?:\s+est|,?\s+c'est|\s+c\s+)?|moi,?\s+c'est"
+    r"|c'est|je\s+suis|ici)(?![\w'])|(?:full\s+)?name\s*:|nom(?:\s+complet)?\s*:)[\s:,]*)?",
     re.IGNORECASE,
 )
-_NAME_TRAILER_RE: Pattern[str] = re.compile(r"[\s,.!]+(?:thanks|thank you|thx|merci)[\s.!]*$", re.IGNORECASE)
+_NAME_TRAILER_RE: Pattern[str] = re.compile(
+    r"[\s,.!]+(?:thanks|thank you|thx|merci|merci beaucoup|svp|s'il vous pla[iî]t)[\s.!]*$", re.IGNORECASE
+)
 _NAME_ALLOWED_RE: Pattern[str] = re.compile(r"^[^\W\d_]+(?:[ '\-.]+[^\W\d_]+)*\.?$")
 # Words no name is made of; they mean the patient answered something else.
 _NOT_NAME_WORDS: frozenset[str] = frozenset({
@@ -512,6 +617,10 @@ _NOT_NAME_WORDS: frozenset[str] = frozenset({
     "hi", "hello", "hey", "thanks", "why", "what", "how", "sure", "maybe", "idk", "help", "name",
     "i", "me", "my", "you", "your", "want", "don't", "dont", "not", "is", "am", "are", "the",
     "please", "and", "or", "test", "anonymous", "unknown", "n/a", "na", "nevermind", "later",
+    # French
+    "oui", "ouais", "non", "nan", "arrête", "arrete", "annuler", "annule", "aucun", "aucune", "rien",
+    "pourquoi", "quoi", "comment", "salut", "bonjour", "merci", "je", "moi", "mon", "nom", "pas", "veux",
+    "svp", "stp", "peut-être", "jsp", "aide", "inconnu", "anonyme", "plus", "tard",
 })
 _PARTICLES: frozenset[str] = frozenset({
     "de", "la", "le", "du", "des", "van", "von", "der", "den", "da", "di", "del", "della", "dos",
@@ -582,27 +691,38 @@ def parse_full_name(text: str) -> Optional[str]:
 _FIELD_CUES: tuple[tuple[str, Pattern[str]], ...] = (
     ("contact_time", re.compile(
         r"\b(?:time|times|when to (?:call|reach|contact|text)|when you (?:call|reach|contact)|availability"
-        r"|available|morning|mornings|afternoon|afternoons|evening|evenings|hour|hours)\b")),
+        r"|available|morning|mornings|afternoon|afternoons|evening|evenings|hour|hours"
+        r"|heure|heures|moment|quand|disponibilite|disponibilites|disponible|matin|apres midi|soir|soiree)\b")),
     ("contact_method", re.compile(
         r"\b(?:how (?:to|you|you'?ll|you should|should you|can you) (?:reach|contact|get in touch)"
         r"|reach me|contact (?:method|preference|me)|preferred (?:contact|method)|method|prefer|rather"
         r"|instead|by (?:phone|text|email|e-mail|call|sms)|call or text|text or call|phone call"
-        r"|text message|way to contact)\b")),
-    ("email", re.compile(r"\b(?:e-?\s?mail|courriel|address)\b")),
-    ("phone", re.compile(r"\b(?:phone|number|cell|mobile|telephone|tel)\b")),
-    ("full_name", re.compile(r"\b(?:name|surname|spelling|spelled|spelt)\b")),
-    ("pregnancy", re.compile(r"\b(?:pregnan\w*|breast ?feeding|breast-feeding|nursing|expecting)\b")),
+        r"|text message|way to contact"
+        r"|me joindre|me rejoindre|me contacter|methode|facon de|moyen de|plutot|par (?:telephone|texto|courriel|appel)"
+        r"|appel ou texto|texto ou appel)\b")),
+    ("email", re.compile(r"\b(?:e-?\s?mail|courriel|address|adresse)\b")),
+    ("phone", re.compile(r"\b(?:phone|number|cell|mobile|telephone|tel|numero|cellulaire)\b")),
+    ("full_name", re.compile(r"\b(?:name|surname|spelling|spelled|spelt|nom|prenom|orthographe)\b")),
+    ("pregnancy", re.compile(
+        r"\b(?:pregnan\w*|breast ?feeding|breast-feeding|nursing|expecting|enceinte|grossesse|allaite\w*)\b")),
     ("nerve_condition", re.compile(
-        r"\b(?:als|nerve|nerves|neuromuscular|neurological|myasthenia|gravis|lambert|eaton|gehrig'?s?)\b")),
-    ("facial_weakness", re.compile(r"\b(?:weak|weakness|droop\w*|palsy|facial|paralysis)\b")),
-    ("surgery", re.compile(r"\b(?:surgery|surgeries|surgical|operation|operations|operated)\b")),
+        r"\b(?:als|nerve|nerves|neuromuscular|neurological|myasthenia|gravis|lambert|eaton|gehrig'?s?"
+        r"|sla|nerf|nerfs|nerveuse|nerveux|neuromusculaire|neurologique|myasthenie)\b")),
+    ("facial_weakness", re.compile(
+        r"\b(?:weak|weakness|droop\w*|palsy|facial|paralysis|faiblesse|faible|paralysie|tombant\w*)\b")),
+    ("surgery", re.compile(
+        r"\b(?:surgery|surgeries|surgical|operation|operations|operated|chirurgie|chirurgies|opere|operee)\b")),
     ("other_conditions", re.compile(
         r"\b(?:other (?:condition|conditions|health|medical|illness|illnesses|issues|problems)"
-        r"|conditions?|health|medical history|illness|illnesses)\b")),
-    ("medications", re.compile(r"\b(?:meds?|medications?|medicines?|drugs?|pills?|prescriptions?)\b")),
+        r"|conditions?|health|medical history|illness|illnesses"
+        r"|autres? (?:conditions?|problemes?|maladies?)|sante|maladies?|antecedents)\b")),
+    ("medications", re.compile(
+        r"\b(?:meds?|medications?|medicines?|drugs?|pills?|prescriptions?|medicaments?|pilules?)\b")),
     ("reason", re.compile(
         r"\b(?:reason|reasons|why|coming|come in|what for|visit|concern|concerns|symptoms?|botox"
-        r"|treatment|tmj|jaw|migraines?|headaches?|grinding|clenching|bruxism|pain)\b")),
+        r"|treatment|tmj|jaw|migraines?|headaches?|grinding|clenching|bruxism|pain"
+        r"|raison|motif|pourquoi|symptomes?|traitement|machoire|maux de tete|douleurs?|grincement|serrement"
+        r"|bruxisme|atm)\b")),
 )
 
 
@@ -620,12 +740,27 @@ def parse_field_name(text: str) -> Optional[str]:
 _QUESTION_STARTERS: frozenset[str] = frozenset({
     "what", "why", "how", "when", "where", "who", "whom", "whose", "which",
     "is", "are", "does", "do", "did", "can", "could", "will", "would", "should", "may",
+    # French (folded): "est-ce que", "qu'est-ce", "pouvez-vous", "combien". Not "peut" ("peut-être")
+    # nor "ou" ("or"): they open answers.
+    "pourquoi", "comment", "quand", "qui", "quel", "quelle", "quels", "quelles", "combien", "quoi",
+    "est", "estce", "qu'est", "quest", "pouvez", "pourriez", "peux", "puis", "dois", "devrais", "faut",
+    "avez", "es", "etes", "y'a", "pk", "pq", "cmt",
 })
-_WH_WORDS: frozenset[str] = frozenset({"what", "why", "how", "when", "where", "who", "whom", "whose", "which"})
-_SUBJECTS: frozenset[str] = frozenset({"i", "i'm", "i've", "i'd", "my", "we", "he", "she", "they", "it's"})
+_WH_WORDS: frozenset[str] = frozenset({
+    "what", "why", "how", "when", "where", "who", "whom", "whose", "which",
+    "pourquoi", "comment", "quand", "qui", "quel", "quelle", "quels", "quelles", "combien", "quoi",
+})
+_SUBJECTS: frozenset[str] = frozenset({
+    "i", "i'm", "i've", "i'd", "my", "we", "he", "she", "they", "it's",
+    "je", "j'ai", "j'etais", "j'avais", "mon", "ma", "mes", "on", "il", "elle", "c'etait", "nous",
+})
+# "C'est quoi ...", "c quoi ...": the question comes after its subject in spoken French.
+_FRENCH_QUESTION_RE: Pattern[str] = re.compile(r"\b(?:c'?est|c|cest|ca veut dire) quoi\b|\best ce que\b|\bqu'?est ce\b")
 _CLAUSE_FILLER: frozenset[str] = frozenset({
     "and", "but", "so", "ok", "okay", "also", "um", "uh", "oh", "well", "hi", "hello", "hey", "sorry",
     "then", "just", "yes", "no", "thanks",
+    "mais", "et", "pis", "puis", "alors", "donc", "bon", "ben", "euh", "oui", "non", "merci", "aussi", "desole",
+    "desolee", "allo", "bonjour", "salut", "pardon",
 })
 
 
@@ -637,10 +772,12 @@ def looks_like_question(text: str) -> bool:
     Short messages like "advil?" are answers with a doubtful tone, not questions, and so is a
     wh-word straight before a subject without "?" ("when I was 20").
     """
-    shown = _display(text).casefold()
+    shown = _fold(_display(text).casefold())
     words = re.findall(r"[\w']+", shown)
     if len(words) < 3:
         return False
+    if _FRENCH_QUESTION_RE.search(" ".join(words)):
+        return True
     if words[0] in _QUESTION_STARTERS:
         # "when I was 20", "what I take is advil": a wh-word before a subject opens an answer.
         is_answer_clause = words[0] in _WH_WORDS and words[1] in _SUBJECTS and "?" not in shown
@@ -685,6 +822,18 @@ _NON_ANSWER_CORE = (
     "ok", "okay", "k", "kk", "okie", "alright", "all right", "hmm", "hm", "hmmm", "um", "umm", "uh", "uhh",
     "er", "erm", "ah", "oh", "lol", "haha", "cool", "got it", "i see", "continue", "go on", "let's continue",
     "let's go on", "carry on", "resume", "test", "testing",
+    # French, without accents (hyphens are spaces here: "es-tu la" is "es tu la")
+    "allo", "salut", "slt", "coucou", "bonsoir", "bon matin", "es tu la", "etes vous la", "t'es la", "tes la",
+    "vous etes la", "t'es tu la", "y a quelqu'un", "il y a quelqu'un", "y'a quelqu'un", "quelqu'un",
+    "je suis de retour", "de retour", "me revoila", "rebonjour", "desole", "desolee", "dsl", "pardon",
+    "excuse moi", "excusez moi", "oups", "attends", "attendez", "une seconde", "une minute", "un instant",
+    "un moment", "deux secondes", "2 secondes", "2 sec", "juste une seconde", "minute",
+    "quoi", "hein", "comment", "je ne comprends pas", "je comprends pas", "j'comprends pas", "jcomprends pas",
+    "je suis mele", "je suis melee", "je suis perdu", "je suis perdue", "pas compris", "j'ai pas compris",
+    "je n'ai pas compris", "j'etais occupe", "j'etais occupee", "j'etais partie", "j'etais parti",
+    "j'ai du m'absenter", "tu peux repeter", "pouvez vous repeter", "repete", "repetez", "quelle etait la question",
+    "c'etait quoi la question", "ca veut dire quoi", "qu'est ce que ca veut dire", "euh", "heu", "bah", "ben",
+    "bon", "d'accord", "dac", "je vois", "compris", "on continue", "continuer", "continue", "vas y",
 )
 _NON_ANSWER_RE: Pattern[str] = re.compile(
     rf"^(?:(?:{_alternation(_NON_ANSWER_CORE)})(?:\s+|$))+$"
@@ -712,6 +861,10 @@ _PERSON_RE: Pattern[str] = re.compile(
     r"|receptionist|front desk|operator)\b"
     r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:someone|somebody|a person|a human|staff|the staff|the team"
     r"|the office|the clinic|reception|an agent|a real|dr walters|the doctor|a doctor)\b"
+    # French, folded
+    r"|\b(?:humain|humaine|vraie personne|vrai monde|receptionniste|la reception)\b"
+    r"|\bparler\s+(?:a|avec)\s+(?:quelqu'un|qqn|une personne|un humain|l'equipe|la clinique|la reception"
+    r"|un agent|une vraie|le dentiste|le dr|le docteur|le dr walters|dr walters)\b"
 )
 # "Call me back", "can someone call me", "could the office phone me": a call-back wanted now. At the
 # questions about how and when to be contacted, the same words answer the question instead.
@@ -719,10 +872,17 @@ _CALL_BACK_RE: Pattern[str] = re.compile(
     r"\b(?:call|phone|ring)\s+me\s+back\b|\bcall ?back\b"
     r"|\b(?:someone|somebody|the office|the clinic|the team|staff|a person|you guys|the front desk)\s+"
     r"(?:(?:can|could|to|please|will|would|should)\s+)?(?:just\s+)?(?:call|phone|ring|contact)\s+me\b"
+    # French, folded: "rappelez-moi", "quelqu'un peut m'appeler", "pouvez-vous m'appeler"
+    r"|\b(?:rappelez|rappelle|rappeler)\s+moi\b|\b(?:me|m')\s*rappeler\b"
+    r"|\b(?:quelqu'un|qqn|la clinique|l'equipe|vous)\s+(?:peut|pourrait|pouvez|pourriez|peux)"
+    r"(?:\s+tu|\s+vous)?\s+(?:m'appeler|me telephoner|me contacter|me rappeler)\b"
 )
 # "Are you a human?" asks what the bot is; it is not a wish to talk to someone.
-_ASKS_WHAT_BOT_IS_RE: Pattern[str] = re.compile(r"\b(?:are you|is this|am i talking to)\s+(?:a\s+)?(?:real\s+)?"
-                                                r"(?:human|person|bot|robot|computer|machine|ai)\b")
+_ASKS_WHAT_BOT_IS_RE: Pattern[str] = re.compile(
+    r"\b(?:are you|is this|am i talking to)\s+(?:a\s+)?(?:real\s+)?(?:human|person|bot|robot|computer|machine|ai)\b"
+    r"|\b(?:es tu|etes vous|t'es|t'es tu|c'est|est ce que c'est|est ce que je parle a|je parle a)\s+"
+    r"(?:un\s+|une\s+)?(?:vrai\s+|vraie\s+)?(?:humain|humaine|personne|robot|bot|ordi|ordinateur|machine|ia)\b"
+)
 
 
 def wants_person(text: str, call_back_counts: bool = True) -> bool:
@@ -739,10 +899,12 @@ def wants_person(text: str, call_back_counts: bool = True) -> bool:
 
 
 _TO_MESSAGE_RE: Pattern[str] = re.compile(
-    r"\b(?:message|messages|switch|instead|human|person|someone|somebody|staff|team|call me|talk)\b"
+    r"\b(?:message|messages|switch|instead|human|person|someone|somebody|staff|team|call me|talk"
+    r"|plutot|a la place|humain|quelqu'un|qqn|equipe|appelez moi|rappelez moi|parler)\b"
 )
 _FINISH_RE: Pattern[str] = re.compile(
-    r"\b(?:finish|finish it|continue|keep going|go on|carry on|stay|first|complete|go ahead with|this one)\b"
+    r"\b(?:finish|finish it|continue|keep going|go on|carry on|stay|first|complete|go ahead with|this one"
+    r"|finir|terminer|termine|continuer|continue|continuons|on continue|d'abord|en premier|completer|finissons)\b"
 )
 
 
@@ -777,12 +939,20 @@ _DISCARD_RE: Pattern[str] = re.compile(
     r"|\bchanged?\s+my\s+mind\b(?!\s+(?:about|on|regarding|for)\b)"
     r"|\b(?:delete|discard|scrap|bin|trash|drop|erase|withdraw)\s+(?:it|this|that|everything|them|all|my answers"
     r"|the request|my request)\b"
+    # French, folded: "ne l'envoyez pas", "n'envoie rien", "j'ai changé d'idée", "effacez tout"
+    r"|\b(?:n'|ne\s+(?:l'|les\s+)?|l')?(?:envoie|envoyez|envoyer|envoies|soumets|soumettez)\s+(?:pas|rien|jamais)\b"
+    r"|\b(?:ne pas|pas)\s+(?:l'|les\s+)?(?:envoyer|soumettre)\b"
+    r"|\bchange\s+d'(?:idee|avis)\b(?!\s+(?:pour|sur|concernant)\b)"
+    r"|\b(?:efface|effacez|effacer|supprime|supprimez|supprimer|jette|jetez)\s+(?:le|la|les|ca|tout|mes reponses"
+    r"|ma demande|la demande)\b"
 )
 
 
 def wants_to_send(text: str) -> bool:
     """'Send it after all', 'yes send it' while the bot checks a wish not to send."""
-    return bool(re.search(r"\b(?:send|submit)\b", _norm(text))) and not is_discard_request(text)
+    return bool(re.search(r"\b(?:send|submit|envoie|envoyez|envoyer|soumettre|envoie la|envoie le)\b", _norm(text))) and (
+        not is_discard_request(text)
+    )
 
 
 def is_discard_request(text: str) -> bool:
@@ -802,6 +972,13 @@ _NO_PHONE_RE: Pattern[str] = re.compile(
     r"|\b(?:by|via|through|over)\s+e ?mail\b|\b(?:just|only|prefer|rather)\s+(?:by\s+)?e ?mail\b"
     r"|^(?:skip|skip it|skip this|none|n a|na|no|nope|pass|i'd rather not|rather not|prefer not"
     r"|i'd prefer not to|no thanks|no thank you)$"
+    # French, folded: "pas de téléphone", "j'ai pas de cell", "par courriel", "non merci"
+    r"|\b(?:pas de|pas d'|aucun|sans|j'ai pas de|je n'ai pas de|je n'ai plus de|j'ai plus de|j'ai pu de)\s*"
+    r"(?:telephone|tel|cell|cellulaire|portable|numero|numero de telephone)\b"
+    r"|\b(?:par|via)\s+(?:courriel|e ?mail|mail)\b|\b(?:courriel|e ?mail)\s+(?:seulement|plutot|svp|s'il vous plait)\b"
+    r"|\b(?:plutot|seulement|juste)\s+(?:par\s+)?(?:courriel|e ?mail)\b|\becrivez moi\b|\becris moi\b"
+    r"|^(?:passer|je passe|on passe|non|nan|non merci|aucun|je prefere pas|je prefere ne pas|j'aime mieux pas"
+    r"|je prefere ne pas le donner)$"
 )
 
 
@@ -842,12 +1019,21 @@ def parse_contact_detail(text: str) -> ContactDetail:
 # What a reason for coming names: the page's conditions and the words patients use for them.
 _REASON_WORDS_RE: Pattern[str] = re.compile(
     r"\b(?:jaw|jaws|tmj|tmd|migraines?|migranes?|headaches?|grinding|grind|clenching|clench|bruxism|pain"
-    r"|aches?|aching|sore|soreness|face|facial|temples?|neck|shoulders?|teeth|tension)\b"
+    r"|aches?|aching|sore|soreness|face|facial|temples?|neck|shoulders?|teeth|tension"
+    # French, folded
+    r"|machoires?|atm|maux de tete|mal de tete|mal a la tete|tete|cephalees?|douleurs?|mal|grincements?|grince"
+    r"|serrements?|serre|bruxisme|visage|faciales?|tempes?|cou|epaules?|dents?)\b"
 )
 _REASON_LEAD_RE: Pattern[str] = re.compile(
-    r"\b(?:for|about|because of|regarding|re|with|due to)\s+", re.IGNORECASE
+    r"\b(?:for|about|because of|regarding|re|with|due to"
+    r"|pour|au sujet d(?:e|es|u)|a propos d(?:e|es|u)|à propos d(?:e|es|u)|concernant|a cause d(?:e|es|u)"
+    r"|à cause d(?:e|es|u))\s+",
+    re.IGNORECASE,
 )
-_REASON_OPENERS_RE: Pattern[str] = re.compile(r"^(?:my|the|a|an|some|these|those|this|bad|chronic)\s+", re.IGNORECASE)
+_REASON_OPENERS_RE: Pattern[str] = re.compile(
+    r"^(?:my|the|a|an|some|these|those|this|bad|chronic|mon|ma|mes|la|le|les|un|une|des|de|du|l')\s*(?<=\s|')",
+    re.IGNORECASE,
+)
 
 
 def reason_in_request(text: str) -> Optional[str]:
@@ -860,7 +1046,10 @@ def reason_in_request(text: str) -> Optional[str]:
     shown = _display(text)
     pieces = _REASON_LEAD_RE.split(shown)[1:]
     for piece in pieces:
-        phrase = re.split(r"[.?!;,]|\b(?:please|thanks|thank you|asap)\b", piece, maxsplit=1, flags=re.IGNORECASE)[0]
+        phrase = re.split(
+            r"[.?!;,]|\b(?:please|thanks|thank you|asap|svp|stp|merci|s'il vous pla[iî]t)\b",
+            piece, maxsplit=1, flags=re.IGNORECASE,
+        )[0]
         phrase = phrase.strip()
         while _REASON_OPENERS_RE.match(phrase):
             phrase = _REASON_OPENERS_RE.sub("", phrase, count=1)
@@ -871,9 +1060,14 @@ def reason_in_request(text: str) -> Optional[str]:
 
 _REQUEST_WORDS_RE: Pattern[str] = re.compile(
     r"\b(?:appointment|appointments|appt|reschedul\w*|move|change|cancel\w*|book\w*|bill\w*|invoice|receipt"
-    r"|insurance|prescription|refill|records?|results?|follow ?up|forms?)\b"
+    r"|insurance|prescription|refill|records?|results?|follow ?up|forms?"
+    r"|rendez vous|rdv|deplacer|changer|annuler|reporter|facture|recu|assurances?|dossier|resultats?|suivi"
+    r"|formulaires?)\b"
 )
-_TOPIC_WORDS_RE: Pattern[str] = re.compile(r"\b(?:about|regarding|re|question|questions|wondering|because)\b")
+_TOPIC_WORDS_RE: Pattern[str] = re.compile(
+    r"\b(?:about|regarding|re|question|questions|wondering|because"
+    r"|au sujet|concernant|a propos|parce que|pcq|pck|je me demandais)\b"
+)
 # Words of a bare request for a person; what is left after them is what the message is about.
 _REQUEST_FILLER: frozenset[str] = frozenset({
     "can", "could", "would", "will", "please", "pls", "plz", "the", "office", "clinic", "someone", "somebody",
@@ -881,6 +1075,12 @@ _REQUEST_FILLER: frozenset[str] = frozenset({
     "hello", "hey", "ok", "okay", "so", "is", "there", "get", "have", "talk", "speak", "with", "call", "phone",
     "ring", "back", "person", "human", "staff", "team", "reception", "receptionist", "front", "desk", "real",
     "already", "patient", "existing", "am", "of", "yours", "here", "one", "do", "it",
+    # French, folded
+    "svp", "stp", "s'il", "plait", "je", "j'aimerais", "veux", "voudrais", "aimerais", "parler", "avec",
+    "quelqu'un", "qqn", "peut", "pouvez", "pourriez", "vous", "tu", "moi", "m'appeler", "rappeler",
+    "rappelez", "appelez", "la", "le", "les", "clinique", "bureau", "bonjour", "allo", "salut", "oui", "merci",
+    "personne", "humain", "une", "un", "de", "l'equipe", "equipe", "receptionniste", "deja",
+    "patiente", "suis", "est", "ce", "que", "qui", "vraie", "ici", "besoin", "j'ai",
 })
 
 
