@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Python 3.10 (Rasa 3.6 does not run on 3.11): the one on PATH, else pyenv's (.python-version).
 PYTHON310 := $(shell command -v python3.10 2>/dev/null || (command -v pyenv >/dev/null && pyenv which python3.10 2>/dev/null))
 
-NLU_DATA   := $(wildcard data/nlu/*.yml)
+NLU_DATA   := $(wildcard data/nlu/*.yml data/nlu/*/*.yml)
 CORE_DATA  := $(wildcard data/stories/*.yml data/rules/*.yml)
 NLP_CODE   := bot/nlp/build.py bot/nlp/vocabulary.py bot/nlp/normalize.py
 TRAIN_DEPS := config.yml domain.yml $(NLU_DATA) $(CORE_DATA) bot/nlp/components.py bot/nlp/safety.py bot/nlp/language.py bot/nlp/focus.py $(SPACY_DIR)/meta.json

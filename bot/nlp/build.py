@@ -32,8 +32,24 @@ def build_pipeline() -> Language:
     nlp.add_pipe(NORMALIZER)
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     nlp.initialize()
-    ruler.add_patterns(ruler_patterns())
+    # Each phrase is tokenized and normalized as a patient's message is, so the patterns hold the
+    # same forms the ruler will see (French elisions, words the speller corrects).
+    with nlp.select_pipes(disable=["entity_ruler"]):
+        patterns = ruler_patterns(tokens=lambda phrase: [t.norm_ for t in nlp(phrase)])
+    ruler.add_patterns(_unique(patterns))
     return nlp
+
+
+def _unique(patterns: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Patterns without repeats: a phrase and its misspelling ("migrane") can normalize alike."""
+    seen: set[str] = set()
+    out: list[dict[str, object]] = []
+    for pattern in patterns:
+        key = repr(sorted(pattern.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(pattern)
+    return out
 
 
 def main(argv: list[str] | None = None) -> Path:

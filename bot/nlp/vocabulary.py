@@ -2,11 +2,14 @@
 
 Canonical values are the page's own words, so an answer that names a patient's condition
 ("Yes — therapeutic BOTOX® is used here for jaw pain ...") never claims more than the page does.
+French phrases sit beside the English ones under the same canonical (English) value: one model reads
+both languages, and the reply's wording is chosen by the conversation's language, not here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -17,66 +20,148 @@ class Term:
     phrases: tuple[str, ...]  # what patients write
 
 
+def unaccented(text: str) -> str:
+    """The text without accents ("mâchoire" -> "machoire"): patients on a phone often leave them out."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def fr(*phrases: str) -> tuple[str, ...]:
+    """French phrases, each also without its accents, in order and without repeats."""
+    out: list[str] = []
+    for phrase in phrases:
+        for form in (phrase, unaccented(phrase)):
+            if form not in out:
+                out.append(form)
+    return tuple(out)
+
+
 CONDITIONS: tuple[Term, ...] = (
-    Term("condition", "migraines", ("migraine", "migraines", "migrane", "migranes", "migraine headaches")),
+    Term("condition", "migraines", ("migraine", "migraines", "migrane", "migranes", "migraine headaches")
+         + fr("migraineuse", "crises de migraine", "crise de migraine")),
     Term(
         "condition",
         "tension headaches",
         ("tension headache", "tension headaches", "tension-type headache", "tension-type headaches",
-         "tension-related headaches", "stress headaches", "stress headache"),
+         "tension-related headaches", "stress headaches", "stress headache")
+        + fr("céphalée de tension", "céphalées de tension", "céphalée de type tension", "céphalées de type tension",
+             "céphalées tensionnelles", "céphalée tensionnelle", "maux de tête de tension", "mal de tête de tension",
+             "maux de tête liés au stress", "maux de tête de stress", "mal de tête de stress"),
     ),
     Term(
         "condition",
         "chronic headaches",
-        ("chronic headache", "chronic headaches", "headaches", "headache", "daily headaches", "head pain"),
+        ("chronic headache", "chronic headaches", "headaches", "headache", "daily headaches", "head pain")
+        + fr("maux de tête", "mal de tête", "mal à la tête", "maux de tête chroniques", "mal de tête chronique",
+             "céphalées chroniques", "céphalée chronique", "céphalée", "céphalées", "mots de tête", "mo de tête",
+             "maux de têtes"),
     ),
     Term(
         "condition",
         "jaw pain",
         # Not TMJ/TMD or lockjaw: the page doesn't name them (see UNLISTED).
         ("jaw pain", "sore jaw", "jaw ache", "aching jaw", "jaw soreness", "jaw pian", "jaw tension",
-         "jaw hurts", "jaw hurting", "pain in my jaw", "jaw muscle pain"),
+         "jaw hurts", "jaw hurting", "pain in my jaw", "jaw muscle pain")
+        + fr("douleur à la mâchoire", "douleurs à la mâchoire", "douleur de la mâchoire", "douleurs de la mâchoire",
+             "douleur à la machoir", "mal à la mâchoire", "mal aux mâchoires", "mâchoire douloureuse",
+             "mâchoire me fait mal", "mâchoire endolorie", "tension à la mâchoire", "tension dans la mâchoire",
+             "douleur musculaire à la mâchoire"),
     ),
     Term(
         "condition",
         "oral-facial pain",
         ("oral-facial pain", "oral facial pain", "orofacial pain", "facial pain", "face pain",
-         "pain in my face", "mouth pain"),
+         "pain in my face", "mouth pain")
+        + fr("douleur oro-faciale", "douleurs oro-faciales", "douleur orofaciale", "douleurs orofaciales",
+             "douleur faciale", "douleurs faciales", "douleur au visage", "douleurs au visage", "mal au visage",
+             "douleur à la bouche", "mal à la bouche"),
     ),
     Term(
         "condition",
         "muscular pain from grinding and clenching",
         ("grinding", "clenching", "teeth grinding", "grinding my teeth", "clenching my jaw", "bruxism",
-         "clench", "grind", "clenching and grinding", "grinding and clenching", "jaw clenching"),
+         "clench", "grind", "clenching and grinding", "grinding and clenching", "jaw clenching")
+        + fr("grincement des dents", "grincement de dents", "grincements de dents", "grincer des dents",
+             "grince des dents", "grincement", "grincements", "serrement des dents", "serrement de dents",
+             "serrer les dents", "serre les dents", "serrer la mâchoire", "serre la mâchoire", "serrement",
+             "bruxisme", "grincement et serrement", "serrement et grincement"),
     ),
 )
 
 SIDE_EFFECTS: tuple[Term, ...] = (
-    Term("side_effect", "muscle weakness", ("muscle weakness", "weak muscles", "weakness")),
-    Term("side_effect", "an allergic reaction", ("allergic reaction", "allergy", "allergic")),
-    Term("side_effect", "minor spread of toxin effects", ("spread of toxin", "toxin spread", "spreading")),
-    Term("side_effect", "temporary dry mouth", ("dry mouth",)),
+    Term("side_effect", "muscle weakness", ("muscle weakness", "weak muscles", "weakness")
+         + fr("faiblesse musculaire", "faiblesse des muscles", "muscles faibles", "faiblesse")),
+    Term("side_effect", "an allergic reaction", ("allergic reaction", "allergy", "allergic")
+         + fr("réaction allergique", "allergie", "allergique", "allergies")),
+    Term("side_effect", "minor spread of toxin effects", ("spread of toxin", "toxin spread", "spreading")
+         + fr("propagation de la toxine", "diffusion de la toxine", "propagation de toxine")),
+    Term("side_effect", "temporary dry mouth", ("dry mouth",)
+         + fr("bouche sèche", "sécheresse de la bouche", "sécheresse buccale")),
     Term(
         "side_effect",
         "minor and temporary discomfort or pain at the injection site",
-        ("injection site pain", "pain at the injection site", "sore injection site", "needle pain"),
+        ("injection site pain", "pain at the injection site", "sore injection site", "needle pain")
+        + fr("douleur au site d'injection", "douleur au point d'injection", "mal au site d'injection",
+             "site d'injection douloureux", "inconfort au site d'injection"),
     ),
-    Term("side_effect", "temporary fatigue", ("fatigue", "tired", "tiredness", "exhaustion")),
-    Term("side_effect", "headache", ("headache after", "headache afterwards", "get a headache")),
-    Term("side_effect", "neck pain", ("neck pain", "sore neck", "stiff neck")),
-    Term("side_effect", "blurred vision", ("blurred vision", "blurry vision", "vision problems")),
+    Term("side_effect", "temporary fatigue", ("fatigue", "tired", "tiredness", "exhaustion")
+         + fr("fatigué", "fatiguée", "épuisement", "fatigue temporaire")),
+    Term("side_effect", "headache", ("headache after", "headache afterwards", "get a headache")
+         + fr("mal de tête après", "maux de tête après", "mal à la tête après")),
+    Term("side_effect", "neck pain", ("neck pain", "sore neck", "stiff neck")
+         + fr("douleur au cou", "douleurs au cou", "mal au cou", "cou raide", "torticolis")),
+    Term("side_effect", "blurred vision", ("blurred vision", "blurry vision", "vision problems")
+         + fr("vision floue", "vue floue", "vision brouillée", "vue brouillée", "vue embrouillée",
+              "problèmes de vision", "troubles de la vision")),
     Term(
         "side_effect",
         "eyelid droop",
-        ("eyelid droop", "droopy eyelid", "droopy eyelids", "drooping eyelid", "eyelid drooping", "ptosis"),
+        ("eyelid droop", "droopy eyelid", "droopy eyelids", "drooping eyelid", "eyelid drooping", "ptosis")
+        + fr("paupière tombante", "paupières tombantes", "paupière qui tombe", "paupières qui tombent",
+             "chute de la paupière", "ptôse"),
     ),
-    Term("side_effect", "dry eyes", ("dry eyes", "dry eye")),
+    Term("side_effect", "dry eyes", ("dry eyes", "dry eye")
+         + fr("yeux secs", "oeil sec", "œil sec", "sécheresse des yeux", "sécheresse oculaire")),
 )
+
+# The French names of the unlisted terms below ("ATM" is TMJ's French initialism).
+_UNLISTED_FR: dict[str, tuple[str, ...]] = {
+    "TMJ": fr("atm", "trouble de l'atm", "troubles de l'atm", "articulation temporo-mandibulaire",
+              "articulation temporomandibulaire", "dysfonction de l'atm"),
+    "TMD": fr("dtm", "dysfonction temporo-mandibulaire", "trouble temporo-mandibulaire"),
+    "lockjaw": fr("trismus", "mâchoire bloquée", "mâchoire barrée", "mâchoire qui bloque", "mâchoire qui barre"),
+    "trigeminal neuralgia": fr("névralgie du trijumeau", "névralgie", "trijumeau"),
+    "Bell's palsy": fr("paralysie de bell", "paralysie faciale"),
+    "cluster headaches": fr("céphalées en grappe", "céphalée en grappe", "algie vasculaire de la face"),
+    "tinnitus": fr("acouphène", "acouphènes", "bourdonnements d'oreille", "bourdonnement dans les oreilles"),
+    "ear pain": fr("mal d'oreille", "mal aux oreilles", "douleur à l'oreille", "douleur aux oreilles", "otalgie"),
+    "fibromyalgia": fr("fibromyalgie",),
+    "sleep apnea": fr("apnée du sommeil", "ronflement", "ronflements"),
+    "back pain": fr("mal de dos", "douleur au dos", "douleurs au dos", "maux de dos"),
+    "arthritis": fr("arthrite", "arthrose"),
+    "excessive sweating": fr("transpiration excessive", "hyperhidrose", "sueurs excessives"),
+    "depression or anxiety": fr("dépression", "anxiété"),
+    "toothache": fr("mal de dents", "mal aux dents", "rage de dents", "douleur dentaire"),
+    "dizziness": fr("étourdissements", "étourdissement", "vertige", "vertiges", "étourdi", "étourdie"),
+    "muscle spasms": fr("spasmes", "spasmes musculaires", "tics nerveux"),
+    "bruising": fr("ecchymose", "ecchymoses", "des bleus"),
+    "swelling": fr("enflure", "gonflement", "enflé", "enflée"),
+    "hair loss": fr("perte de cheveux", "chute de cheveux"),
+    "nausea": fr("nausée", "nausées", "vomissements", "envie de vomir"),
+    "numbness": fr("engourdissement", "engourdissements", "engourdi", "engourdie", "picotements"),
+    "a rash": fr("éruption cutanée", "démangeaisons", "rougeurs"),
+    "fever or flu-like symptoms": fr("fièvre", "frissons", "symptômes grippaux"),
+    "weight gain": fr("prise de poids", "perte de poids"),
+    "memory problems": fr("perte de mémoire", "trous de mémoire", "problèmes de mémoire"),
+    "double vision": fr("vision double", "vision dédoublée", "je vois double"),
+    "sleep problems": fr("insomnie", "troubles du sommeil"),
+    "a crooked smile": fr("sourire croche", "sourire asymétrique", "asymétrie"),
+}
 
 # What patients ask about that the page does not name: the bot says so, lists what the page does
 # name, and offers the team, instead of mapping it to a near term ("lockjaw" is not "jaw pain").
 UNLISTED: tuple[Term, ...] = tuple(
-    Term("unlisted", name, phrases)
+    Term("unlisted", name, phrases + _UNLISTED_FR.get(name, ()))
     for name, phrases in (
         ("TMJ", ("tmj", "tmj pain", "tmj disorder", "tmj disorders", "temporomandibular joint", "tmj dysfunction")),
         ("TMD", ("tmd",)),
@@ -113,10 +198,12 @@ UNLISTED: tuple[Term, ...] = tuple(
 )
 
 BODY_AREAS: tuple[Term, ...] = (
-    Term("body_area", "face", ("face", "facial")),
-    Term("body_area", "head", ("head", "temples", "forehead")),
-    Term("body_area", "jaw", ("jaw", "jaws", "jaw muscles", "masseter")),
-    Term("body_area", "shoulders", ("shoulder", "shoulders", "neck and shoulders")),
+    Term("body_area", "face", ("face", "facial") + fr("visage", "faciale", "faciaux")),
+    Term("body_area", "head", ("head", "temples", "forehead") + fr("tête", "tempes")),
+    Term("body_area", "jaw", ("jaw", "jaws", "jaw muscles", "masseter")
+         + fr("mâchoire", "mâchoires", "muscles de la mâchoire", "masséter")),
+    Term("body_area", "shoulders", ("shoulder", "shoulders", "neck and shoulders")
+         + fr("épaule", "épaules", "cou et épaules")),
 )
 
 ALL_TERMS: tuple[Term, ...] = CONDITIONS + SIDE_EFFECTS + UNLISTED + BODY_AREAS
@@ -125,15 +212,25 @@ ALL_TERMS: tuple[Term, ...] = CONDITIONS + SIDE_EFFECTS + UNLISTED + BODY_AREAS
 EXTRACTED_LABELS = ("condition", "side_effect", "unlisted")
 
 
-def ruler_patterns(terms: Iterable[Term] = ALL_TERMS) -> list[dict[str, object]]:
+def split_phrase(phrase: str) -> list[str]:
+    """A phrase's tokens by spaces and hyphens, lower-cased."""
+    return phrase.lower().replace("-", " - ").split()
+
+
+def ruler_patterns(
+    terms: Iterable[Term] = ALL_TERMS, tokens: Callable[[str], list[str]] = split_phrase
+) -> list[dict[str, object]]:
     """Entity-ruler patterns, matched on the normalizer's forms (bot/nlp/normalize.py), so "TMJ",
-    "tmj" and "migrane" find their term."""
+    "tmj" and "migrane" find their term.
+
+    `tokens` gives a phrase's token norms; the pipeline passes its own tokenizer and normalizer
+    (bot/nlp/build.py), so a phrase is matched as a message holding it is read: "l'injection" or
+    "musculaire" (which the speller reads as "muscular") are then found."""
     patterns: list[dict[str, object]] = []
     for term in terms:
         for phrase in term.phrases:
-            tokens = phrase.replace("-", " - ").split()
             patterns.append(
-                {"label": term.label, "pattern": [{"NORM": t} for t in tokens], "id": term.canonical}
+                {"label": term.label, "pattern": [{"NORM": t} for t in tokens(phrase)], "id": term.canonical}
             )
     return patterns
 
@@ -141,9 +238,12 @@ def ruler_patterns(terms: Iterable[Term] = ALL_TERMS) -> list[dict[str, object]]
 def canonical(label: str, mention: str) -> str | None:
     """The page's wording for what a patient wrote, or None when the mention is unknown."""
     needle = " ".join(mention.lower().replace("-", " - ").split())
+    # A French mention with some of its accents left out ("machoire douloureuse") is still the phrase.
+    needles = {needle, unaccented(needle)}
     for term in ALL_TERMS:
         if term.label != label:
             continue
-        if needle == term.canonical.lower() or needle in (" ".join(p.replace("-", " - ").split()) for p in term.phrases):
+        phrases = {" ".join(p.replace("-", " - ").split()) for p in term.phrases}
+        if needle == term.canonical.lower() or needles & phrases:
             return term.canonical
     return None

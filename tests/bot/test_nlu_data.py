@@ -28,7 +28,7 @@ def normalised(text: str) -> str:
 
 def training() -> dict[str, list[str]]:
     merged: dict[str, list[str]] = {}
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+    for path in sorted((ROOT / "data" / "nlu").rglob("*.yml")):
         for intent, texts in examples(path).items():
             merged.setdefault(intent, []).extend(texts)
     return merged
