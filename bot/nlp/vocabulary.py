@@ -83,7 +83,8 @@ CONDITIONS: tuple[Term, ...] = (
          "clench", "grind", "clenching and grinding", "grinding and clenching", "jaw clenching")
         + fr("grincement des dents", "grincement de dents", "grincements de dents", "grincer des dents",
              "grince des dents", "grincement", "grincements", "serrement des dents", "serrement de dents",
-             "serrer les dents", "serre les dents", "serrer la mâchoire", "serre la mâchoire", "serrement",
+             "serrer les dents", "serre les dents", "serrer la mâchoire", "serre la mâchoire",
+             # Not "serrement" alone: the speller would read "seulement" as it.
              "bruxisme", "grincement et serrement", "serrement et grincement"),
     ),
 )
@@ -131,7 +132,7 @@ _UNLISTED_FR: dict[str, tuple[str, ...]] = {
     "TMD": fr("dtm", "dysfonction temporo-mandibulaire", "trouble temporo-mandibulaire"),
     "lockjaw": fr("trismus", "mâchoire bloquée", "mâchoire barrée", "mâchoire qui bloque", "mâchoire qui barre"),
     "trigeminal neuralgia": fr("névralgie du trijumeau", "névralgie", "trijumeau"),
-    "Bell's palsy": fr("paralysie de bell", "paralysie faciale"),
+    "Bell's palsy": fr("paralysie de bell",),
     "cluster headaches": fr("céphalées en grappe", "céphalée en grappe", "algie vasculaire de la face"),
     "tinnitus": fr("acouphène", "acouphènes", "bourdonnements d'oreille", "bourdonnement dans les oreilles"),
     "ear pain": fr("mal d'oreille", "mal aux oreilles", "douleur à l'oreille", "douleur aux oreilles", "otalgie"),
