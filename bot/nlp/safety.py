@@ -23,6 +23,8 @@ How a message is read:
   difficulty, swelling, never a verb, so "can't", "n'arrive pas à" and "no puedo" stay symptoms.
   Blanking the denied phrase rather than skipping the clause keeps "je ne peux pas avaler sans
   douleur" an emergency. An "or" carries the denial on ("no chest pain or trouble breathing").
+  For a symptom after treatment, a French verb's own "ne ... pas" also denies it ("ma paupière ne
+  tombe pas", "n'est pas lourde"), but not a change for the worse ("ma vision n'est plus claire").
 - For emergencies, a clause is read only up to where it starts asking about a symptom rather
   than telling one: "what should I do if I can't breathe?", "can botox cause trouble
   swallowing?", "est-ce normal d'avoir du mal à avaler ?", "¿qué pasa si se me hincha la cara?";
@@ -52,6 +54,7 @@ _PHONE_SPELLINGS: tuple[tuple[Pattern[str], str], ...] = (
     (re.compile(r"\b(veux|veut|peux|peut|arrive|sens|suis|est|vais|voudrais|respire|avale|parle)\s+pus?\b"), r"\1 plus"),
     (re.compile(r"\bai\s+pus?\s+(?=(le|la|les|l'|envie|de|d'|aucun|aucune)\b)"), "ai plus "),
     (re.compile(r"\bki(er[eo]s?|siera)\b"), r"qui\1"),
+    (re.compile(r"\b([ld])(?=(injections?|injecte|oeil|endroit|enflure|air|avaler|articuler|idee|intention|epipen|ambulance)\b)"), r"\1'"),
 )
 
 
@@ -194,6 +197,12 @@ _EMERGENCY_EN = (
     r"\b(passing|passed|going to pass) out\b|\bfainted\b|\bblack(ed|ing)?\s+out\b|\b(lost|losing)\s+consciousness\b"
     r"|\b(keep|keeps|kept|been|started|am|i'?m|im)\s+fainting\b|\b(i|she|he|my (husband|wife|partner|mom|mother|dad|father))\s+(just\s+)?collapsed\b",
     r"\b(feel|feeling|felt|going to|gonna|about to|might)\s+(\w+\s+){0,2}(faint(ing)?|pass(ing)? out|black(ing)? out|collapse)\b",
+    # A seizure happening or just over; "I have seizures", "seizure disorder" are screening answers.
+    # "I had a seizure" alone may be history, an answer to the screening: not caught without "just".
+    r"\b(having|is having|started having)\s+(a\s+)?(seizure|convulsion)\b"
+    r"|\bjust\s+had\s+(a\s+)?(seizure|convulsion)\b|\b(i'?m|im|i am|is|she'?s|he'?s)\s+(seizing|convulsing)\b(?!\s+up)|\bconvulsing\b"
+    r"|\b(seizure|convulsions?)\s+(right\s+)?now\b|^seizure$",
+    r"\b(i'?m|im|i am)\s+not\s+breathing\s+(well|properly|right|normally|good)\b|\b(stopped|stops|not)\s+breathing\s*$",
 )
 
 # French (written without accents: "a" is also "à").
@@ -222,7 +231,7 @@ _EMERGENCY_FR = (
     r"\brespire\s+(mal|difficilement|avec difficulte|plus|pas bien|a peine)\b|\bn'\s?arrive plus a respirer\b",
     r"\b(trouble|troubles|difficulte|difficultes)\s+(de|d')\s*(la\s+)?(parole|elocution|deglutition)\b|\bparole\s+(pateuse|difficile)\b",
     rf"\b{_FR_BODY}\s+(qui\s+|me\s+|se\s+|s'\s?)?(tout\s+|toute\s+|toutes\s+|tres\s+|super\s+)?(enfle|gonfle|enflent|gonflent|est enflee|est gonflee|sont enflees|sont gonflees"
-    r"|enflee?s?|gonflee?s?|se serre|serree|se ferme|se bloque|se resserre)\b",
+    r"|enflee?s?|gonflee?s?|se serre|serree|se ferme|se bloque|se resserre|se referme|se referment|se contracte|se resserrent)\b",
     rf"\b(gonflement|enflure|oedeme|boursouflure)\s+(de|du|des|a|au|aux|dans)\s+(la\s+|ma\s+|les\s+|mes\s+|l'\s?)?{_FR_BODY}",
     r"\boedeme de quincke\b",
     r"\b(reaction|crise)\s+allergique\s+(\w+\s+)?(grave|severe|serieuse|forte|importante|violente|intense)\b"
@@ -246,6 +255,14 @@ _EMERGENCY_FR = (
     r"\bc'\s?est\s+(tres\s+|vraiment\s+|super\s+)?urgent\b",
     r"\b(appeler|appelle|appelez|appele|composer|composez|envoyez|besoin d'\s?)\s*(une|l'\s?|le)\s*(ambulance|911)\b",
     r"\bevanou\w*|\bperdu connaissance\b|\bperte de connaissance\b|\btombe\w*\s+dans\s+les\s+pommes\b",
+    r"\b(problemes?|difficultes?|troubles?|detresse|gene)\s+respiratoires?\b",
+    r"\b(besoin|utilise|pris|prendre|pique|injecte|donnez-moi|donne-moi|ou est)\s+(\w+\s+)?(de\s+|d'\s?)?(mon\s+|l'\s?|un\s+|mon\s+)?"
+    r"(epi\s?-?pen|epipen|auto-?injecteur|stylo d'\s?adrenaline)\b",
+    r"\b(peux|arrive|suis)\s+(plus|pas|pu)\s+(a\s+|capable de\s+)?parler\s+(comme il faut|correctement|normalement|clairement|comme du monde"
+    r"|comme avant|bien)\b|\bje\s+parle\s+(tout\s+)?(croche|bizarre|mal|de travers)\b|\bmes\s+mots\s+sortent\s+(tout\s+)?(croches?|mal"
+    r"|bizarres?)\b",
+    r"\b(crise|crises)\s+(d'\s?)?(epilepsie|convulsions?)\s+(en ce moment|maintenant|la)\b|\b(fais|fait)\s+une\s+(crise\s+d'\s?epilepsie"
+    r"|convulsion)\b|\bconvulse\b",
 )
 
 # Spanish (without accents). "no puedo hablar" alone is availability, as in English.
@@ -308,6 +325,9 @@ _ES_NEG_FILLERS = (
 )
 
 _EMERGENCY_DENIALS = _compile((
+    # First, before the generic denials blank "pas besoin" and leave "d'appeler le 911".
+    r"\b(no|don'?t|do not|doesn'?t|not)\s+(need|necessary|needed|reason)\s+(to\s+)?(call|calling|for)\s+(911|an ambulance|the ambulance)\b"
+    r"|\b(pas|aucun)\s+(besoin|necessaire)\s+(d'\s?|de\s+)?(appeler\s+)?(le\s+911|911|une ambulance|l'\s?ambulance)\b",
     _denial(
         r"no|not|never|without|none|nor|zero|nothing|don'?t|do not|doesn'?t|does not|didn'?t|did not|isn'?t|is not|aren'?t"
         r"|are not|haven'?t|have not|hasn'?t|has not|wasn'?t|weren'?t",
@@ -315,14 +335,16 @@ _EMERGENCY_DENIALS = _compile((
         # Fainting is denied by its verb: "never fainted", "didn't pass out".
         r"trouble|difficult(y|ies)?|problems?|issues?|swelling|swollen|allergic|allergy|reaction|weakness|emergency"
         r"|chest|hives|short(ness)? of breath|breathless|numbness|weak|numb|fainted|faint|pass(ed)? out|black(ed)? out|lost consciousness"
-        r"|anaphyla\w*|epi ?pens?",
+        r"|anaphyla\w*|epi ?pens?|seizures?|convulsions?|choking|gasping|suffocating|wheez\w*|urgent",
     ),
     _denial(
         _FR_NEG_HEADS,
         _FR_NEG_FILLERS,
         r"difficultes?|mal|problemes?|soucis?|gonflement|enflure|oedeme|reaction|faiblesse|urgence|douleurs?|gene"
-        r"|essoufflement|urticaire|allergie|allergique|misere|peine|evanouie?s?|perdu connaissance|choc",
+        r"|essoufflement|urticaire|allergie|allergique|misere|peine|evanouie?s?|perdu connaissance|choc|besoin",
     ),
+    # "je n'ai pas la gorge enflée": the body part between the denial and the swelling.
+    rf"\b(ai|a|avais|as|avez)\s+(pas|jamais|plus|pu)\s+(eu\s+)?(la|les|le|de|d'\s?)\s*{_FR_BODY}s?\s+(\w+\s+)?(enfle\w*|gonfle\w*|serree?|bloquee?)",
     _denial(
         r"no|sin|ningun|ninguna|ninguno|nunca|tampoco|ni",
         _ES_NEG_FILLERS,
@@ -472,11 +494,16 @@ def is_emergency(text: str | None) -> bool:
 # patients describe pain or eagerness, and their subject is the pain, not the patient acting on
 # themselves; the patterns below look for a self-directed wish or act (kill myself, want to die,
 # not want to live, hurt myself). A message that adds one ("this pain is killing me, I want to
-# die") is caught. Likewise "I can't take it anymore" and "I can't live with this pain" are left
-# to the classifier: they are how many chronic-pain patients ask for help, and forcing the crisis
-# reply on them would replace the answer they asked for. Stronger forms ("I can't go on", "I can't
-# live like this anymore") are caught. Everything else leans towards catching: a false alarm
-# shows a helpline number, a miss leaves a person in danger without one.
+# die") is caught. "I can't take the pain anymore", "I just want the pain to stop forever" and "I
+# can't live with this pain" are left to the classifier: their object is the pain, they are how
+# chronic-pain patients ask for relief. Said without an object, "I can't do this anymore" / "I
+# can't take it anymore" / "j'en peux plus" are caught (issue 12: a warning sign as such), as are
+# "I can't go on" and "I can't live like this anymore"; "I can't take it anymore, when is the
+# earliest appointment" is a known false alarm we accept (the crisis reply still offers to answer).
+# Everything else leans towards catching: a false alarm shows a helpline number, a miss leaves a
+# person in danger without one. Only an explicit denial is a negation ("I'm not suicidal", "je ne
+# pense pas au suicide", "je ne veux pas me faire du mal"), never "plus" ("je ne pense plus qu'au
+# suicide").
 # A modal before the self-directed verb makes it a question about the treatment ("can it kill
 # me", "peut-il me tuer", "puede matarme"), not a wish.
 _NOT_A_QUESTION_FR = r"(?<!\bpeut )(?<!\bpeut-il )(?<!\bpeut-elle )(?<!\bpourrait )(?<!\bva )(?<!\bvont )(?<!\bpeuvent )(?<!\bca )"
@@ -501,11 +528,24 @@ _CRISIS_EN = (
     r"\b(don'?t|do not|didn'?t|no longer|not|never)\s+(\w+\s+){0,2}(want|wanna|wish)\s+(to\s+)?"
     r"(live(?!\s+with\b)|be alive|exist|wake up|keep living|continue living|carry on|be here (any|no)\s?more)\b",
     r"\b(don'?t|do not|no longer|not)\s+(\w+\s+){0,2}(want|wanna)\s+(to\s+)?(go on|keep going)\s+(living|any\s?more|like this|with (my )?life)\b",
-    r"\b(no|any|what'?s the|see the|see any|is the)\s+(reason|point)\s+(to|in|of)\s+(live|living|life|go(ing)? on|keep(ing)? going|being alive)\b",
+    r"\b(no|any|what'?s the|see the|see any|is the)\s+(reason|point)\s+(to|in|of)?\s*(live|living|life|being alive"
+    r"|(go(ing)? on|keep(ing)? going)(?!\s+(back|to|there|with|at|for|in|on)\b))\b",
     r"\bnothing\s+(left\s+)?to\s+live\s+for\b|\b(life|living)\s+(is\s+)?(not|isn'?t|is not)\s+worth\s+(living|it)\b|\bnot\s+worth\s+living\b",
-    r"\bcan'?t\s+go\s+on(\s+(living|any\s?more|like this)|\s*$)",
+    r"\bcan'?t\s+(go on|keep going|carry on)(\s+(living|any\s?more|like this)|\s*$|\s+(and|so)\b)",
+    # Said without an object, "I can't do this anymore" / "I can't take it anymore" is how a person
+    # says they can't go on (a warning sign on every suicide-prevention list). With an object ("I
+    # can't take the pain anymore", "I can't do mornings anymore") it is about that object: pain
+    # talk, left to the classifier. "I don't want to do this anymore" is how patients stop the form.
+    r"\b(don'?t|do not)\s+(think|know if|know how|know that)\s+i\s+can\s+(go on|keep going|carry on|do this any\s?more|take it any\s?more)"
+    r"(\s+(living|any\s?more|like this))?\s*($|\s(and|so)\b)",
+    r"\b(can'?t|cannot|can not|cant)\s+(do|take|handle|stand)\s+(this|it|this shit|it all|any of this)\s+(any\s?more|no more)\b"
+    r"(?!\s+(form|appointment|questionnaire|questions?|quiz|survey)\b)",
+    r"\b(don'?t|do not|can'?t|cannot|cant)\s+see\s+(a|any)\s+way\s+out\b|\b(see|there'?s|there is|is)\s+no\s+way\s+out\b"
+    r"(?!\s+of\s+(the|this|my|our)\s+(contract|lease|building|parking|appointment|plan|deal)\b)",
+    r"\b(shouldn'?t|should not)\s+(even\s+|still\s+)?be\s+(alive|here any\s?more|around any\s?more)\b"
+    r"|\b(don'?t|do not)\s+deserve\s+to\s+(live|be alive|exist)\b|\bwant\s+out\s+of\s+(this|my)\s+life\b",
     r"\bcan'?t\s+(live|keep living)\s+like\s+this\b",
-    r"\b(done|finished)\s+with\s+(life|living)\b|\bgiv(e|ing)\s+up\s+on\s+life\b|\btired of (living|being alive)\b",
+    r"\b(done|finished)\s+with\s+(life|living)\b|\bgiv(e|ing|en)\s+up\s+on\s+(life|living|everything|myself)\b|\btired of (living|being alive)\b",
     r"\b(not|never)\s+waking\s+up\b|\bdon'?t\s+want\s+to\s+wake\s+up\b",
     r"\b(hope|wish|pray|praying)\s+(that\s+)?i\s+(don'?t|do not|won'?t|wouldn'?t|never|didn'?t|could not|couldn'?t)\s+(\w+\s+)?wake\s+up\b"
     r"|\b(hope|wish|pray|praying)\s+(that\s+)?i\s+(just\s+)?(die|don'?t survive)\b"
@@ -591,6 +631,21 @@ _CRISIS_FR = (
     r"\b(veux|voudrais|aimerais|envie\s+de)\s+(juste\s+)?disparaitre\b|\bdormir\s+pour\s+toujours\b",
     r"\b(veux|voudrais)\s+que\s+tout\s+(s'\s?arrete|finisse|se termine)\b",
     r"\b(aimerais|voudrais|veux)\s+(ne\s+)?(pas|plus)\s+me\s+reveiller\b",
+    # Said alone, "je me coupe" / "je me blesse" is the act; with an object ("je me coupe les
+    # cheveux") or a circumstance ("quand je me rase je me coupe", "je me fais mal en mâchant") it
+    # is not.
+    r"^((des fois|parfois|souvent|encore|oui|et|pis)\s+)?je\s+me\s+(coupe|blesse|brule|frappe|scarifie)"
+    r"(\s+(encore|souvent|parfois|des fois|expres|volontairement|tout le temps))?\s*$",
+    # "J'en peux plus" / "je peux plus continuer" without an object, as "I can't take it anymore"
+    # (with one, "j'en peux plus de ce mal de tête", it is pain talk).
+    # ("je veux plus continuer" alone is how a patient stops the form; "continuer à vivre" is not.)
+    r"\b(je\s+)?(n'\s?)?en\s+peux\s+(plus|pu)\s*$|\b(je\s+)?(ne\s+)?(peux|suis)\s+(plus|pu)\s+(capable\s+de\s+)?continuer"
+    r"(\s+comme ca)?\s*$|\b(peux|veux|suis|vois)\s+(plus|pu|pas)\s+(capable\s+de\s+|comment\s+)?continuer\s+(a|de)\s+vivre\b",
+    r"\b(veux|voudrais|aimerais)\s+que\s+(ca|tout|tout ca)\s+(s'\s?arrete|finisse|se termine|cesse)\s+(pour de bon|pour toujours|definitivement"
+    r"|a jamais)\b",
+    r"\b(vois|trouve)\s+(plus|pas|pu|aucune)\s+(d'\s?|de\s+)?(issue|sortie|porte de sortie)\b|\bpas\s+d'\s?autre\s+(issue|solution)\s+que\s+"
+    r"(de\s+)?(mourir|la mort|en finir)\b",
+    r"\b(merite|meritais)\s+(pas|plus)\s+de\s+vivre\b|\bdevrais\s+(pas|plus)\s+etre\s+(en vie|vivante?|la)\b",
 )
 
 _CRISIS_ES = (
@@ -635,7 +690,11 @@ _CRISIS_DENIALS = _compile((
     r"\bwould(n'?t| never| not)\s+(\w+\s+)?(kill|hurt|harm)\s+myself\b",
     r"\b(ne\s+suis\s+pas|suis\s+pas|pas)\s+(du\s+tout\s+)?suicidaire\b",
     r"\b(ne\s+veux\s+pas|veux\s+pas|n'\s?ai\s+pas\s+envie\s+de|ai\s+pas\s+envie\s+de)\s+mourir\b",
-    r"\b(pas|aucune?|jamais)\s+(d'\s?|de\s+)?(idees?|pensees?)\s+(noires|suicidaires)\b",
+    r"\b(pas|aucune?|jamais)\s+(eu\s+)?(d'\s?|de\s+|des\s+)?(idees?|pensees?)\s+(noires?|suicidaires?)\b",
+    r"\b(pas|jamais|aucunement|nullement)\s+((eu|pense|songe|envie|l'\s?intention|intention|du tout|vraiment|de|d'|a|au|serieusement)\s+|d'\s?){0,4}"
+    r"(au\s+suicide|a\s+me\s+(suicider|tuer|faire du mal|blesser|faire mal|couper)|me\s+(suicider|tuer|faire du mal|blesser|faire mal)"
+    r"|de\s+(me\s+)?(suicider|tuer|faire du mal)|a\s+(mourir|en finir))\b",
+    r"\bme\s+ferais\s+(jamais|pas)\s+(de\s+)?mal\b|\b(ne\s+)?(veux|voudrais|vais)\s+(pas|jamais)\s+me\s+(tuer|suicider|faire du mal|blesser)\b",
     r"\b(ne\s+)?vais\s+pas\s+me\s+(tuer|suicider|faire du mal)\b",
     r"\bno\s+soy\s+suicida\b|\bno\s+(quiero|voy a|pienso|tengo intencion de|tengo ganas de)\s+(morir(me)?|matarme|suicidarme|hacerme dano)\b",
     r"\bno\s+tengo\s+(pensamientos|ideas)\s+suicidas\b",
@@ -704,12 +763,15 @@ _SYMPTOMS_FR = (
     r"\b(oeil|yeux|paupieres?)\s+(ne\s+|n'\s?)?(s'\s?ouvre|se ferme|s'\s?ouvrent|se ferment|ouvre|ferme)\s+(pas|plus)\b",
     r"\b(n'\s?arrive|peux)\s+(pas|plus)\s+(a\s+)?(ouvrir|fermer)\s+(l'\s?|mon\s+|mes\s+|les\s+)?(oeil|yeux|paupiere)",
     r"\bptose\b|\bptosis\b",
-    r"\b(vision|vue)\s+(\w+\s+)?(floue|trouble|double|brouillee|embrouillee)\b|\bvois\s+(flou|trouble|double)\b|\bflou(e)?\b|\bdiplopie\b",
+    r"\b(vision|vue)\s+(n'\s?est|est)\s+(plus|pas)\s+(claire|nette|normale|comme avant)\b"
+    r"|\b(vision|vue)\s+(\w+\s+)?(floue|trouble|double|brouillee|embrouillee)\b|\bvois\s+(flou|trouble|double)\b|\bflou(e)?\b|\bdiplopie\b",
     r"\b(visage|joue|levres?|bouche|sourire|front|sourcils?)\s+(\w+\s+){0,2}(faible|tombe|tombant\w*|affaiss\w*|asymetrique|de travers"
     r"|croche|tordu\w*|engourdi\w*|fige\w*|paralys\w*|crispe|raide)\b",
     r"\bbouche\s+(\w+\s+)?seche\b|\bsecheresse\s+(de la\s+)?(bouche|buccale|des yeux|oculaire)\b|\byeux\s+(\w+\s+)?secs\b|\boeil\s+sec\b",
     r"\b(douleurs?|douloureu\w*|mal|bleus?|ecchymose|hematome|enflure|gonflement|gonfle|rougeurs?|bosse|sensible|demangeaisons?)\b.{0,30}"
     r"\b(point d'\s?injection|site d'\s?injection|piqures?|injections?|injecte)\b",
+    r"\b(point d'\s?injection|site d'\s?injection|piqures?|injections?|l'\s?endroit)\b.{0,40}\b(fait mal|fait encore mal|douloureu\w*|enfle"
+    r"|gonfle\w*|rouge|sensible|demange\w*|brule)\b",
     r"\b(un|des|deux|gros)\s+bleus?\b|\becchymose\b|\bhematome\b",
     r"\bmal\s+(a\s+la|de)\s+tete\b|\bmaux\s+de\s+tete\b|\bcephalee\w*",
     r"\b(fatigue\w*|epuise\w*|creve\w*|pas d'\s?energie|somnolen\w*)\b",
@@ -741,7 +803,7 @@ _NOW = r"\b(now|still|currently|right now|started|starting|since then|ever since
 _STRONG_CUES = _compile((
     rf"\bsince\s+([\w']+\s+){{0,3}}{_TREATMENT}\b",
     rf"\bdepuis\s+(l'\s?|la\s+|le\s+|les\s+|mes\s+|ma\s+|mon\s+|une\s+|des\s+|ces\s+|cette\s+)?(\w+\s+)?{_TREATMENT}\b",
-    rf"\b{_TREATMENT}\s+([\w']+\s+){{0,3}}{_RECENT}\b",
+    rf"\b{_TREATMENT}\s+([\w']+\s+){{0,3}}(d'\s?|de\s+)?{_RECENT}\b",
     rf"\b{_RECENT}\s+([\w']+\s+){{0,3}}{_TREATMENT}\b",
     rf"\b{_DAY_POSSESSIVE}\s+([\w']+\s+)?{_TREATMENT}\b",
     rf"\b(got|had|received|did|done|gotten|get|getting|j'\s?ai eu|j'\s?ai recu|j'\s?ai fait|on m'\s?a fait|on m'\s?a)\s+"
@@ -756,7 +818,8 @@ _STRONG_CUES = _compile((
 _WEAK_CUES = _compile((
     rf"\b(after|from|following|post)[\s-]+(my\s+|the\s+|these\s+|those\s+|this\s+|your\s+)?([\w']+\s+)?{_TREATMENT}\b",
     rf"\b(apres|suite a)\s+(l'\s?|la\s+|le\s+|les\s+|mes\s+|ma\s+|mon\s+)?(\w+\s+)?{_TREATMENT}\b",
-    r"\b(injection|needle|shot)s?\s+(site|spot|area|point)s?\b|\b(point|site)s?\s+d'\s?injection\b",
+    r"\b(injection|needle|shot)s?\s+(site|spot|area|point)s?\b|\b(point|site)s?\s+d'\s?injection\b"
+    r"|\b(endroit|place|zone)s?\s+(de\s+|d'\s?|des\s+)(la\s+|l'\s?)?(injection|piqure)s?\b",
 ))
 _FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|my|me|mine|myself|je|mon|ma|mes|moi)\b|\b[jm]'")
 _HYPOTHETICAL = re.compile(
@@ -770,6 +833,8 @@ _HYPOTHETICAL = re.compile(
     r"|\b(worried|afraid|scared|nervous|concerned)\s+(that|about|of|i)\b"
     r"|\b(peux|pourrais|vais|risque)[\s-]+(je\s+)?(avoir|developper|ressentir)\b|\bpeut[\s-]+(il|elle|on)?\s*(causer|provoquer|donner|entrainer)\b"
     r"|\best[\s-]ce\s+(que|qu'\s?)\s*(ca|le botox|l'\s?injection|on)\b|^\s*(le botox|l'\s?injection|les injections)\b.*\bpeu[tv]"
+    r"|\b(que|quoi)\s+faire\s+(si|en cas)\b|\bet si\b|\bau cas ou\b|\bsi jamais\b|\ben cas d[e']|\b(je fais|on fait|dois-je faire|je dois faire)"
+    r"\s+quoi\s+si\b|\bqu'\s?est-ce\s+que\s+je\s+(fais|dois faire)\s+si\b"
 )
 _SOMEONE_ELSE = re.compile(
     r"\b(my|mon|ma|mes)\s+(best\s+)?(friends?|sisters?|brothers?|mom|mum|mother|dad|father|wife|husband|partner|daughters?|sons?"
@@ -792,11 +857,17 @@ _SYMPTOM_DENIALS = _compile((
     _denial(
         _FR_NEG_HEADS,
         _FR_NEG_FILLERS,
-        r"douleurs?|mal|bleus?|gonflement|flou|fatigue|faiblesse|problemes?|effets? secondaires?|soucis?",
+        r"douleurs?|mal|bleus?|gonflement|flou|fatigue|faiblesse|problemes?|effets? secondaires?|soucis?"
+        r"|vision(\s+(floue|trouble|double|brouillee))?|vue(\s+(floue|trouble|double|brouillee))?"
+        r"|paupieres?(\s+(qui\s+)?(tombe\w*|lourde?s?|tombante?s?))?|bouche\s+seche|secheresse|raideur|maux\s+de\s+tete|ecchymoses?"
+        r"|hematomes?|rougeurs?|enflure|demangeaisons?|nausees?|vertiges?",
     ),
+    r"\b(ne\s+|n'\s?)(tomb\w*|s'\s?affaiss\w*|baiss\w*|est|sont|semble|semblent|parait|paraissent|fait|font)\s+(pas|plus|jamais|aucunement)"
+    r"(\s+(du tout|vraiment|tombante?s?|lourde?s?|floue?s?|enfle\w*|gonfle\w*|douloureu\w*|raides?|faibles?|seche?s?|croches?"
+    r"|asymetriques?|affaissee?s?|mal))*\b(?!\s+(claire?s?|nette?s?|normale?s?|comme avant|capable|symetriques?|pareil\w*|droite?s?))",
 ))
 _SYMPTOM_PATTERNS = _compile(_SYMPTOMS_EN + _SYMPTOMS_FR)
-_TREATMENT_MENTION = re.compile(rf"\b{_TREATMENT}\b")
+_TREATMENT_MENTION = re.compile(rf"\b{_TREATMENT}\b|\b(on|il|elle|vous|ils)\s+m'\s?(a|ont|avez)\s+(pique|injecte)\b")
 
 
 def _has_symptom_now(text: str) -> bool:

@@ -716,3 +716,183 @@ def test_the_question_history_and_idiom_guards_are_narrow(text: str, emergency: 
 )
 def test_crisis_phrasings_that_end_a_sentence_are_bounded(text: str, crisis: bool) -> None:
     assert is_crisis(text) is crisis
+
+
+# --------------------------------------------------------------------------- families and negation, both languages
+#
+# Issue 12 item 3 and issue 14 item 4. Each row: the family a message belongs to in the safeguards'
+# order of priority (crisis, then emergency, then a symptom after treatment; None for none of
+# them), and how it is written. Every family has, in each language, lines that deny it ("negated"):
+# a denial names what is denied, while a symptom's own "can't" / "n'arrive pas" stays a symptom.
+
+CRISIS, EMERGENCY, AFTER = "crisis", "emergency", "after_treatment"
+
+
+def reading(text: str) -> str | None:
+    """The family the safeguards give `text`, in the NLU component's order of priority."""
+    if is_crisis(text):
+        return CRISIS
+    if is_emergency(text):
+        return EMERGENCY
+    if describes_symptom_after_treatment(text):
+        return AFTER
+    return None
+
+
+# (family, language, kind, text, expected reading)
+FAMILIES: list[tuple[str, str, str, str, str | None]] = [
+    # ---- emergency, French: with and without accents, tu/vous, SMS shorthand
+    (EMERGENCY, "fr", "caught", "j'ai de la difficulté à respirer", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "jai de la difficulte a respirer", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "jarrive pas a respirer", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "chu pu capable d'avaler", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "j'ai de la misère à avaler", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "ma gorge se referme, aidez-moi", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "tu peux m'aider j'ai du mal a respirer", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "vous pouvez m'aider, je respire mal", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "problème respiratoire depuis ce matin", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "j'ai besoin de mon epipen", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "je peux plus parler comme il faut", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "je fais une crise d'épilepsie", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "jai de la misere a respirer depuis linjection", EMERGENCY),
+    (EMERGENCY, "fr", "caught", "je ne respire pas bien", EMERGENCY),
+    (EMERGENCY, "fr", "negated", "je n'ai pas de difficulté à respirer", None),
+    (EMERGENCY, "fr", "negated", "jai pas de difficulte a respirer", None),
+    (EMERGENCY, "fr", "negated", "j'arrive à respirer", None),
+    (EMERGENCY, "fr", "negated", "ça va, j'arrive à avaler", None),
+    (EMERGENCY, "fr", "negated", "pas de problème pour avaler", None),
+    (EMERGENCY, "fr", "negated", "pas de probleme pour avaler", None),
+    (EMERGENCY, "fr", "negated", "je n'éprouve aucune difficulté à respirer", None),
+    (EMERGENCY, "fr", "negated", "non, aucune difficulté à respirer ni à avaler", None),
+    (EMERGENCY, "fr", "negated", "jamais eu de problèmes respiratoires", None),
+    (EMERGENCY, "fr", "negated", "ce n'est pas une urgence", None),
+    (EMERGENCY, "fr", "negated", "pas besoin d'appeler le 911", None),
+    (EMERGENCY, "fr", "negated", "je n'ai pas besoin d'un epipen", None),
+    (EMERGENCY, "fr", "negated", "je n'ai pas la gorge enflée", None),
+    (EMERGENCY, "fr", "negated", "ma gorge ne se referme pas", None),
+    (EMERGENCY, "fr", "other", "je peux pas parler maintenant, je suis au travail", None),
+    (EMERGENCY, "fr", "other", "j'ai un epipen pour mes allergies aux noix", None),
+    # ---- emergency, English: negations must not raise the 911 message
+    (EMERGENCY, "en", "negated", "no trouble breathing", None),
+    (EMERGENCY, "en", "negated", "I'm not having any trouble swallowing", None),
+    (EMERGENCY, "en", "negated", "never had a seizure", None),
+    (EMERGENCY, "en", "negated", "it's not an emergency", None),
+    (EMERGENCY, "en", "negated", "this isn't an emergency, just a question", None),
+    (EMERGENCY, "en", "negated", "no I'm not choking", None),
+    (EMERGENCY, "en", "negated", "no need to call 911", None),
+    (EMERGENCY, "en", "negated", "I don't need to call 911", None),
+    (EMERGENCY, "en", "negated", "I don't have any trouble breathing or swallowing", None),
+    (EMERGENCY, "en", "negated", "I haven't had any trouble breathing since the shots", None),
+    (EMERGENCY, "en", "other", "I have a seizure disorder", None),  # a screening answer, not an event
+    (EMERGENCY, "en", "other", "I had a seizure years ago", None),
+    (EMERGENCY, "en", "other", "my back is seizing up", None),
+    (EMERGENCY, "en", "caught", "my wife is having a seizure", EMERGENCY),
+    (EMERGENCY, "en", "caught", "i just had a seizure after my shots", EMERGENCY),
+    (EMERGENCY, "en", "caught", "i'm not breathing well", EMERGENCY),
+    (EMERGENCY, "en", "caught", "no, I can't breathe", EMERGENCY),  # a symptom's own negation
+    (EMERGENCY, "en", "caught", "never had a reaction before but my throat is closing", EMERGENCY),
+    # ---- crisis, French
+    (CRISIS, "fr", "caught", "je ne veux plus vivre", CRISIS),
+    (CRISIS, "fr", "caught", "jveux pu vivre", CRISIS),
+    (CRISIS, "fr", "caught", "j'ai envie de mourir", CRISIS),
+    (CRISIS, "fr", "caught", "tu sais, j'ai envie de mourir", CRISIS),
+    (CRISIS, "fr", "caught", "je pense au suicide", CRISIS),
+    (CRISIS, "fr", "caught", "j'ai envie de me faire du mal", CRISIS),
+    (CRISIS, "fr", "caught", "me faire du mal", CRISIS),
+    (CRISIS, "fr", "caught", "vous pouvez m'aider? je veux me tuer", CRISIS),
+    (CRISIS, "fr", "caught", "je n'arrête pas de penser au suicide", CRISIS),
+    (CRISIS, "fr", "caught", "je ne peux pas m'empêcher de penser à me tuer", CRISIS),
+    (CRISIS, "fr", "caught", "pas de pensées suicidaires mais je veux mourir", CRISIS),
+    (CRISIS, "fr", "caught", "je n'en peux plus", CRISIS),
+    (CRISIS, "fr", "caught", "j'en peux plus, je veux que ça s'arrête pour de bon", CRISIS),
+    (CRISIS, "fr", "caught", "je ne vois plus d'issue", CRISIS),
+    (CRISIS, "fr", "caught", "je me coupe", CRISIS),
+    (CRISIS, "fr", "caught", "je ne mérite pas de vivre", CRISIS),
+    (CRISIS, "fr", "negated", "je ne pense pas au suicide", None),
+    (CRISIS, "fr", "negated", "j'ai jamais pensé à me suicider", None),
+    (CRISIS, "fr", "negated", "je ne veux pas me faire du mal", None),
+    (CRISIS, "fr", "negated", "je ne veux pas me tuer", None),
+    (CRISIS, "fr", "negated", "je n'ai jamais eu de pensées suicidaires", None),
+    (CRISIS, "fr", "negated", "aucune idée noire", None),
+    (CRISIS, "fr", "idiom", "cette douleur me tue", None),
+    (CRISIS, "fr", "idiom", "je meurs d'envie de savoir", None),
+    (CRISIS, "fr", "idiom", "j'en peux plus de ces migraines", None),
+    (CRISIS, "fr", "idiom", "je me coupe les ongles", None),
+    (CRISIS, "fr", "idiom", "je ne veux plus continuer le questionnaire", None),
+    (CRISIS, "fr", "idiom", "je veux plus continuer", None),  # stopping the form
+    (CRISIS, "fr", "caught", "je veux plus continuer à vivre", CRISIS),
+    (CRISIS, "fr", "idiom", "quand je mâche je me fais mal", None),
+    (CRISIS, "fr", "idiom", "quand je me rase je me coupe", None),
+    (CRISIS, "fr", "caught", "jme coupe encore", CRISIS),
+    # ---- crisis, English: indirect ways of saying it, and ordinary pain talk
+    (CRISIS, "en", "caught", "I can't do this anymore", CRISIS),
+    (CRISIS, "en", "caught", "i cant do it anymore", CRISIS),
+    (CRISIS, "en", "caught", "I can't take it anymore", CRISIS),
+    (CRISIS, "en", "caught", "everyone would be better off without me", CRISIS),
+    (CRISIS, "en", "caught", "no reason to keep going", CRISIS),
+    (CRISIS, "en", "caught", "no point going on", CRISIS),
+    (CRISIS, "en", "caught", "i've been thinking of ending it", CRISIS),
+    (CRISIS, "en", "caught", "I keep thinking about hurting myself", CRISIS),
+    (CRISIS, "en", "caught", "hurt myself", CRISIS),
+    (CRISIS, "en", "caught", "kms", CRISIS),
+    (CRISIS, "en", "caught", "i might unalive myself", CRISIS),
+    (CRISIS, "en", "caught", "i don't see a way out", CRISIS),
+    (CRISIS, "en", "caught", "I don't think I can keep going", CRISIS),
+    (CRISIS, "en", "caught", "i can't keep going like this", CRISIS),
+    (CRISIS, "en", "caught", "i shouldn't be alive", CRISIS),
+    (CRISIS, "en", "caught", "i don't deserve to live", CRISIS),
+    (CRISIS, "en", "caught", "i've given up on myself", CRISIS),
+    (CRISIS, "en", "negated", "I'm not going to hurt myself, just in pain", None),
+    (CRISIS, "en", "negated", "i would never hurt myself", None),
+    (CRISIS, "en", "negated", "no thoughts of self-harm", None),
+    (CRISIS, "en", "idiom", "this pain is killing me", None),
+    (CRISIS, "en", "idiom", "I'm dying to know", None),
+    (CRISIS, "en", "idiom", "something to kill the pain", None),
+    (CRISIS, "en", "idiom", "I'd kill for a good night's sleep", None),
+    (CRISIS, "en", "idiom", "I can't take the pain anymore", None),
+    (CRISIS, "en", "idiom", "i just want the pain to stop forever", None),
+    (CRISIS, "en", "idiom", "i can't do this form anymore", None),
+    (CRISIS, "en", "idiom", "i don't want to do this anymore", None),  # stopping the form
+    (CRISIS, "en", "idiom", "no reason to keep going back to my old dentist", None),
+    (CRISIS, "en", "idiom", "there's no way out of the parking", None),
+    # ---- after treatment, French
+    (AFTER, "fr", "caught", "depuis l'injection ma paupière tombe", AFTER),
+    (AFTER, "fr", "caught", "depuis linjection ma paupiere tombe", AFTER),
+    (AFTER, "fr", "caught", "vision floue depuis mes injections", AFTER),
+    (AFTER, "fr", "caught", "ma vision n'est plus claire depuis l'injection", AFTER),
+    (AFTER, "fr", "caught", "ça ne fait pas mal mais ma paupière tombe depuis le botox", AFTER),
+    (AFTER, "fr", "caught", "j'ai un bleu là où on m'a piqué", AFTER),
+    (AFTER, "fr", "caught", "l'injection d'hier me fait mal", AFTER),
+    (AFTER, "fr", "caught", "l'endroit de l'injection est rouge et enflé", AFTER),
+    (AFTER, "fr", "caught", "g mal a la tete depuis le botox", AFTER),
+    (AFTER, "fr", "caught", "ma mère a la paupière qui tombe depuis son botox", AFTER),  # a carer: still urgent advice
+    (AFTER, "fr", "negated", "ma paupière ne tombe pas depuis l'injection", None),
+    (AFTER, "fr", "negated", "ma paupière n'est pas lourde depuis l'injection", None),
+    (AFTER, "fr", "negated", "aucune vision floue depuis mes injections", None),
+    (AFTER, "fr", "negated", "pas de paupière qui tombe depuis le botox", None),
+    (AFTER, "fr", "negated", "je n'ai pas la bouche sèche depuis le botox", None),
+    (AFTER, "fr", "question", "que faire si j'ai du mal à respirer après l'injection ?", None),
+    (AFTER, "fr", "question", "est-ce que le botox peut faire tomber la paupière ?", None),
+    # ---- after treatment, English
+    (AFTER, "en", "caught", "my eyelid has been drooping since the shots", AFTER),
+    (AFTER, "en", "negated", "no drooping since the shots", None),
+    (AFTER, "en", "negated", "no blurry vision since my injections", None),
+    (AFTER, "en", "negated", "i haven't had any headaches since the botox", None),
+]
+
+
+@pytest.mark.parametrize(
+    "text,expected", [pytest.param(t, e, id=f"{f}-{lang}-{kind}-{t[:40]}") for f, lang, kind, t, e in FAMILIES]
+)
+def test_each_family_is_caught_and_its_denials_are_not(text: str, expected: str | None) -> None:
+    assert reading(text) == expected
+
+
+def test_every_family_has_positives_and_a_negation_in_both_languages() -> None:
+    for family in (CRISIS, EMERGENCY, AFTER):
+        for lang in ("en", "fr"):
+            kinds = {kind for f, lg, kind, _, _ in FAMILIES if f == family and lg == lang}
+            assert "negated" in kinds, (family, lang)
+    assert {(f, lg) for f, lg, kind, _, _ in FAMILIES if kind == "caught"} >= {
+        (f, lg) for f in (CRISIS, EMERGENCY, AFTER) for lg in ("en", "fr")
+    }
