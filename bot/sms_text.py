@@ -16,6 +16,7 @@ sends the whole text as UCS-2. Sizes per segment:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 GSM7 = "GSM-7"
@@ -78,8 +79,13 @@ def is_gsm7(text: str) -> bool:
     return not non_gsm7_characters(text)
 
 
+# French quotation marks, with the (often no-break) spaces inside them: « aucun » becomes "aucun".
+_GUILLEMETS = re.compile("\u00ab[ \u00a0\u202f]*|[ \u00a0\u202f]*\u00bb")
+
+
 def with_gsm7_lookalikes(text: str) -> str:
-    """`text` with the usual typographic characters (dashes, curly quotes, bullets, ®) in GSM-7."""
+    """`text` with the usual typographic characters (dashes, curly quotes, « », bullets, ®) in GSM-7."""
+    text = _GUILLEMETS.sub('"', text)
     return "".join(GSM7_LOOKALIKES.get(ch, ch) for ch in text)
 
 

@@ -108,3 +108,9 @@ def test_lookalikes_turn_typography_into_gsm7_and_keep_the_rest():
     assert replaced == 'BOTOX - "Feel Better" - it\'s... ok now'
     assert is_gsm7(replaced)
     assert with_gsm7_lookalikes("tête") == "tête"  # no lookalike for ê: it stays (and stays UCS-2)
+
+
+def test_french_quotation_marks_become_straight_quotes_without_their_inner_spaces():
+    replaced = with_gsm7_lookalikes("dites « aucun » ou «\u00a0passer\u202f».")
+    assert replaced == 'dites "aucun" ou "passer".'
+    assert is_gsm7(replaced)
