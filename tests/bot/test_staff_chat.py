@@ -63,6 +63,7 @@ def test_a_message_waits_for_the_patient_is_audited_and_sent_once(desk: Staff) -
     assert audit_actions(desk.engine, "chat_message_sent") == ["chat_message_sent"]
     page = desk.client.get("/staff/requests/1").text
     assert 'data-status="waiting"' in page and "shown when the patient next opens the chat" in page
+    assert 'id="staff-sms"' not in page  # not a text: the SMS box does not list it
     states = desk.client.get("/staff/api/requests/1/chat-states").json()
     assert states == {"messages": [{"id": message.id, "status": "waiting", "final": False,
                                     "label": "Waiting: shown when the patient next opens the chat"}]}
