@@ -43,6 +43,9 @@ PAUSE_SLOTS: tuple[str, ...] = ("request_paused", "paused_form")
 REDACT_SLOT = "redact_since"
 # Intents the pattern safeguards force in any state: inside a form they are never an answer.
 SAFETY_INTENTS: tuple[str, ...] = ("emergency", "crisis", "after_treatment")
+# "en français svp" / "English please": the Rasa server has already switched the `language` slot
+# (bot/language_slot.py); inside a form it is no answer, and the question is asked again.
+SWITCH_LANGUAGE_INTENT = "switch_language"
 
 # Intents that, asked in the middle of the form, are answered and then the form resumes.
 FAQ_PREFIX = "faq_"

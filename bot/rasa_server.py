@@ -22,11 +22,12 @@ def block_unused_imports() -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
-    """Install the speed-ups, then hand the command line to Rasa's CLI."""
+    """Install the speed-ups and the language hook, then hand the command line to Rasa's CLI."""
     block_unused_imports()
-    from bot import speedups
+    from bot import language_slot, speedups
 
     speedups.install()
+    language_slot.install()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]

@@ -15,17 +15,22 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 # Registers the spaCy factory "clinic_normalizer" before Rasa loads the project's spaCy pipeline
 # (Rasa imports this module when it resolves the config's components, before any node runs).
 import bot.nlp.normalize  # noqa: F401,E402
-from bot.nlp.language import ES, FR, detect_language
+from bot.nlp.language import EN, ES, conversation_language, detect_language, only_asks_for_language
 from bot.nlp.safety import asks_what_might_happen, describes_symptom_after_treatment, is_crisis, is_emergency
 
 INTENT_RANKING_KEY = "intent_ranking"
 LANGUAGE_KEY = "language"  # in the parse data: tracker.latest_message["language"]
+# The conversation's language this message calls for ("en", "fr" or "": keep it); bot/language_slot.py
+# sets the `language` slot from it.
+CONVERSATION_LANGUAGE_KEY = "conversation_language"
 FALLBACK_INTENT = "nlu_fallback"
 EMERGENCY_INTENT = "emergency"
 CRISIS_INTENT = "crisis"
 AFTER_TREATMENT_INTENT = "after_treatment"
 OTHER_LANGUAGE_INTENT = "other_language"
-OTHER_LANGUAGES = (FR, ES)
+SWITCH_LANGUAGE_INTENT = "switch_language"
+# Languages the assistant does not answer in: their messages get the short multilingual reply.
+OTHER_LANGUAGES = (ES,)
 
 
 URGENT_READINGS = (CRISIS_INTENT, EMERGENCY_INTENT)
@@ -42,14 +47,17 @@ class PatternSafeguards(GraphComponent):
     2. `emergency` — an urgent symptom, in English, French or Spanish (is_emergency);
     3. `after_treatment` — a symptom the patient has now, after an injection
        (describes_symptom_after_treatment);
-    4. `other_language` — the message is French or Spanish (bot.nlp.language.detect_language)
-       and none of the above fired: the reply says the assistant answers in English for now.
+    4. `switch_language` — the message only asks for English or French ("en français svp");
+    5. `other_language` — the message is Spanish (bot.nlp.language.detect_language) and none of
+       the above fired: the reply says the assistant answers in English and French.
     Crisis comes before emergency because its reply also gives 911 for immediate danger, while
     the emergency reply has no word for a person thinking of suicide.
 
-    Every message with text gets `language` ("en", "fr", "es" or "") in its parse data. The
-    classifier's own `other_language` is kept only for French or Spanish text, so that intent
-    always means what the detector says (an English message it claims falls back instead).
+    Every message with text gets `language` ("en", "fr", "es" or "") in its parse data, and
+    `conversation_language` ("en", "fr", or "" to keep it) from
+    bot.nlp.language.conversation_language: bot/language_slot.py sets the `language` slot from it. The
+    classifier's own `other_language` is kept only for Spanish text, so that intent always means
+    what the detector says (a message it claims otherwise falls back instead).
 
     It runs after the classifier and the FallbackClassifier, so it wins over a confident wrong
     intent and over `nlu_fallback` alike, in any state of the conversation. Button payloads
@@ -65,6 +73,7 @@ class PatternSafeguards(GraphComponent):
             "crisis_intent": CRISIS_INTENT,
             "after_treatment_intent": AFTER_TREATMENT_INTENT,
             "other_language_intent": OTHER_LANGUAGE_INTENT,
+            "switch_language_intent": SWITCH_LANGUAGE_INTENT,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -73,6 +82,7 @@ class PatternSafeguards(GraphComponent):
         self.crisis_intent = config.get("crisis_intent", defaults["crisis_intent"])
         self.after_treatment_intent = config.get("after_treatment_intent", defaults["after_treatment_intent"])
         self.other_language_intent = config.get("other_language_intent", defaults["other_language_intent"])
+        self.switch_language_intent = config.get("switch_language_intent", defaults["switch_language_intent"])
 
     @classmethod
     def create(
@@ -99,6 +109,8 @@ class PatternSafeguards(GraphComponent):
         # too, never the "English for now" reply): a second line of defence behind the patterns.
         if classified in URGENT_READINGS:
             return classified
+        if only_asks_for_language(text):
+            return self.switch_language_intent
         if language in OTHER_LANGUAGES:
             return self.other_language_intent
         return None
@@ -111,8 +123,9 @@ class PatternSafeguards(GraphComponent):
                 continue
             language = detect_language(text)
             message.set(LANGUAGE_KEY, language, add_to_output=True)
+            message.set(CONVERSATION_LANGUAGE_KEY, conversation_language(text), add_to_output=True)
             classified = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if classified == FALLBACK_INTENT or language in OTHER_LANGUAGES:
+            if classified == FALLBACK_INTENT or language not in (EN, ""):
                 # Unsure, or not English: a crisis or an emergency among the classifier's two best
                 # readings wins (a helpline shown by mistake costs less than one withheld).
                 classified = self._urgent_runner_up(message) or classified

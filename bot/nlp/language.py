@@ -21,10 +21,15 @@ How it decides:
    when English scored anything, and "" when nothing did ("tmj?", "sde efects?", "Anne Smith").
    A few place names ("Las Vegas", "Los Angeles") are removed first: they are not Spanish.
 
-Ties go to English because this assistant answers in English: calling an English message foreign
-would withhold an answer, while a French message read as English still gets one. So "thanks,
-merci" is English, "merci!" alone is French, "Botox pour migraines?" is French (its one function
-word is French), and "r u a bot" is English.
+Ties go to English, the clinic page's own language: "thanks, merci" is English, "merci!" alone is
+French, "Botox pour migraines?" is French (its one function word is French), and "r u a bot" is
+English.
+
+The conversation's language (the `language` slot, which picks the French or English variation of
+every reply) moves only on evidence: `conversation_language` names a language only for an
+explicit request ("en français svp", "English please") or a message that says enough — French
+detected, or English with at least two English words. "ok", "yes", a name or a phone number keep
+the language the conversation already has.
 """
 
 from __future__ import annotations
@@ -175,3 +180,63 @@ def detect_language(text: str | None) -> str:
             if score >= 1 and score > english and score > other:
                 return lang
     return EN if english > 0 else UNSURE
+
+
+# An explicit wish for a language, in either language ("English please", "en français svp",
+# "parlez-vous français ?", "can we do this in french"). Each pattern names the language asked for.
+_ASK_FRENCH = re.compile(
+    r"\b(en|in)\s+fran[cç]ais\b|\bfran[cç]ais\s+(svp|stp|s'il vous pla[iî]t|s'il te pla[iî]t|please|pls)\b"
+    r"|\bparle[sz]?[- ](vous|tu)\s+fran[cç]ais\b|\bspeak\s+french\b|\b(in|en)\s+french\b|\bfrench\s+(please|pls)\b"
+    r"|^\s*(fran[cç]ais|french)\s*[?!.]*\s*$",
+    re.IGNORECASE,
+)
+_ASK_ENGLISH = re.compile(
+    r"\b(in|en)\s+english\b|\benglish\s+(please|pls|svp|stp)\b|\bspeak\s+english\b|\ben\s+anglais\b"
+    r"|\bparle[sz]?[- ](vous|tu)\s+anglais\b|\banglais\s+(svp|stp|s'il vous pla[iî]t)\b"
+    r"|^\s*(english|anglais)\s*[?!.]*\s*$",
+    re.IGNORECASE,
+)
+# Words a switch request may carry besides the language ("yes", "please", "can we", "speak"):
+# when only those are left, the message is a switch and nothing else.
+_SWITCH_FILLER = frozenset("""
+please pls plz svp stp s il vous te plait plaît can we could you do this continue switch to speak talk
+write answer reply in en on peut pourriez pouvez parler parlez parles continuer passer au le la yes oui
+ok okay merci thanks thank i d like je voudrais veux want would prefer préfère prefere est-ce que ce
+parlez-vous parles-tu parle-t-on peut-on tu me répondre repondre répondez repondez écrire ecrire rather si
+possible i d peux peut pourrais francais français french english anglais
+""".split())
+SUPPORTED = (EN, FR)
+
+
+def requested_language(text: str | None) -> str:
+    """"fr" or "en" when the message asks for that language, else ""."""
+    if not text:
+        return UNSURE
+    french, english = _ASK_FRENCH.search(text), _ASK_ENGLISH.search(text)
+    if french and not english:
+        return FR
+    if english and not french:
+        return EN
+    return UNSURE
+
+
+def only_asks_for_language(text: str | None) -> bool:
+    """The message asks for a language and says nothing else ("en français svp", "English please?")."""
+    if not requested_language(text):
+        return False
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", (text or "").lower().replace("’", "'").replace("'", " "))
+    return all(word in _SWITCH_FILLER for word in words)
+
+
+def conversation_language(text: str | None) -> str:
+    """The language the conversation should now be in, judged from this message alone, or "" to
+    keep the current one (see the module's docstring)."""
+    asked = requested_language(text)
+    if asked:
+        return asked
+    language = detect_language(text)
+    if language == FR:
+        return FR
+    if language == EN and language_scores(text)[EN] >= 2:
+        return EN
+    return UNSURE

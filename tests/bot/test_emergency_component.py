@@ -100,23 +100,26 @@ def test_batch_changes_only_what_a_safeguard_catches(net: PatternSafeguards) -> 
             message("what does it cost?", intent="out_of_scope"), message("je veux mourir", intent="greet"),
             message("Botox pour migraines?", intent="faq_conditions")]
     out = net.process(msgs)
-    assert [m.get("intent")["name"] for m in out] == ["greet", "emergency", "out_of_scope", "crisis", "other_language"]
+    assert [m.get("intent")["name"] for m in out] == ["greet", "emergency", "out_of_scope", "crisis", "faq_conditions"]
     assert [m.get("language") for m in out] == ["en", "en", "en", "fr", "fr"]
 
 
 def test_configured_intent_names() -> None:
     custom = PatternSafeguards({"intent": "urgent", "crisis_intent": "distress",
-                                "after_treatment_intent": "treated", "other_language_intent": "foreign"})
-    texts = ["I can't swallow", "I want to kill myself", "my eyelid droops since the shots", "hola, ¿cuánto cuesta?"]
+                                "after_treatment_intent": "treated", "other_language_intent": "foreign",
+                                "switch_language_intent": "lang"})
+    texts = ["I can't swallow", "I want to kill myself", "my eyelid droops since the shots", "hola, ¿cuánto cuesta?",
+             "en français svp"]
     msgs = [message(t) for t in texts]
     custom.process(msgs)
-    assert [m.get("intent")["name"] for m in msgs] == ["urgent", "distress", "treated", "foreign"]
+    assert [m.get("intent")["name"] for m in msgs] == ["urgent", "distress", "treated", "foreign", "lang"]
 
 
 def test_default_config_and_a_config_from_before_the_other_safeguards() -> None:
     assert PatternSafeguards.get_default_config() == {
         "intent": "emergency", "crisis_intent": "crisis",
         "after_treatment_intent": "after_treatment", "other_language_intent": "other_language",
+        "switch_language_intent": "switch_language",
     }
     # A model trained with the first version stored only {"intent": "emergency"}.
     old = PatternSafeguards({"intent": "emergency"})
@@ -157,12 +160,10 @@ ORDER = [
     ("j'ai la paupière qui tombe depuis l'injection", "after_treatment", "fr"),  # after-treatment before language
     ("my left eye won't open all the way since the shots", "after_treatment", "en"),
     ("things look blurry since Tuesday's injection, should I worry?", "after_treatment", "en"),
-    ("Botox pour migraines?", "other_language", "fr"),
-    ("merci!", "other_language", "fr"),
-    ("bonjour", "other_language", "fr"),
+    ("en français svp", "switch_language", "fr"),  # a request for a language and nothing else
+    ("English please", "switch_language", "en"),
     ("¿Cuánto cuesta el botox?", "other_language", "es"),
     ("no tengo problemas para respirar", "other_language", "es"),  # a denial: not an emergency, still Spanish
-    ("je n'ai pas de difficulté à respirer", "other_language", "fr"),
 ]
 
 
@@ -188,8 +189,8 @@ def test_a_spanish_no_is_never_an_english_no(net: PatternSafeguards) -> None:
     assert [r["name"] for r in out.get("intent_ranking")][:2] == ["other_language", "deny"]
 
 
-@pytest.mark.parametrize("text", ["sde efects?", "r u a bot", "Jean-François Côté"])
-def test_the_classifiers_other_language_is_kept_only_for_french_or_spanish(net: PatternSafeguards, text: str) -> None:
+@pytest.mark.parametrize("text", ["sde efects?", "r u a bot", "Jean-François Côté", "c'est quoi le botox"])
+def test_the_classifiers_other_language_is_kept_only_for_spanish(net: PatternSafeguards, text: str) -> None:
     ranking = [{"name": "other_language", "confidence": 0.6}, {"name": "faq_side_effects", "confidence": 0.3},
                {"name": "nlu_fallback", "confidence": 0.45}]
     msg = message(text, intent="other_language", confidence=0.6, ranking=ranking)
@@ -198,8 +199,33 @@ def test_the_classifiers_other_language_is_kept_only_for_french_or_spanish(net: 
     assert [r["name"] for r in msg.get("intent_ranking")] == ["nlu_fallback", "faq_side_effects"]
 
 
-def test_the_classifiers_other_language_stands_for_french(net: PatternSafeguards) -> None:
-    msg = message("c'est quoi le botox", intent="other_language", confidence=0.7)
+@pytest.mark.parametrize("text,intent,language", [
+    ("Botox pour migraines?", "faq_conditions", "fr"), ("merci!", "thanks", "fr"), ("bonjour", "greet", "fr"),
+    ("je n'ai pas de difficulté à respirer", "faq_safety_overview", "fr"),  # a denial: no emergency
+])
+def test_french_is_answered_by_the_classifier(net: PatternSafeguards, text: str, intent: str, language: str) -> None:
+    """The assistant speaks French: a French message keeps the classifier's reading."""
+    out = forced(net, text, intent=intent)
+    assert out.get("intent") == {"name": intent, "confidence": 0.81}
+    assert out.get("language") == language and out.get("conversation_language") == "fr"
+
+
+@pytest.mark.parametrize("text,wanted", [
+    ("quels sont les effets secondaires", "fr"), ("what are the side effects", "en"), ("ok", ""), ("yes", ""),
+    ("Anne Smith", ""), ("613 555 1234", ""), ("can we do this in french", "fr"), ("anglais svp", "en"),
+])
+def test_each_message_says_which_language_the_conversation_should_be_in(
+        net: PatternSafeguards, text: str, wanted: str) -> None:
+    assert forced(net, text, intent="affirm").get("conversation_language") == wanted
+
+
+def test_a_switch_with_a_question_is_answered_not_just_switched(net: PatternSafeguards) -> None:
+    out = forced(net, "parlez-vous français? c'est quoi les effets secondaires", intent="faq_side_effects")
+    assert out.get("intent")["name"] == "faq_side_effects" and out.get("conversation_language") == "fr"
+
+
+def test_the_classifiers_other_language_stands_for_spanish(net: PatternSafeguards) -> None:
+    msg = message("qué es el botox", intent="other_language", confidence=0.7)
     net.process([msg])
     assert msg.get("intent") == {"name": "other_language", "confidence": 1.0}
 
@@ -287,7 +313,7 @@ def test_the_classifiers_after_treatment_reading_of_a_question_gives_way_to_the_
     assert report.get("intent")["name"] == "after_treatment"
 
 
-def test_the_classifiers_crisis_reading_of_a_french_message_beats_the_other_language_reply() -> None:
+def test_the_classifiers_crisis_reading_of_a_french_message_stands() -> None:
     from rasa.shared.nlu.training_data.message import Message
 
     from bot.nlp.components import PatternSafeguards
@@ -300,7 +326,7 @@ def test_the_classifiers_crisis_reading_of_a_french_message_beats_the_other_lang
                         "intent_ranking": [{"name": "out_of_scope", "confidence": 0.7}]})
     component.process([urgent, question])
     assert urgent.get("intent")["name"] == "crisis"
-    assert question.get("intent")["name"] == "other_language"
+    assert question.get("intent")["name"] == "out_of_scope"  # French is answered, not "English only"
 
 
 def test_unsure_with_crisis_among_the_two_best_readings_answers_the_crisis() -> None:

@@ -3,7 +3,7 @@
 Each crisis line is a crisis and each emergency line an emergency (and not a crisis) for
 bot.nlp.safety and for the NLU component, whatever the classifier guessed (here an English "no",
 the worst guess for "no puedo respirar"); no negative line is either. French and Spanish lines are
-read as French and Spanish, so a non-English message is never taken for an English "no".
+read as French and Spanish, and a Spanish message is never taken for an English "no".
 """
 
 from __future__ import annotations
@@ -96,9 +96,11 @@ FOREIGN = [p for group in ("crisis", "emergency", "negative") for p in params(gr
 @pytest.mark.parametrize("lang,text", FOREIGN)
 def test_french_and_spanish_lines_are_read_as_french_and_spanish(lang: str, text: str) -> None:
     assert detect_language(text) == lang
-    # Never left to the classifier's English "no": a safeguard, the after-treatment path or the
-    # other-language reply.
-    assert forced(text) != "deny"
+    if lang == "es":
+        # Spanish is not answered: never left to the classifier's English "no" — a safeguard, the
+        # after-treatment path or the other-language reply. (French is answered since issue 14: the
+        # classifier has French examples, and "pas de faiblesse au visage" may well be a French no.)
+        assert forced(text) != "deny"
 
 
 # --------------------------------------------------------------------------- both at once: crisis wins
