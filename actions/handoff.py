@@ -76,6 +76,11 @@ def flags_for(slots: dict[str, Any]) -> list[str]:
     return sorted(set(flags))
 
 
+def conversation_language(slots: dict[str, Any]) -> str:
+    """The conversation's language for the request ("en" unless the `language` slot says "fr")."""
+    return "fr" if slots.get("language") == "fr" else "en"
+
+
 def build_request(tracker: Tracker) -> ConsultationRequest:
     slots = tracker.current_slot_values()
     channel = tracker.get_latest_input_channel() or "unknown"
@@ -93,6 +98,7 @@ def build_request(tracker: Tracker) -> ConsultationRequest:
         contact_time=slots.get("contact_time") or "",
         question_for_staff=slots.get("question_for_staff") or "",
         flags=flags_for(slots),
+        language=conversation_language(slots),
     )
     request.submission_key = submission_key(tracker, request_content(request))
     return request

@@ -46,6 +46,10 @@ FLAGS = (
 # with a symptom now after an injection asked for an urgent message to the team.
 KINDS = ("consultation", "message", "existing_patient", "after_treatment")
 DEFAULT_KIND = "consultation"
+# The conversation's language (the `language` slot): the staff pages say which, so the front desk
+# answers a French-speaking patient in French.
+LANGUAGE_NAMES = {"en": "English", "fr": "French"}
+DEFAULT_LANGUAGE = "en"
 # Kinds whose request carries the screening's health answers; the others have none to show.
 SCREENING_KINDS = ("consultation",)
 # What makes a request urgent: its kind, or the flag (a screening can carry it too).
@@ -64,6 +68,7 @@ consultation_requests = Table(
     Column("channel", String(40), nullable=False),
     # server_default: rows written before the column existed, or by an older process, read as consultations.
     Column("kind", String(40), nullable=False, default=DEFAULT_KIND, server_default=DEFAULT_KIND),
+    Column("language", String(8), nullable=False, default=DEFAULT_LANGUAGE, server_default=DEFAULT_LANGUAGE),
     Column("reason", Text, nullable=False, default=""),
     Column("answers", Text, nullable=False, default="{}"),
     Column("full_name", String(200), nullable=False, default=""),
@@ -119,9 +124,14 @@ class ConsultationRequest:
     flags: list[str] = field(default_factory=list)
     status: str = "new"
     assigned_to: Optional[str] = None
+    language: str = DEFAULT_LANGUAGE
     id: Optional[int] = None
     created_at: Optional[datetime] = None
     updated_at: Optional[datetime] = None
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, LANGUAGE_NAMES[DEFAULT_LANGUAGE])
 
     @property
     def urgent(self) -> bool:
@@ -163,23 +173,24 @@ _pinned = and_(_urgent, consultation_requests.c.status.in_(OPEN_STATUSES))
 def migrate(engine: Engine) -> None:
     """Bring a table created by an older version up to date (idempotent; db.create_all calls it).
 
-    Adds `kind` where it is missing; the old rows read as consultations, which is what they were.
+    Adds `kind` and `language` where they are missing; the old rows read as consultations in
+    English, which is what they were.
     """
-    columns = {c["name"] for c in inspect(engine).get_columns(consultation_requests.name)}
-    if "kind" in columns:
-        return
-    if_not_exists = "IF NOT EXISTS " if engine.dialect.name == "postgresql" else ""
-    statement = text(
-        f"ALTER TABLE {consultation_requests.name} ADD COLUMN {if_not_exists}"
-        f"kind VARCHAR(40) NOT NULL DEFAULT '{DEFAULT_KIND}'"
-    )
-    try:
-        with engine.begin() as conn:
-            conn.execute(statement)
-    except DBAPIError:
-        # Two processes starting at once (web app, action server): the other one may have added it first.
-        if "kind" not in {c["name"] for c in inspect(engine).get_columns(consultation_requests.name)}:
-            raise
+    added = (("kind", f"VARCHAR(40) NOT NULL DEFAULT '{DEFAULT_KIND}'"),
+             ("language", f"VARCHAR(8) NOT NULL DEFAULT '{DEFAULT_LANGUAGE}'"))
+    for name, definition in added:
+        columns = {c["name"] for c in inspect(engine).get_columns(consultation_requests.name)}
+        if name in columns:
+            continue
+        if_not_exists = "IF NOT EXISTS " if engine.dialect.name == "postgresql" else ""
+        statement = text(f"ALTER TABLE {consultation_requests.name} ADD COLUMN {if_not_exists}{name} {definition}")
+        try:
+            with engine.begin() as conn:
+                conn.execute(statement)
+        except DBAPIError:
+            # Two processes starting at once (web app, action server): the other one may have added it first.
+            if name not in {c["name"] for c in inspect(engine).get_columns(consultation_requests.name)}:
+                raise
 
 
 def _row_to_request(row) -> ConsultationRequest:
@@ -213,6 +224,8 @@ class RequestStore:
             "conversation_id": request.conversation_id,
             "channel": request.channel,
             "kind": request.kind,
+            # A value the pages can't name is stored as English rather than refused: the request matters more.
+            "language": request.language if request.language in LANGUAGE_NAMES else DEFAULT_LANGUAGE,
             "reason": request.reason,
             "answers": json.dumps(request.answers, ensure_ascii=False, sort_keys=True),
             "full_name": request.full_name,

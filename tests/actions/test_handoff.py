@@ -162,6 +162,14 @@ def test_build_request_takes_every_answer_and_contact_detail() -> None:
     assert request.flags == ["emergency_mentioned", "pregnancy", "surgery", "unsure_answer"]
 
 
+@pytest.mark.parametrize("slot,language", [("fr", "fr"), ("en", "en"), (None, "en"), ("es", "en")])
+def test_build_request_records_the_conversations_language(slot, language) -> None:
+    request = build_request(make_tracker({**ANSWERS, "language": slot}))
+    assert request.language == language
+    if language == "fr":  # the language is part of what was submitted
+        assert request.submission_key != build_request(make_tracker(ANSWERS)).submission_key
+
+
 def test_build_request_without_user_messages_has_unknown_channel() -> None:
     tracker = make_tracker(events=[{"event": "session_started", "timestamp": 5.0}])
     assert build_request(tracker).channel == "unknown"

@@ -280,9 +280,9 @@ def test_the_kind_is_part_of_the_submission(store: RequestStore) -> None:
 
 
 def old_table(metadata: MetaData) -> Table:
-    """consultation_requests as it was before the kind column."""
+    """consultation_requests as it was before the kind and language columns."""
     return Table(consultation_requests.name, metadata,
-                 *[c._copy() for c in consultation_requests.columns if c.name != "kind"])
+                 *[c._copy() for c in consultation_requests.columns if c.name not in ("kind", "language")])
 
 
 def check_migration(engine) -> None:
@@ -300,16 +300,18 @@ def check_migration(engine) -> None:
     create_all(engine)  # idempotent
     columns = {c["name"]: c for c in inspect(engine).get_columns(old.name)}
     assert "kind" in columns and columns["kind"]["nullable"] is False
+    assert "language" in columns and columns["language"]["nullable"] is False
     store = RequestStore(engine, create=False)
     (before,) = store.list()
-    assert (before.submission_key, before.kind, before.full_name) == ("before", "consultation", "Old Row")
+    assert (before.submission_key, before.kind, before.full_name, before.language) == (
+        "before", "consultation", "Old Row", "en")
     # An older process still writing without the column gets the default too.
     with engine.begin() as conn:
         conn.execute(insert(old).values(**{**row, "submission_key": "old-writer"}))
     assert store.by_submission_key("old-writer").kind == "consultation"
     # The migrated table takes the new kinds, and their status history.
-    stored, _ = store.add(message("after", kind="after_treatment"))
-    assert store.get(stored.id).kind == "after_treatment"
+    stored, _ = store.add(message("after", kind="after_treatment", language="fr"))
+    assert (store.get(stored.id).kind, store.get(stored.id).language_name) == ("after_treatment", "French")
     assert store.list()[0].submission_key == "after"
     assert [h.status for h in store.history(stored.id)] == ["new"]
     with engine.connect() as conn:
@@ -385,3 +387,13 @@ def test_urgent_first_on_postgresql(pg_engine) -> None:
     assert [r.submission_key for r in store.list()] == ["after", "urgent", "recent"]
     assert store.count_pinned() == 2
     assert [r.submission_key for r in store.list(urgent=True, kind="consultation")] == ["urgent"]
+
+
+
+@pytest.mark.parametrize("language,stored,name", [("fr", "fr", "French"), ("en", "en", "English"), ("es", "en", "English"),
+                                                  ("", "en", "English")])
+def test_the_conversations_language_is_kept_and_named(store: RequestStore, language: str, stored: str, name: str) -> None:
+    """A language the pages can't name is kept as English rather than refused: the request matters more."""
+    saved, _ = store.add(message(f"lang-{language or 'none'}", language=language))
+    again = store.get(saved.id)
+    assert (again.language, again.language_name) == (stored, name)
