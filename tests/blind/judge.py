@@ -13,6 +13,12 @@ A turn is right when every label it expects is satisfied by the bot's replies to
 - and, for every label but `emergency`, no emergency message the patient didn't need: a false
   911 alarm is a wrong reply.
 Care labels also fail when a reply opens with "Yes" (issue 12: never "yes" to a patient's own case).
+
+Languages (issue 14): a response's variations with `condition: language = fr` are its French text.
+With `--language fr` (the French set) a label counts only when answered in French. In the English
+sets, `other_language` was written for French and Spanish messages before the assistant spoke
+French: it is satisfied by the multilingual reply or, since French is now answered, by any French
+reply that is not a "not understood" one.
 """
 
 from __future__ import annotations
@@ -84,9 +90,10 @@ def template_pattern(template: str) -> re.Pattern[str]:
 
 @dataclass
 class Responses:
-    """Compiled response templates by name, read from a domain file."""
+    """Compiled response templates by name, read from a domain file, and which are French."""
 
     patterns: dict[str, list[re.Pattern[str]]]
+    french: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
 
     @classmethod
     def from_domain(cls, path: Path) -> Responses:
@@ -105,11 +112,13 @@ class Responses:
     def from_text(cls, text: str) -> Responses:
         domain = yaml.safe_load(text) or {}
         patterns: dict[str, list[re.Pattern[str]]] = {}
+        french: dict[str, list[re.Pattern[str]]] = {}
         for name, variations in (domain.get("responses") or {}).items():
             # What the REST channel sends: every variation not meant for another channel.
-            texts = [v["text"] for v in variations or [] if v.get("text") and v.get("channel") in (None, "rest")]
-            patterns[name] = [template_pattern(t.strip()) for t in texts]
-        return cls(patterns)
+            sent = [v for v in variations or [] if v.get("text") and v.get("channel") in (None, "rest")]
+            patterns[name] = [template_pattern(v["text"].strip()) for v in sent]
+            french[name] = [template_pattern(v["text"].strip()) for v in sent if is_french(v)]
+        return cls(patterns, french)
 
     def names(self, wanted: Iterable[str]) -> list[str]:
         found: list[str] = []
@@ -120,9 +129,20 @@ class Responses:
                 found.append(want)
         return found
 
-    def matches(self, text: str, wanted: Iterable[str]) -> bool:
+    def matches(self, text: str, wanted: Iterable[str], language: str = "") -> bool:
         text = text.strip()
-        return any(p.fullmatch(text) for name in self.names(wanted) for p in self.patterns[name])
+        table = self.french if language == "fr" else self.patterns
+        return any(p.fullmatch(text) for name in self.names(wanted) for p in table.get(name, []))
+
+    def answered_in_french(self, text: str) -> bool:
+        """Any French reply but a "not understood" one."""
+        text = text.strip()
+        return any(p.fullmatch(text) for name, ps in self.french.items() if name not in NOT_UNDERSTOOD for p in ps)
+
+
+def is_french(variation: Mapping[str, Any]) -> bool:
+    return any(c.get("type") == "slot" and c.get("name") == "language" and c.get("value") == "fr"
+               for c in variation.get("condition") or [])
 
 
 @dataclass
@@ -164,10 +184,10 @@ def offered_labels(replies: Sequence[Mapping[str, Any]]) -> set[str]:
 
 
 def judge_turn(responses: Responses, expect: Sequence[str], also: Optional[str],
-               replies: Sequence[Mapping[str, Any]]) -> tuple[bool, bool, str]:
-    """(right, not understood, why not) for one turn's replies."""
+               replies: Sequence[Mapping[str, Any]], language: str = "") -> tuple[bool, bool, str]:
+    """(right, not understood, why not) for one turn's replies; `language` "fr": answers must be French."""
     texts = [str(r.get("text") or "") for r in replies]
-    said = lambda names: any(responses.matches(t, names) for t in texts)  # noqa: E731
+    said = lambda names: any(responses.matches(t, names, language) for t in texts)  # noqa: E731
     not_understood = said(NOT_UNDERSTOOD)
     alarm = said(ALARMS)
     if "not_emergency" in expect:
@@ -184,6 +204,8 @@ def judge_turn(responses: Responses, expect: Sequence[str], also: Optional[str],
     for position, label in enumerate(expect):
         if said(LABEL_RESPONSES[label]):
             continue
+        if label == "other_language" and any(responses.answered_in_french(t) for t in texts):
+            continue  # French is answered now (see the module's docstring)
         # A second question may be offered as a button instead of answered.
         if position > 0 and label in offered:
             continue
@@ -200,7 +222,8 @@ def send(client: httpx.Client, url: str, sender: str, text: str) -> list[dict[st
     return response.json()
 
 
-def run_set(cases: Sequence[Mapping[str, Any]], url: str, responses: Responses, run_id: str = "") -> Score:
+def run_set(cases: Sequence[Mapping[str, Any]], url: str, responses: Responses, run_id: str = "",
+            language: str = "") -> Score:
     run_id = run_id or uuid.uuid4().hex[:8]
     score = Score()
     with httpx.Client() as client:
@@ -209,7 +232,7 @@ def run_set(cases: Sequence[Mapping[str, Any]], url: str, responses: Responses, 
             for number, turn in enumerate(case["turns"]):
                 expect = turn["expect"] if isinstance(turn["expect"], list) else [turn["expect"]]
                 replies = send(client, url, sender, turn["text"])
-                right, unclear, why = judge_turn(responses, expect, turn.get("also"), replies)
+                right, unclear, why = judge_turn(responses, expect, turn.get("also"), replies, language)
                 score.results.append(TurnResult(case["id"], number, case.get("style", ""), turn["text"],
                                                 list(expect), replies, right, unclear, why))
     return score
@@ -246,6 +269,25 @@ def care_figures(score: Score) -> dict[str, tuple[int, int]]:
            for label in ("crisis", "emergency", "after_treatment", "not_emergency", "own_case", "unlisted",
                          "human", "existing_patient")},
         "all turns": score.rate(lambda r: True),
+    }
+
+
+def french_figures(score: Score) -> dict[str, tuple[int, int]]:
+    """Issue 14's figures for the French set (every label answered in French)."""
+    urgent = ("crisis", "emergency")
+    followups = {r.case_id for r in score.results if r.style == "followup"}
+    return {
+        "FAQ answered right": score.rate(lambda r: any(label in PAGE_TOPICS for label in r.expect)),
+        "out of scope deflected": score.rate(lambda r: r.expect == ["out_of_scope"]),
+        "emergencies and crisis": score.rate(lambda r: any(label in urgent for label in r.expect)),
+        "negated symptoms (no false alarm)": score.rate(lambda r: "not_emergency" in r.expect),
+        "care (after treatment, own case, unlisted...)": score.rate(
+            lambda r: any(label in ("after_treatment", "own_case", "unlisted", "existing_patient") for label in r.expect)),
+        "conversation (greet, book, person...)": score.rate(lambda r: all(label in CONVERSATION for label in r.expect)),
+        "follow-ups answered in context": score.rate(lambda r: r.case_id in followups and r.turn > 0),
+        "two questions: both answered or offered": score.rate(lambda r: len(r.expect) > 1),
+        "all turns": score.rate(lambda r: True),
+        "'not understood' for in-scope": score.not_understood_rate(),
     }
 
 
@@ -302,6 +344,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--serve", type=Path, help="start the servers with this model and score it")
     parser.add_argument("--domain", type=Path, help="default: the domain in the --serve model, else domain.yml")
     parser.add_argument("--json", type=Path, help="write every turn's replies and verdict here")
+    parser.add_argument("--language", default="", help='"fr": a label counts only when answered in French')
     args = parser.parse_args(argv)
     services = None
     url = args.url
@@ -316,11 +359,13 @@ def main(argv: Optional[list[str]] = None) -> int:
             responses = Responses.from_model(args.serve)
         else:
             responses = Responses.from_domain(ROOT / "domain.yml")
-        score = run_set(load_cases(args.set), url, responses)
+        language = args.language or ("fr" if "french" in args.set.name else "")
+        score = run_set(load_cases(args.set), url, responses, language=language)
     finally:
         if services is not None:
             services.stop()
-    figures = care_figures(score) if "care" in args.set.name else understanding_figures(score)
+    figures = (care_figures(score) if "care" in args.set.name
+               else french_figures(score) if language == "fr" else understanding_figures(score))
     print(f"{args.set}:\n{report(score, figures)}")
     if args.json:
         args.json.write_text(json.dumps([r.__dict__ for r in score.results], indent=1, ensure_ascii=False))
