@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Optional
 
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings, get_settings
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While the server runs: the booking texts' scheduler (bot/booking_texts.py). Every web app runs
+    one; the database claim sends each text once. (A TestClient used without `with` starts none.)"""
+    from bot.booking_texts import BookingTexts, ReminderLoop
+
+    settings = app.state.settings
+    loop = ReminderLoop(BookingTexts(app.state.engine, settings), settings.reminder_check_seconds).start()
+    try:
+        yield
+    finally:
+        await loop.stop()
 
 
 def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = None) -> FastAPI:
@@ -18,7 +34,8 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
 
         engine = make_engine(settings.database_url)
         create_all(engine)
-    app = FastAPI(title="Metropolitan Dental assistant", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Metropolitan Dental assistant", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = engine
 

@@ -306,7 +306,7 @@ def test_the_page_shows_charts_and_tables_counts_only_and_is_audited(staff: Staf
     assert "40 min</strong> median" in page
     assert 'href="/staff/insights"' in page  # in the navigation
     assert 'value="7" selected' in page
-    assert "UTC (no clinic time zone is set" in page
+    assert "the clinic's time zone, America/Toronto" in page  # CLINIC_TIMEZONE's default
     # Nothing a patient typed, nor a patient's name or number.
     for private in ("my private jaw story", "advil sometimes", "how much does it cost", "Jane Doe", "6135550100"):
         assert private not in page

@@ -222,6 +222,8 @@ def test_a_manual_run_waits_for_a_purge_in_progress(engine) -> None:
 
 
 def test_the_retention_page_shows_the_last_purge(engine) -> None:
+    from bot.clinic_time import format_when, zone_of
+
     add_users(engine)
     admin = logged_in(Staff(engine), "root")
     page = admin.client.get("/staff/retention").text
@@ -232,12 +234,14 @@ def test_the_retention_page_shows_the_last_purge(engine) -> None:
     run_scheduled(engine, 90, holder="server-a:42")
     state = last_run(engine)
     page = admin.client.get("/staff/retention").text
-    assert f'<dd id="last-purge-at">{state.last_finished_at:%Y-%m-%d %H:%M} UTC</dd>' in page
+    # Shown in the clinic's time zone (CLINIC_TIMEZONE, bot/clinic_time.py), like every time on the pages.
+    zone = zone_of(admin.settings.clinic_timezone)
+    assert f'<dd id="last-purge-at">{format_when(state.last_finished_at, zone)}</dd>' in page
     assert '<dd id="last-purge-result">done</dd>' in page
     assert (f'<dd id="last-purge-detail">{old_events} events of 1 conversations older than 90 days, '
             "0 handled-question marks, 0 stored SMS replies</dd>") in page
     assert "server-a:42" in page
-    assert f'<dd id="next-purge-at">{state.due_at:%Y-%m-%d %H:%M} UTC or soon after</dd>' in page
+    assert f'<dd id="next-purge-at">{format_when(state.due_at, zone)} or soon after</dd>' in page
     assert '<dd id="old-conversations">0</dd>' in page
 
 
