@@ -23,15 +23,30 @@ SAFETY_PREFIX = "faq_safety_"
 SAFETY_OVERVIEW = "faq_safety_overview"
 
 
-def topic_title(domain: dict[str, Any], intent: str) -> Optional[str]:
-    """A topic's button title, from the domain's `utter_topic_title_<intent>` response."""
+def _in_language(variation: dict[str, Any], language: str) -> bool:
+    """Whether a variation is the one for `language` ("fr": its `condition: language = fr`)."""
+    conditions = variation.get("condition") or []
+    if language == "fr":
+        return {"type": "slot", "name": "language", "value": "fr"} in conditions
+    return not conditions
+
+
+def topic_title(domain: dict[str, Any], intent: str, language: str = "") -> Optional[str]:
+    """A topic's button title, from the domain's `utter_topic_title_<intent>` response, in the
+    conversation's language (the button is built here, so Rasa's variation choice doesn't apply)."""
     variations = (domain.get("responses") or {}).get(f"{TITLE_PREFIX}{intent}") or []
-    return variations[0].get("text") if variations else None
+    chosen = [v for v in variations if _in_language(v, language)] or variations
+    return chosen[0].get("text") if chosen else None
 
 
-def topic_button(domain: dict[str, Any], intent: str, payload: Optional[str] = None) -> Optional[dict[str, str]]:
-    title = topic_title(domain, intent)
+def topic_button(domain: dict[str, Any], intent: str, payload: Optional[str] = None,
+                 language: str = "") -> Optional[dict[str, str]]:
+    title = topic_title(domain, intent, language)
     return {"title": title, "payload": payload or f"/{intent}"} if title else None
+
+
+def conversation_language(tracker: Tracker) -> str:
+    return str(tracker.get_slot("language") or "")
 
 
 def ranked(tracker: Tracker) -> list[str]:
@@ -99,7 +114,7 @@ class ActionAnswerQuestion(Action):
         if second.startswith(FAQ_PREFIX) and second in ranked(tracker)[:SECOND_ANSWER_RANK]:
             return answer(dispatcher, second, entities)
         # Less sure, or something to start (booking, a person): offered, never dropped.
-        button = topic_button(domain, second)
+        button = topic_button(domain, second, language=conversation_language(tracker))
         if button:
             dispatcher.utter_message(response="utter_also_asked", buttons=[button])
         return []
@@ -121,10 +136,12 @@ class ActionClarify(Action):
         if topic != "nlu_fallback":
             return answer(dispatcher, topic, entities)
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-        buttons = [b for c in topics.close_alternatives(ranking) if (b := topic_button(domain, c.intent))]
+        language = conversation_language(tracker)
+        buttons = [b for c in topics.close_alternatives(ranking)
+                   if (b := topic_button(domain, c.intent, language=language))]
         if not buttons:
             dispatcher.utter_message(response="utter_fallback")
             return []
-        other = topic_button(domain, SOMETHING_ELSE, SOMETHING_ELSE_PAYLOAD)
+        other = topic_button(domain, SOMETHING_ELSE, SOMETHING_ELSE_PAYLOAD, language)
         dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons + ([other] if other else []))
         return []
