@@ -11,8 +11,8 @@ Three questions about a patient's message, each a pure function:
 How a message is read:
 - Normalised first: lower case, typographic apostrophes made straight, accents removed ("à
   respirer" and "a respirer" are the same), spaces collapsed, and the commonest phone spellings
-  spelt out ("jveux" -> "je veux", Quebec "chu" -> "je suis" and "pu" -> "plus", "kiero" ->
-  "quiero"). The patterns are written without accents.
+  spelt out ("jveux" -> "je veux", SMS "g" -> "j'ai", Quebec "chu" -> "je suis" and "pu" -> "plus",
+  but "j'ai pu de" -> "j'ai pas de", a denial, "kiero" -> "quiero"). The patterns are written without accents.
 - Cut into clauses at punctuation and at "but / mais / pero", "now / maintenant / ahora" and the
   like: a denial only speaks for its own clause ("never had a reaction before but my throat is
   closing" is an emergency).
@@ -50,11 +50,22 @@ _PHONE_SPELLINGS: tuple[tuple[Pattern[str], str], ...] = (
     (re.compile(r"\bj'?\s?(?=(veux|peux|vais|pense|suis|me|te|fais|sais|crois|voudrais|dois|sens|songe|reve|prefere"
                 r"|prefererais|respire|parle)\b)"), "je "),
     (re.compile(r"\bj(?=(ai|en|arrive|etouffe|avale|aimerais|etais|y|ose)\b)"), "j'"),
+    # "jveu", "je ve", "je veut": typed "je veux".
+    (re.compile(r"\b(je\s+|j'?\s?)(veu|ve|veut)\b"), "je veux"),
+    (re.compile(r"\b(je\s+|j'?\s?)(peu|pe|peut)\b"), "je peux"),
+    # SMS "g" is "j'ai" ("g du mal a respirer", "g des idees noires").
+    (re.compile(r"\bg\s+(?=(du|de|des|un|une|pu|plus|pas|mal|la|le|les|l'|mes|ma|mon|besoin|envie|peur|eu|pris|jamais|aucun|aucune)\b)"),
+     "j'ai "),
     (re.compile(r"\b(chu|chui|chuis)\b"), "je suis"),
-    (re.compile(r"\b(veux|veut|peux|peut|arrive|sens|suis|est|vais|voudrais|respire|avale|parle)\s+pus?\b"), r"\1 plus"),
-    (re.compile(r"\bai\s+pus?\s+(?=(le|la|les|l'|envie|de|d'|aucun|aucune)\b)"), "ai plus "),
+    (re.compile(r"\b(veux|veut|peux|peut|arrive|sens|suis|est|vais|voudrais|respire|avale|parle|passe|ferme|ouvre|ferment|ouvrent)"
+                r"\s+pus?\b"), r"\1 plus"),
+    # Quebec "j'ai pu de misère" is "no longer any", a denial like "pas de" (spelt "plus de" it would
+    # read as "more trouble"); "j'ai pu le goût", "pu envie" are "plus".
+    (re.compile(r"\bai\s+pus?\s+(?=(de|d')(\s|\b))"), "ai pas "),
+    (re.compile(r"\bai\s+pus?\s+(?=(le|la|les|l'|envie|aucun|aucune)\b)"), "ai plus "),
     (re.compile(r"\bki(er[eo]s?|siera)\b"), r"qui\1"),
     (re.compile(r"\b([ld])(?=(injections?|injecte|oeil|endroit|enflure|air|avaler|articuler|idee|intention|epipen|ambulance)\b)"), r"\1'"),
+    (re.compile(r"\bdune\s+(?=(ambulance|urgence)\b)"), "d'une "),
 )
 
 
@@ -211,7 +222,7 @@ _FR_DIFFICULTY = (
     r"|mal|dur|difficile|impossible|(pas|plus|pu) capable|incapable)"
 )
 _FR_CANT = r"((j'?\s?|n'?\s?|ne\s+)?(arrive|parviens|reussis)\s+(pas|plus|pu|presque pas|presque plus|pas du tout|plus du tout)\s+a)"
-_FR_BREATHE = r"(respirer|reprendre (mon|son) souffle|trouver (mon|son) souffle|avoir de l'\s?air)"
+_FR_BREATHE = r"(respirer|respire\b(?!\s+(bien|normalement|correctement))|reprendre (mon|son) souffle|trouver (mon|son) souffle|avoir de l'\s?air)"
 _FR_SWALLOW = r"(avaler|deglutir)"
 _FR_SPEAK = r"(parler|articuler)(?!\s+(l'\s?)?(anglais|francais|espagnol|a\b|au\b|avec\b|au telephone))"
 _FR_BODY = r"(gorge|langue|levres?|visage|bouche|figure|face)"
@@ -228,10 +239,19 @@ _EMERGENCY_FR = (
     r"\b(essouffle\w*|souffle court|a bout de souffle|suffoqu\w*|j'\s?etouffe|m'\s?etouffe|etouffement"
     r"|manque d'\s?air|manquer d'\s?air|detresse respiratoire|gene respiratoire|difficultes? respiratoires?"
     r"|respiration (difficile|sifflante|laborieuse|bloquee|coupee))\b",
-    r"\brespire\s+(mal|difficilement|avec difficulte|plus|pas bien|a peine)\b|\bn'\s?arrive plus a respirer\b",
+    r"\brespire\s+(de plus en plus\s+|vraiment\s+|tres\s+|super\s+|tellement\s+)?(mal|difficilement|avec difficulte|plus|pas bien|a peine)\b"
+    r"|\bn'\s?arrive plus a respirer\b|\brespiration\s+(qui\s+)?siffle\b|\b(en train d'\s?|vais |va )etouffer\b",
     r"\b(trouble|troubles|difficulte|difficultes)\s+(de|d')\s*(la\s+)?(parole|elocution|deglutition)\b|\bparole\s+(pateuse|difficile)\b",
     rf"\b{_FR_BODY}\s+(qui\s+|me\s+|se\s+|s'\s?)?(tout\s+|toute\s+|toutes\s+|tres\s+|super\s+)?(enfle|gonfle|enflent|gonflent|est enflee|est gonflee|sont enflees|sont gonflees"
-    r"|enflee?s?|gonflee?s?|se serre|serree|se ferme|se bloque|se resserre|se referme|se referment|se contracte|se resserrent)\b",
+    r"|enflee?s?|gonflee?s?|se serre|serre|serree|se ferme|se bloque|est bloquee|bloquee|se resserre|se referme|se referment|se contracte"
+    r"|se resserrent)\b",
+    rf"\b{_FR_BODY}\s+(\w+\s+|s'\s?){{0,3}}(a|de|d')\s?(enfler|gonfler|se fermer|se refermer|se resserrer)\b",
+    rf"\b{_FR_BODY}s?\s+(a|ont|avait|avaient)\s+(tout\s+|vraiment\s+|beaucoup\s+|encore\s+)?(enfle|gonfle|double de volume)\b",
+    r"\bpoitrine\s+(est\s+|me\s+)?(serree|oppressee|comprimee|qui serre|me serre)\b",
+    # Food that won't go down: "la nourriture passe pas", "ça reste pris dans ma gorge", "je peux rien avaler".
+    r"\b(nourriture|bouffe|eau|salive|pilules?|liquides?|aliments?|rien)\s+(ne\s+)?passe\s+(pas|plus|pu)\b"
+    r"|\b(reste|restent|pris|prise|coince\w*|bloque\w*)\s+(\w+\s+)?dans\s+(ma|la)\s+gorge\b|\bpasse\s+(pas|plus|pu)\s+quand\s+j'\s?avale\b"
+    r"|\b(peux|peut|arrive|capable)\s+(a\s+|d'\s?)?(plus\s+|pu\s+)?rien\s+avaler\b",
     rf"\b(gonflement|enflure|oedeme|boursouflure)\s+(de|du|des|a|au|aux|dans)\s+(la\s+|ma\s+|les\s+|mes\s+|l'\s?)?{_FR_BODY}",
     r"\boedeme de quincke\b",
     r"\b(reaction|crise)\s+allergique\s+(\w+\s+)?(grave|severe|serieuse|forte|importante|violente|intense)\b"
@@ -243,10 +263,12 @@ _EMERGENCY_FR = (
     r"\bfaiblesse\s+(dans|aux|au|a)\s+(les\s+|mes\s+|la\s+|le\s+|l'\s?)?(bras|jambes?|corps|tout le corps|cou|nuque)\b",
     r"\b(faible|faibles|engourdie?s?)\s+(de\s+)?partout\b",
     r"\b(bras|jambes?|corps)\s+(\w+\s+){0,2}(faibles?|engourdie?s?|paralysee?s?)\b.*\b(depuis|apres)\b",
-    r"\b(bras|jambes?)\s+(\w+\s+){0,2}(molles?|faibles?|paralysee?s?|comme du coton)\b"
+    r"\b(bras|jambes?)\s+(\w+\s+){0,2}(mous|mou|molles?|faibles?|paralysee?s?|comme du coton)\b"
     r"|\b(bras|jambes?|genoux)\s+(me\s+)?(lachent|lache|flanchent|ne me portent plus)\b",
     r"\b(sens|sent)\s+(plus|pas|pu)\s+(mes|les|ses)\s+(bras|jambes|mains|pieds)\b"
-    r"|\b(peux|arrive|capable)\s+(pas|plus|pu)\s+(a\s+|de\s+)?(lever|bouger|soulever)\s+(les|mes)\s+(bras|jambes)\b",
+    r"|\b(peux|peut|peuvent|arrive|capable)\s+(pas|plus|pu)\s+(a\s+|de\s+)?(lever|bouger|soulever)\s+(les|mes|ses)\s+(bras|jambes)\b"
+    r"|\bfaibles?\s+(dans|aux|au|des)\s+(les\s+|mes\s+)?(bras|jambes)\b|\b(aucune|pas de|plus de|pu de)\s+force\s+(dans|aux)\s+(les\s+|mes\s+)?"
+    r"(bras|jambes)\b",
     r"\b(engourdissement|paralysie)\s+(qui\s+)?(se\s+propage|s'\s?etend|gagne|progresse)\b",
     r"\bdouleurs?\s+(a|dans)\s+(la|ma)\s+poitrine\b|\bdouleurs?\s+thoraciques?\b|\boppression\s+(\w+\s+){0,2}(poitrine|thoracique)\b"
     r"|\bmal\s+(a|dans)\s+la\s+poitrine\b"
@@ -256,11 +278,11 @@ _EMERGENCY_FR = (
     r"\b(appeler|appelle|appelez|appele|composer|composez|envoyez|besoin d'\s?)\s*(une|l'\s?|le)\s*(ambulance|911)\b",
     r"\bevanou\w*|\bperdu connaissance\b|\bperte de connaissance\b|\btombe\w*\s+dans\s+les\s+pommes\b",
     r"\b(problemes?|difficultes?|troubles?|detresse|gene)\s+respiratoires?\b",
-    r"\b(besoin|utilise|pris|prendre|pique|injecte|donnez-moi|donne-moi|ou est)\s+(\w+\s+)?(de\s+|d'\s?)?(mon\s+|l'\s?|un\s+|mon\s+)?"
+    r"\b(besoin|utilise|utiliser|pris|prendre|sorti|sortir|pique|injecte|donnez-moi|donne-moi|ou est)\s+(\w+\s+)?(de\s+|d'\s?)?(mon\s+|l'\s?|un\s+|mon\s+)?"
     r"(epi\s?-?pen|epipen|auto-?injecteur|stylo d'\s?adrenaline)\b",
     r"\b(peux|arrive|suis)\s+(plus|pas|pu)\s+(a\s+|capable de\s+)?parler\s+(comme il faut|correctement|normalement|clairement|comme du monde"
     r"|comme avant|bien)\b|\bje\s+parle\s+(tout\s+)?(croche|bizarre|mal|de travers)\b|\bmes\s+mots\s+sortent\s+(tout\s+)?(croches?|mal"
-    r"|bizarres?)\b",
+    r"|bizarres?)\b|\btrouve\s+(pas|plus|pu)\s+mes\s+mots\b(?!\s+pour)",
     r"\b(crise|crises)\s+(d'\s?)?(epilepsie|convulsions?)\s+(en ce moment|maintenant|la)\b|\b(fais|fait)\s+une\s+(crise\s+d'\s?epilepsie"
     r"|convulsion)\b|\bconvulse\b",
 )
@@ -318,7 +340,7 @@ _FR_NEG_FILLERS = (
 )
 # "pas mal de difficulté" is "quite a lot of difficulty", and "plus de mal" without "ne" is "more
 # trouble" ("de plus en plus de mal": more and more): neither is a denial.
-_FR_NEG_HEADS = r"pas(?!\s+mal\s+d)|(n'\s?|ne\s+)(\w+\s+)?plus|aucun|aucune|sans|jamais|ni|non|point|rien"
+_FR_NEG_HEADS = r"pas(?!\s+mal\s+d)|(n'\s?|ne\s+)(\w+\s+)?plus|pus?|aucun|aucune|sans|jamais|ni|non|point|rien"
 _ES_NEG_FILLERS = (
     r"tengo|tenia|tuve|he|ha|tenido|hay|habia|siento|senti|noto|note|ningun|ninguna|mucho|mucha|muchos|muchas"
     r"|gran|grandes|la|el|los|las|un|una|de|ya|mayor|mayores|tipo|algun|alguna|me|nada|perdido"
@@ -340,9 +362,11 @@ _EMERGENCY_DENIALS = _compile((
     _denial(
         _FR_NEG_HEADS,
         _FR_NEG_FILLERS,
-        r"difficultes?|mal|problemes?|soucis?|gonflement|enflure|oedeme|reaction|faiblesse|urgence|douleurs?|gene"
-        r"|essoufflement|urticaire|allergie|allergique|misere|peine|evanouie?s?|perdu connaissance|choc|besoin",
+        r"difficultes?|mal|problemes?|soucis?|gonflement|enflure|oedeme|reaction|faiblesse|urgence|douleurs?|gene|troubles?"
+        r"|essouffle\w*|urticaire|allergie|allergique|misere|peine|evanouie?s?|perdu connaissance|choc|besoin",
     ),
+    # A verb's own denial: "je ne m'étouffe pas", "j'étouffe pas".
+    r"\b(ne\s+|n'\s?)?(m'\s?|j'\s?)etouffe\s+(pas|plus|pu|jamais)\b",
     # "je n'ai pas la gorge enflée": the body part between the denial and the swelling.
     rf"\b(ai|a|avais|as|avez)\s+(pas|jamais|plus|pu)\s+(eu\s+)?(la|les|le|de|d'\s?)\s*{_FR_BODY}s?\s+(\w+\s+)?(enfle\w*|gonfle\w*|serree?|bloquee?)",
     _denial(
@@ -369,7 +393,7 @@ _EMERGENCY_PATTERNS = _compile(_EMERGENCY_EN + _EMERGENCY_FR + _EMERGENCY_ES)
 _LONG_AGO = re.compile(
     r"\b(years?|decades?)\s+ago\b|\bas a (kid|child|baby|teen\w*|toddler)\b|\bwhen i was (a kid|little|young|a child|younger|a teen\w*"
     r"|small|a baby|pregnant)\b|\bin (19|20)\d\d\b|\blast year\b|\blong time ago\b|\bin the past\b|\bhistory of\b|\bchildhood\b"
-    r"|\bil y a (\d+|des|quelques|plusieurs|deux|trois) ans\b|\bquand j'\s?etais (petite?|jeune|enfant|ado|bebe)\b|\bdans mon enfance\b"
+    r"|\bil y a (\d+|des|quelques|plusieurs|deux|trois) ans\b|\bil y a (bien\s+|tres\s+)?longtemps\b|\bdans le passe\b|\bquand j'\s?etais (petite?|jeune|enfant|ado|bebe)\b|\bdans mon enfance\b"
     r"|\bl'\s?an(nee)? (passee?|derniere)\b|\ben (19|20)\d\d\b|\bhace (\d+|unos|muchos|varios|dos|tres) anos\b|\bde nin[oa]\b"
     r"|\bcuando era (nin[oa]|pequen[oa]|joven|chic[oa]|bebe)\b|\bel ano pasado\b"
 )
@@ -397,7 +421,14 @@ _ASKS_ABOUT = re.compile(
     r"|\bet si\b|\bau cas ou\b|\ben cas d[e']|\bdans le cas ou\b"
     r"|\best[\s-]ce\s+(que\s+|qu'\s?)?(\w+\s+|l'\s?){0,3}(peu[tv]\w*|pourrai\w*|va|vais|vas|vont|aurai\w*|risque\w*|cause\w*|donne\w*"
     r"|provoque\w*|entraine\w*)\b|\b(risque|risques|risquent|pourrais|pourrait|pourraient)\s+(de\s+|d'\s?)?(\w+\s+)?(avoir|developper|ressentir|faire)\b"
-    r"|\b(botox|injections?|piqures?|traitement|ca)\s+(peu[tv]\w*|pourrai\w*)\s+(\w+\s+)?(causer|provoquer|donner|entrainer)\b"
+    r"|\b(botox|injections?|piqures?|traitement|ca)\s+(peu[tv]\w*|pourrai\w*|pouv\w*)\s+(\w+\s+)?(causer|provoquer|donner|entrainer)\b"
+    # "pourrais-je avoir", "vais-je avoir", "risque-t-on de"; what one has read or heard ("j'ai lu que").
+    r"|\b(pourrai[st]?|vais|risque|peux|puis|aurai[st]?)-(je|t-on|on)\b|\b(lu|entendu( dire)?)\s+(que|qu'\s?)"
+    r"|\b(depliant|feuillet|brochure|page|site|internet|google|article|notice|fiche)\s+(\w+\s+)?(parle\w*|mentionne\w*|dit|disent"
+    r"|indique\w*)\b"
+    # "c'tu normal", "c'est-tu normal", "c'est normal d'avoir": as "is it normal to".
+    r"|\b(c'\s?tu|c'\s?est-tu|c'\s?est tu|c'\s?est|est-il|serait-ce|ce serait)\s+(\w+\s+)?(normal|courant|frequent|possible|grave"
+    r"|dangereux|rare|commun)\s+(d'\s?|de\s+)"
     r"|\bpeu[tv]\w*-(il|elle|ils|elles|on)\s+(\w+\s+)?(causer|provoquer|donner|entrainer)\b"
     r"|\best[\s-]ce\s+(normal|courant|frequent|possible|grave|dangereux)\s+(d'\s?|de\s+)|\b(signes?|symptomes?)\s+(d'\s?|de\s+|du\s+|des\s+)"
     r"|\b(est|sont|est-ce)\b(?=.{0,80}\beffets?\s+secondaires?)|\brisques?\s+(d'\s?|de\s+)"
@@ -413,7 +444,7 @@ _ASKS_ABOUT = re.compile(
 # "yes" or "so": it is an "if" only before a subject ("si tengo", "si j'ai"), never before "no"
 # ("si no puedo respirar" is "yes, I can't breathe").
 _IF = re.compile(
-    r"\bif\b|\bsi\s+(?=(j'|je|tu|il|elle|on|ma|mon|mes|la|le|les|l'|vous|jamais|ca|c'|tengo|tienes|tiene|me|te|se|el|los|las|mi|mis|hay"
+    r"\bif\b|\bsi\s+jamais\b|\bsi\s+(?=(j'|je|tu|il|elle|on|ma|mon|mes|la|le|les|l'|vous|jamais|ca|c'|tengo|tienes|tiene|me|te|se|el|los|las|mi|mis|hay"
     r"|usted|uno|alguien|despues|luego)\b)|(?<=\w )si\s+(?=(no|ne|n')\b)"
 )
 _UNSURE_BEFORE = re.compile(
@@ -604,7 +635,7 @@ _CRISIS_FR = (
     r"|\bje\s+me\s+(blesse|coupe)\s+(volontairement|expres|encore)\b|\bscarification\w*",
     r"\b(ne\s+)?(veux|voudrais)\s+(plus|pas|pu)\s+(vivre|exister|etre en vie)\b|\b(plus|pas|pu)\s+envie\s+de\s+vivre\b"
     r"|\b(plus|pu|pas|perdu)\s+(le\s+)?gout\s+de\s+vivre\b"
-    r"|\b(marre|tanne|tannee|fatigue|fatiguee|ecoeure|ecoeuree|las|lasse)\s+de\s+(la\s+)?vi(vre|e)\b",
+    r"|\b(marre|assez|tanne|tannee|fatigue|fatiguee|ecoeure|ecoeuree|las|lasse)\s+de\s+(la\s+)?vi(vre|e)\b",
     r"\b(plus|aucune|pas)\s+(de\s+)?raisons?\s+de\s+vivre\b|\b(pas|plus)\s+capable\s+de\s+vivre\b|\b(la|ma)\s+vie\s+(ne\s+)?vaut\s+(plus|pas|pu)\b"
     r"|\bvaut\s+(plus|pas|pu)\s+la\s+peine\s+de\s+vivre\b"
     r"|\bsert\s+(a\s+)?(rien|quoi)\s+(de\s+)?(vivre|continuer|rester en vie|exister)\b|\ba quoi (ca\s+)?sert\s+(de\s+)?(vivre|exister)\b",
@@ -645,7 +676,28 @@ _CRISIS_FR = (
     r"|a jamais)\b",
     r"\b(vois|trouve)\s+(plus|pas|pu|aucune)\s+(d'\s?|de\s+)?(issue|sortie|porte de sortie)\b|\bpas\s+d'\s?autre\s+(issue|solution)\s+que\s+"
     r"(de\s+)?(mourir|la mort|en finir)\b",
-    r"\b(merite|meritais)\s+(pas|plus)\s+de\s+vivre\b|\bdevrais\s+(pas|plus)\s+etre\s+(en vie|vivante?|la)\b",
+    r"\b(merite|meritais)\s+(pas|plus)\s+de\s+vivre\b|\bdevrais\s+(meme\s+)?(pas|plus)\s+(meme\s+)?etre\s+(en vie|vivante?|la)\b",
+    # Found by a French stress test (issue 14): Quebec "m'enlever la vie", "le goût de mourir";
+    # a life without meaning; "plus simple si j'étais pas là"; a wish to hurt oneself; a third person's wish.
+    r"\b(m'\s?|s'\s?|se\s+|me\s+)(enlever|oter|ôter)\s+la\s+vie\b",
+    r"\b(gout|envie)\s+(de\s+|d'\s?)(mourir|crever|en finir|me tuer|me suicider|disparaitre|me faire du mal|me blesser|me couper"
+    r"|me scarifier|me bruler|me frapper)\b",
+    r"\b(plus|pas|pu|aucune?)\s+envie\s+d'\s?etre\s+(la|ici|en vie|sur terre|vivante?)\b",
+    r"\b(ma|la)\s+vie\s+(n'\s?)?a\s+(plus|pas|pu|aucun)\s+(aucun\s+|de\s+|d'\s?)?(sens|but|valeur)\b"
+    r"|\b(l'\s?interet|le sens|aucun sens|pas de sens|plus de sens|aucun interet)\s+(de|a|d')\s*(continuer\s+(a\s+|de\s+)?)?(vivre|exister)\b",
+    r"\b(mieux|plus simple|plus facile)\s+(pour tout le monde\s+|pour eux\s+)?si\s+(j'\s?etais|je\s+serais|j'\s?existais)\s+(pas|plus|pu)\b"
+    r"|\b(mieux|plus simple|plus facile)\s+(pour tout le monde\s+|pour eux\s+)?si\s+je\s+(mourais|disparaissais|partais pour de bon"
+    r"|n'\s?existais)\b|\bpersonne\s+(ne\s+)?(s'\s?ennuierait|remarquerait|s'\s?apercevrait|pleurerait|s'\s?en rendrait compte"
+    r"|s'\s?en soucierait)\b.*\bsi\s+je\s+(partais|disparaissais|mourais|n'\s?etais plus|etais plus|etais pus|etais mort)",
+    r"\b(je\s+suis|je\s+me\s+sens|suis)\s+(juste\s+|seulement\s+|rien\s+qu'\s?)?(un|une)\s+fardeau\b|\bde\s+trop\s+(sur (cette )?terre"
+    r"|dans ce monde|dans la vie)\b",
+    r"\bje\s+me\s+suis\s+(encore|souvent|deja|de nouveau|encore une fois)\s+(fait|faite)\s+du\s+mal\b",
+    r"\bj'\s?en\s+finis\s*(ce soir|aujourd'\s?hui|demain|pour de bon)?\s*$|\b(ce soir|aujourd'\s?hui|demain)\s+j'\s?en\s+finis\b",
+    r"\b(pas|plus|aucune)\s+d'\s?autre\s+(issue|solution)\s+que\s+(de\s+|d'\s?)?(mourir|la mort|en finir|me tuer|me suicider)\b",
+    r"\b(medicaments|pilules|comprimes|cachets)\b.{0,40}\b(tous|toutes|tout)\s+(les\s+)?(prendre|avaler)\s+d'\s?un\s+(seul\s+)?coup\b",
+    r"\b(veut|voulait|veulent)\s+(\w+\s+)?(mourir|se tuer|se suicider|s'\s?enlever la vie)\b",
+    r"\b(la mort|mourir)\s+(serait|sera|ce serait)\s+(un|une)?\s*(soulagement|delivrance|solution|libération|liberation)\b",
+    r"\b(veux|voudrais|vais|aimerais)\s+partir\s+pour\s+(de bon|toujours)\s*$",
 )
 
 _CRISIS_ES = (
@@ -704,6 +756,9 @@ _CRISIS_PATTERNS = _compile(_CRISIS_EN + _CRISIS_FR + _CRISIS_ES)
 _FAREWELL = re.compile(
     r"\b(goodbye|good bye|bye|farewell|adieu|adios)\b.{0,80}\bmy\s+(last|final)\s+(message|words|text)\b"
     r"|\bmy\s+(last|final)\s+(message|words|text)\b.{0,80}\b(goodbye|farewell|adieu|adios)\b|\bmy\s+(final|last)\s+words\b"
+    # French: "mon dernier message" alone is also "my latest message"; with an "adieu" it is a farewell.
+    r"|\badieu\b.{0,80}\b(mon|mes)\s+(dernier\s+message|derniers\s+mots)\b|\b(mon|mes)\s+(dernier\s+message|derniers\s+mots)\b.{0,80}\badieu\b"
+    r"|\bmes\s+derniers\s+mots\b|\blettre\s+d'\s?adieu\b|\b(fait|faire|fais|dire|dit|ecrit)\s+mes\s+adieux\b"
 )
 _CONDITIONAL_POINT = re.compile(r"\bif\b[^.!?;]{0,80}?[,]?\s*(then\s+)?(what'?s|whats|what is)\s+(even\s+)?the\s+point\b")
 
@@ -738,8 +793,8 @@ _SYMPTOMS_EN = (
     r"\b(double vision|seeing double|see double)\b|\bvision\s+(is\s+)?(\w+\s+)?(off|weird|strange|funny|worse|bad)\b",
     r"\bvision('s|\s+is|\s+has|\s+'s)?\s+(gone\s+|going\s+|getting\s+|become\s+|a bit\s+|a little\s+|kind of\s+)?(blurr\w*|fuzzy|hazy|cloudy|double)\b",
     r"\bvision\s+(isn'?t|is not|not)\s+(right|normal|clear|good|the same)\b",
-    r"\b(face|cheek|lips?|mouth|smile|forehead|brow|eyebrows?)\s+(\w+\s+){0,2}(weak|droop\w*|lopsided|crooked|uneven|asymmetric\w*|numb"
-    r"|frozen|paraly[sz]ed|sagging|slanted|twisted|stiff|tight)\b",
+    r"\b(face|cheek|lips?|mouth|smile|forehead|brow|eyebrows?)\s+(\w+\s+){0,3}(weak|droop\w*|lopsided|crooked|uneven|asymmetric\w*|numb"
+    r"|frozen|paraly[sz]ed|sagging|slanted|twisted|stiff|tight|heavy)\b",
     r"\b(lopsided|crooked|uneven|asymmetric\w*|droopy)\s+(smile|face|mouth|lips?)\b",
     r"\bcan'?t\s+(smile|frown|whistle|raise my (eye)?brows?)\b",
     r"\bdry\s+mouth\b|\bmouth\s+([\w']+\s+){0,3}dry\b",
@@ -750,7 +805,7 @@ _SYMPTOMS_EN = (
     r"\bbruis\w*",
     r"\bhead\s*aches?\b|\bhead\s+(hurts|is pounding|is killing me)\b",
     r"\b(fatigue|fatigued|tired|exhausted|exhaustion|wiped out|drained|no energy|lethargic)\b",
-    r"\bneck\s+([\w']+\s+){0,2}(pain|hurts|sore|stiff|aches?|killing me|weak)\b|\b(sore|stiff|weak)\s+neck\b|\bcan'?t\s+(hold|lift)\s+(up\s+)?my\s+head\b",
+    r"\bneck\s+([\w']+\s+){0,3}(pain|hurts|sore|stiff|aches?|killing me|weak)\b|\b(sore|stiff|weak)\s+neck\b|\bcan'?t\s+(hold|lift)\s+(up\s+)?my\s+head\b",
     r"\b(trouble|hard|difficult\w*|can'?t|cannot|painful|struggl\w*|problems?)\s+(\w+\s+)?(chew\w*|bit(e|ing)|open(ing)? my mouth)\b",
     r"\bchewing\s+(is\s+)?(hard|difficult|painful|tiring|weird)\b|\bjaw\s+(feels\s+|is\s+)?(weak|tired|heavy|stiff)\b",
     r"\bmuscles?\s+(\w+\s+)?(weak\w*|twitch\w*)\b|\bweak(ness)?\b",
@@ -764,9 +819,9 @@ _SYMPTOMS_FR = (
     r"\b(n'\s?arrive|peux)\s+(pas|plus)\s+(a\s+)?(ouvrir|fermer)\s+(l'\s?|mon\s+|mes\s+|les\s+)?(oeil|yeux|paupiere)",
     r"\bptose\b|\bptosis\b",
     r"\b(vision|vue)\s+(n'\s?est|est)\s+(plus|pas)\s+(claire|nette|normale|comme avant)\b"
-    r"|\b(vision|vue)\s+(\w+\s+)?(floue|trouble|double|brouillee|embrouillee)\b|\bvois\s+(flou|trouble|double)\b|\bflou(e)?\b|\bdiplopie\b",
-    r"\b(visage|joue|levres?|bouche|sourire|front|sourcils?)\s+(\w+\s+){0,2}(faible|tombe|tombant\w*|affaiss\w*|asymetrique|de travers"
-    r"|croche|tordu\w*|engourdi\w*|fige\w*|paralys\w*|crispe|raide)\b",
+    r"|\b(vision|vue?)\s+(\w+\s+)?(floue|trouble|double|brouillee|embrouillee)\b|\bvois\s+(flou|trouble|double)\b|\bflou(e)?\b|\bdiplopie\b",
+    r"\b(visage|joue|levres?|bouche|sourire|front|sourcils?)\s+(\w+\s+){0,3}(faible|tombe|tombant\w*|affaiss\w*|asymetrique|de travers"
+    r"|croche|tordu\w*|engourdi\w*|fige\w*|paralys\w*|crispe|raide|lourde?)\b",
     r"\bbouche\s+(\w+\s+)?seche\b|\bsecheresse\s+(de la\s+)?(bouche|buccale|des yeux|oculaire)\b|\byeux\s+(\w+\s+)?secs\b|\boeil\s+sec\b",
     r"\b(douleurs?|douloureu\w*|mal|bleus?|ecchymose|hematome|enflure|gonflement|gonfle|rougeurs?|bosse|sensible|demangeaisons?)\b.{0,30}"
     r"\b(point d'\s?injection|site d'\s?injection|piqures?|injections?|injecte)\b",
@@ -777,7 +832,7 @@ _SYMPTOMS_FR = (
     r"\b(fatigue\w*|epuise\w*|creve\w*|pas d'\s?energie|somnolen\w*)\b",
     r"\bmal\s+(au|a mon)\s+cou\b|\bdouleurs?\s+(au|dans le)\s+cou\b|\bcou\s+(\w+\s+)?(douloureux|raide|faible)\b"
     r"|\bnuque\s+(\w+\s+)?(raide|douloureuse|faible)\b|\btorticolis\b|\bmal\s+a\s+la\s+nuque\b",
-    r"\b(mal|difficulte\w*|du mal|peine|problemes?)\s+(a|pour|de)\s+(\w+\s+)?(macher|mastiquer|croquer)\b"
+    r"\b(mal|difficulte\w*|du mal|peine|misere|problemes?)\s+(a|pour|de)\s+(\w+\s+)?(macher|mastiquer|croquer)\b"
     r"|\b(n'\s?arrive|peux)\s+(pas|plus)\s+(a\s+)?(macher|mastiquer)\b|\bmachoire\s+(\w+\s+)?(faible|fatiguee|raide|lourde)\b",
     r"\bfaiblesse\b|\bmuscles?\s+(\w+\s+)?faibles?\b",
     r"\b(etourdi\w*|vertiges?|nausee\w*|urticaire|eruption|demange\w*|bave|baver)\b",
@@ -862,7 +917,10 @@ _SYMPTOM_DENIALS = _compile((
         r"|paupieres?(\s+(qui\s+)?(tombe\w*|lourde?s?|tombante?s?))?|bouche\s+seche|secheresse|raideur|maux\s+de\s+tete|ecchymoses?"
         r"|hematomes?|rougeurs?|enflure|demangeaisons?|nausees?|vertiges?",
     ),
-    r"\b(ne\s+|n'\s?)(tomb\w*|s'\s?affaiss\w*|baiss\w*|est|sont|semble|semblent|parait|paraissent|fait|font)\s+(pas|plus|jamais|aucunement)"
+    r"\b((ne\s+|n'\s?)(tomb\w*|s'\s?affaiss\w*|baiss\w*|est|sont|semble|semblent|parait|paraissent|fait|font)\s+(pas|plus|jamais|aucunement)"
+    # Spoken French drops the "ne": "ma paupière tombe pas", "est pas lourde"; never "plus" there
+    # ("tombe plus" may be "droops more").
+    r"|(tomb\w*|s'\s?affaiss\w*|baiss\w*|est|sont|semble|semblent|parait|paraissent|fait|font)\s+(pas|jamais|pus?))"
     r"(\s+(du tout|vraiment|tombante?s?|lourde?s?|floue?s?|enfle\w*|gonfle\w*|douloureu\w*|raides?|faibles?|seche?s?|croches?"
     r"|asymetriques?|affaissee?s?|mal))*\b(?!\s+(claire?s?|nette?s?|normale?s?|comme avant|capable|symetriques?|pareil\w*|droite?s?))",
 ))
@@ -925,5 +983,7 @@ def describes_symptom_after_treatment(text: str | None) -> bool:
     if any(cue.search(normalised) for cue in _WEAK_CUES):
         # "eyelid droopy after botox" states it; "headache after botox?" may be asking.
         question = normalised.endswith("?") or bool(_QUESTION_START.match(normalised))
-        return (personal or not question) and not hypothetical
+        # "mon amie a eu la paupière tombante après son botox": someone else's, told as the past.
+        someone_else = bool(_SOMEONE_ELSE.search(normalised))
+        return (personal or not (question or someone_else)) and not hypothetical
     return False

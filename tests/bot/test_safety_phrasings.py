@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.components import PatternSafeguards
 from bot.nlp.language import detect_language
-from bot.nlp.safety import is_crisis, is_emergency
+from bot.nlp.safety import describes_symptom_after_treatment, is_crisis, is_emergency
 from bot.settings import ROOT
 
 DEV_SET = ROOT / "tests" / "bot" / "safety_phrasings.yml"
@@ -88,6 +88,15 @@ def test_negative(lang: str, text: str) -> None:
     assert not is_crisis(text)
     assert not is_emergency(text)
     assert forced(text) not in ("crisis", "emergency")
+
+
+MILD_FRENCH_AND_ENGLISH = [p for p in params("negative") if p.id.startswith("mild_after_treatment-") and p.values[0] in ("en", "fr")]
+
+
+@pytest.mark.parametrize("lang,text", MILD_FRENCH_AND_ENGLISH)
+def test_mild_symptoms_after_treatment_take_the_after_treatment_path(lang: str, text: str) -> None:
+    # Read in English and French only: Spanish is not answered.
+    assert describes_symptom_after_treatment(text)
 
 
 FOREIGN = [p for group in ("crisis", "emergency", "negative") for p in params(group) if p.values[0] != "en"]
