@@ -100,6 +100,10 @@ async def book(request: Request, item: ConsultationRequest, form: FormData, sess
         return render(request, "request.html", status_code=400, **(await run_in_threadpool(page)))
 
     starts_at = parsed.at
+    current = await run_in_threadpool(BookingStore(engine).active, item.id) if item.status == "booked" else None
+    if current is not None and current.starts_at == starts_at:
+        # The form posted again with the booking it shows: nothing changes, nothing is texted again.
+        return see_other(f"/staff/requests/{item.id}?msg=status#booking")
     hashed: Optional[str] = None
     texts: dict = {}
     why_not = "patient did not choose texts"

@@ -105,6 +105,10 @@ def test_a_patient_who_did_not_choose_texts_is_booked_without_texts(desk, engine
 def test_rebooking_and_leaving_booked_cancel_the_pending_reminder(desk, engine, fake):
     item = texted(engine)
     book(desk, item.id, *local_fields(days=3))
+    # The form posted again as it shows the booking: no new booking, no second text.
+    first = BookingStore(engine).active(item.id)
+    assert book(desk, item.id, *local_fields(days=3)).status_code == 303
+    assert BookingStore(engine).active(item.id).id == first.id and len(fake.messages) == 1
     book(desk, item.id, *local_fields(days=5))
     store = BookingStore(engine)
     assert len(fake.messages) == 2  # a confirmation for each booking
