@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions import parsing
 from actions.common import (
     FAQ_PREFIX,
+    SWITCH_LANGUAGE_INTENT,
     discard_events,
     earlier_question,
     faq_answer,
@@ -29,7 +30,7 @@ from actions.common import (
     reset_message,
     submission_key,
 )
-from actions.handoff import StoringAction, request_content
+from actions.handoff import StoringAction, conversation_language, request_content
 from bot.store.requests import URGENT_FLAG, URGENT_KIND, ConsultationRequest
 
 SlotValues = dict[str, Any]
@@ -126,6 +127,10 @@ class ValidateContactForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != slot:
             return {slot: value}  # set before it was asked (the message from the request), or kept over a pause
         text = latest_text(tracker)
+        if latest_intent(tracker) == SWITCH_LANGUAGE_INTENT:
+            # Already switched; say so in the new language, then the form asks its question again in it.
+            dispatcher.utter_message(response="utter_language_switched")
+            return {slot: None}
         if parsing.is_cancel_phrase(text):
             return {slot: None, "requested_slot": None, "message_outcome": "cancelled"}
         agrees = slot == "message_consent" and parsing.is_agreement(text)
@@ -206,6 +211,7 @@ def build_message_request(tracker: Tracker) -> ConsultationRequest:
         email=email,
         question_for_staff=slots.get("message_text") or "",
         flags=sorted(flags),
+        language=conversation_language(slots),
     )
     request.submission_key = submission_key(tracker, request_content(request))
     return request

@@ -26,6 +26,7 @@ from actions.common import (
     PAUSE_SLOTS,
     SAFETY_INTENTS,
     SCREENING_FORM,
+    SWITCH_LANGUAGE_INTENT,
     discard_events,
     faq_answer,
     latest_intent,
@@ -100,7 +101,7 @@ class ActionAskConfirmed(Action):
         elif tracker.get_slot("change_pending"):
             dispatcher.utter_message(response="utter_ask_which_change")
         else:
-            dispatcher.utter_message(response="utter_consultation_summary")
+            dispatcher.utter_message(response="utter_consultation_summary", **summary_values(tracker))
         return []
 
 
@@ -156,6 +157,10 @@ class ValidateConsultationForm(FormValidationAction):
             # Not an answer to the question asked now: a value kept over a pause, checked when given.
             return {slot: value}
         text = latest_text(tracker)
+        if latest_intent(tracker) == SWITCH_LANGUAGE_INTENT:
+            # Already switched; say so in the new language, then the form asks its question again in it.
+            dispatcher.utter_message(response="utter_language_switched")
+            return {slot: None}
         if parsing.is_cancel_phrase(text):
             # action_submit_consultation says so and removes what was typed.
             return {slot: None, "requested_slot": None, "screening_outcome": "cancelled"}
@@ -499,7 +504,45 @@ CONTACT_METHOD_WORDS = {"phone": "phone call", "text": "text message", "email": 
 ALL_FORM_SLOTS = ("consent_given",) + HEALTH_SLOTS + CONTACT_SLOTS + ("confirmed",)
 
 
+# The answers are stored with English codes ("yes — …", "not given", "text message"): the staff
+# pages and flags read them. A French summary shows the codes in French; what the patient typed
+# after a code is shown as typed.
+FRENCH_CODES = {
+    "not given": "non fourni", "phone call": "appel téléphonique", "text message": "texto", "e-mail": "courriel",
+    "unsure": "je ne sais pas", "none": "aucun", "yes": "oui", "no": "non",
+}
+SUMMARY_SLOTS = HEALTH_SLOTS + CONTACT_SLOTS
+
+
+def shown_value(value: Any, language: Optional[str]) -> Any:
+    """A stored answer as the summary shows it in the conversation's language."""
+    if language != "fr" or not isinstance(value, str):
+        return value
+    for code, word in FRENCH_CODES.items():
+        if value == code:
+            return word
+        if value.startswith(code + " — "):
+            return word + value[len(code):]
+    return value
+
+
+def summary_values(tracker: Tracker) -> dict[str, Any]:
+    """Template values for the summary: the answers, their codes in French in a French conversation."""
+    language = tracker.get_slot("language")
+    if language != "fr":
+        return {}
+    return {slot: shown_value(tracker.get_slot(slot), language) for slot in SUMMARY_SLOTS
+            if tracker.get_slot(slot) is not None}
+
+
+# French at the summary: "modifier", "corriger", "c'est pas correct", "il y a une erreur".
+_CHANGE_WORDS = (
+    "change", "wrong", "edit", "fix", "correct that", "mistake",
+    "modifi", "corrig", "erreur", "faux", "fausse", "pas correct", "pas bon", "pas la bonne", "trompe", "trompé",
+)
+
+
 def wants_change(text: str) -> bool:
-    """'Change an answer', 'that's wrong', 'edit' at the summary."""
+    """'Change an answer', 'that's wrong', 'edit' at the summary (English or French)."""
     lowered = text.lower()
-    return any(word in lowered for word in ("change", "wrong", "edit", "fix", "correct that", "mistake"))
+    return any(word in lowered for word in _CHANGE_WORDS)

@@ -135,9 +135,12 @@ async def test_consent_says_what_is_kept(kind: str, response: str) -> None:
 
 
 def test_the_consent_line_says_exactly_what_is_kept() -> None:
-    (variation,) = DOMAIN["responses"]["utter_ask_message_consent"]
-    assert variation["text"] == ("I'll pass a short message to the team: your name, how to reach you, and your message. "
-                                 "Only the clinic's staff see it. Okay?")
+    english, french = DOMAIN["responses"]["utter_ask_message_consent"]
+    assert english["text"] == ("I'll pass a short message to the team: your name, how to reach you, and your message. "
+                               "Only the clinic's staff see it. Okay?")
+    assert french["condition"] == [{"type": "slot", "name": "language", "value": "fr"}]
+    assert french["text"] == ("Je vais transmettre un court message à l'équipe : votre nom, comment vous joindre et "
+                              "votre message. Seul le personnel de la clinique le verra. D'accord?")
 
 
 # --------------------------------------------------------------------------- the answers
@@ -377,12 +380,19 @@ async def test_after_treatment_after_a_pause_says_the_request_waits() -> None:
 
 
 def test_the_after_treatment_reply_is_safe_in_every_variation() -> None:
-    for variation in DOMAIN["responses"]["utter_after_treatment"]:
+    variations = DOMAIN["responses"]["utter_after_treatment"]
+    assert any(v.get("condition") for v in variations)  # the French ones are checked too
+    for variation in variations:
         text = variation["text"]
-        assert not text.lower().startswith("yes")
+        french = bool(variation.get("condition"))
+        assert not text.lower().startswith("oui" if french else "yes")
         assert "{clinic_contact}" in text and "911" in text
-        assert "breathing" in text and "swallowing" in text and "speaking" in text
-        assert "normal" not in text.replace("can't tell you what is normal for you", "")
+        if french:
+            assert "respiration" in text and "déglutition" in text and "parole" in text
+            assert "normal" not in text.replace("ce qui est normal pour vous", "")
+        else:
+            assert "breathing" in text and "swallowing" in text and "speaking" in text
+            assert "normal" not in text.replace("can't tell you what is normal for you", "")
         assert [b["payload"] for b in variation["buttons"]] == ["/affirm", "/deny"]
 
 

@@ -147,7 +147,7 @@ def test_no_answer_about_a_patients_case_opens_with_yes() -> None:
     for name in ("utter_faq_conditions_named", "utter_faq_conditions_unlisted", "utter_faq_side_effect_named",
                  "utter_faq_side_effect_unlisted", "utter_own_case", "utter_faq_conditions", "utter_faq_side_effects"):
         for variant in DOMAIN["responses"][name]:
-            assert not variant["text"].lower().startswith("yes"), name
+            assert not variant["text"].lower().startswith(("yes", "oui")), name
 
 
 def test_named_responses_use_the_values_the_actions_fill() -> None:
@@ -244,10 +244,10 @@ def session_tracker() -> Tracker:
 @pytest.mark.parametrize(
     ("settings", "contact"),
     [
-        (Settings(clinic_phone="613-555-0100"), "Metropolitan Dental at 613-555-0100"),
-        (Settings(clinic_phone=""), "Metropolitan Dental's front desk"),
+        (Settings(clinic_phone="613-555-0100"), "Metropolitan Dental (613-555-0100)"),
+        (Settings(clinic_phone=""), "Metropolitan Dental"),
         (load_settings({"CLINIC_NAME": "Metro Dental", "CLINIC_PHONE": "1-800-555-0199"}),
-         "Metro Dental at 1-800-555-0199"),
+         "Metro Dental (1-800-555-0199)"),
     ],
 )
 async def test_session_start_sets_only_the_clinic_contact(settings: Settings, contact: str) -> None:
@@ -287,3 +287,18 @@ async def test_own_case_then_another_question_answers_both() -> None:
                            ranking=[("own_case", 0.7), ("faq_side_effects", 0.2)])
     _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
     assert responses(dispatcher) == ["utter_faq_safety_nerve", "utter_own_case_short", "utter_faq_side_effects"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("metadata", "language"),
+    [({"language": "fr"}, "fr"), ({"language": "fr-CA"}, "fr"), ({"language": "en_US"}, "en"),
+     ({"language": "es"}, None), ({"language": 3}, None), ("fr", None), (None, None)],
+)
+async def test_session_start_takes_the_widget_pages_language(metadata, language) -> None:
+    tracker = session_tracker()
+    tracker.slots["session_started_metadata"] = metadata
+    events = await ActionSessionStart(settings=Settings()).run(CollectingDispatcher(), tracker, DOMAIN)
+    set_language = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "language"]
+    assert set_language == ([language] if language else [])
+    assert events[-1]["name"] == "action_listen"

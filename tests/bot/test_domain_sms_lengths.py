@@ -8,6 +8,13 @@ with bot.sms_text: GSM-7 (160, then 153 a segment) unless one character forces U
 Budgets: two segments for every answer, three for the screening summary (it reads the patient's
 answers back), one for the HELP reply (carrier rules: 160 characters, with a phone number).
 The table of every count is printed in the run's summary (tests/conftest.py `report`).
+
+French (the variations with `condition: language = fr`, what Rasa picks for a French patient over
+SMS): at most three segments each, counted in their real encoding (ê, â, ô, ç... make a text UCS-2,
+67 characters a segment), with the button line as a French reply would read ("Répondez 1 pour ...")
+and the clinic's contact as settings give it (one wording for both languages); AIDE's reply in one
+160-character text.
+The English tables and tests below are about the English variations only.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from typing import Any
 
 import pytest
 import yaml
+from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.core.nlg.interpolator import interpolate
 
 from actions.screening import CONTACT_METHOD_WORDS
@@ -46,6 +54,10 @@ VALUES: dict[str, str] = {
     "full_name": "Marie-Christine Vanderhoeven-Montgomery",  # 39 characters
     "step": "12",  # "We're on question 12 of 12" (actions/screening.py, the form's reminder)
     "steps": "12",
+    # Booking texts (bot/booking_texts.py): the clinic's name and the longest date and time.
+    "clinic_name": WORST_SETTINGS.clinic_name,
+    "appointment_date": "Wednesday, September 30",
+    "appointment_time": "12:45 PM",
 }
 
 # The summary reads back what the patient typed, as the form's validators keep it: long answers of
@@ -70,6 +82,15 @@ def domain_responses() -> dict[str, list[dict[str, Any]]]:
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 
 
+def english_variations(variations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The variations without a language condition (what an English patient gets)."""
+    return [v for v in variations if not _is_french(v)]
+
+
+def _is_french(variation: dict[str, Any]) -> bool:
+    return any(c.get("name") == "language" and c.get("value") == "fr" for c in variation.get("condition") or [])
+
+
 def sms_candidates(variations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every variation Rasa's ResponseVariationFilter can pick for the `sms` channel, whatever the slots.
 
@@ -87,7 +108,7 @@ def sms_variations() -> list[tuple[str, int, dict[str, Any]]]:
     """(response name, index of the variation in domain.yml, variation) for everything SMS can send."""
     picked = []
     for name, variations in domain_responses().items():
-        candidates = sms_candidates(variations)
+        candidates = sms_candidates(english_variations(variations))
         picked += [(name, variations.index(v), v) for v in candidates]
     return picked
 
@@ -198,7 +219,7 @@ def test_only_the_summary_reads_a_patients_name_back():
 
 
 def test_help_gives_the_clinic_phone_in_one_text_of_160_characters():
-    (variation,) = sms_candidates(domain_responses()[HELP])
+    (variation,) = sms_candidates(english_variations(domain_responses()[HELP]))
     assert "{clinic_contact}" in variation["text"]
     (text,) = sent_texts(HELP, variation)
     assert WORST_SETTINGS.clinic_phone in text
@@ -208,7 +229,7 @@ def test_help_gives_the_clinic_phone_in_one_text_of_160_characters():
 def test_every_response_variation_is_under_twilios_limit():
     for name, variations in domain_responses().items():
         for variation in variations:
-            assert all(len(t) <= MAX_SMS_CHARS for t in sent_texts(name, variation)), name
+            assert all(len(t) <= MAX_SMS_CHARS for t in sent_texts(name, variation, french_values(name))), name
 
 
 def test_the_walk_covers_every_response_and_the_sms_variations():
@@ -229,3 +250,101 @@ def test_many_buttons_are_free_text_over_sms():
     """utter_ask_which_change has 12 buttons on the web; its SMS variation asks for a name instead."""
     (variation,) = [v for n, _, v in VARIATIONS if n == "utter_ask_which_change"]
     assert not variation.get("buttons")
+
+
+# --- French --------------------------------------------------------------------------------------
+
+FRENCH_BUDGET = 3
+FRENCH_HELP_MAX_CHARS = 160
+
+
+def french_values(name: str) -> dict[str, str]:
+    """The worst-case values; the contact slot is the same in both languages (Settings.clinic_contact)."""
+    values = dict(SUMMARY_VALUES if name == SUMMARY else VALUES)
+    # A French reply may read back the parser's French words: "message texte" is longer than "text message".
+    values["contact_method"] = max(values["contact_method"], "message texte", key=len)
+    return values
+
+
+def french_sms_variations() -> list[tuple[str, int, dict[str, Any]]]:
+    """What Rasa's own filter picks over SMS when the language slot is "fr"."""
+    responses = domain_responses()
+    chooser = ResponseVariationFilter(responses)
+    return [(name, variations.index(v), v) for name, variations in responses.items()
+            for v in chooser.responses_for_utter_action(name, "sms", {"language": "fr"})]
+
+
+def french_sent_texts(name: str, variation: dict[str, Any]) -> list[str]:
+    """As sent, with the button line in French ("Répondez 1 pour Oui, 2 pour Non": longer than English)."""
+    texts = sent_texts(name, variation, french_values(name))
+    if not variation.get("buttons"):
+        return texts
+    *rest, last = texts
+    head, _, line = last.rpartition("\nReply ")
+    line = "Répondez " + line.replace(" for ", " pour ")
+    return [*rest, f"{head}\n{line}" if head else line]
+
+
+FRENCH_VARIATIONS = french_sms_variations()
+FRENCH_SENT: list[tuple[str, int, dict[str, Any], str, SmsSize]] = [
+    (name, index, variation, text, sms_size(text))
+    for name, index, variation in FRENCH_VARIATIONS
+    for text in french_sent_texts(name, variation)
+]
+
+
+def french_segment_table() -> list[str]:
+    width = max(len(label(n, v)) for n, _, v, _, _ in FRENCH_SENT)
+    lines = [f"{'response':<{width}}  enc    chars  seg  max  UCS-2 because of"]
+    for name, _, variation, text, size in FRENCH_SENT:
+        flag = "  OVER" if size.segments > FRENCH_BUDGET else ""
+        lines.append(f"{label(name, variation):<{width}}  {size.encoding}  {len(text):>5}  {size.segments:>3}"
+                     f"  {FRENCH_BUDGET:>3}  {' '.join(size.unicode_characters)}{flag}")
+    total = sum(size.segments for *_, size in FRENCH_SENT)
+    ucs2 = sum(1 for *_, size in FRENCH_SENT if size.encoding != GSM7)
+    within_two = sum(1 for *_, size in FRENCH_SENT if size.segments <= 2)
+    lines.append(f"{len(FRENCH_SENT)} French texts, {total} segments in all, {ucs2} sent as UCS-2, "
+                 f"{within_two} within two segments")
+    return lines
+
+
+def test_the_french_segment_table_is_in_the_run_summary(report):
+    report("SMS segments per response, French (tests/bot/test_domain_sms_lengths.py)", french_segment_table())
+    assert {name for name, _, _ in FRENCH_VARIATIONS} == set(domain_responses())
+
+
+def test_a_french_texter_gets_only_french_variations():
+    english = [label(n, v) for n, _, v in FRENCH_VARIATIONS if not _is_french(v)]
+    assert english == [], "add a French `channel: sms` variation beside each English one"
+
+
+@pytest.mark.parametrize(
+    "name,index,text,size",
+    [(n, i, t, s) for n, i, _, t, s in FRENCH_SENT],
+    ids=[f"fr-{n}-{i}" for n, i, _, _, _ in FRENCH_SENT],
+)
+def test_every_french_sms_answer_fits_three_segments(name: str, index: int, text: str, size: SmsSize):
+    why = f" (UCS-2 because of {' '.join(size.unicode_characters)})" if size.unicode_characters else ""
+    assert size.segments <= FRENCH_BUDGET, (
+        f"{name} (French variation {index}) is {size.segments} segments over SMS, {FRENCH_BUDGET} at most{why}: "
+        f"shorten it, or give it a French `channel: sms` variation without ê â î ô û ç\n{text}"
+    )
+
+
+def test_french_help_gives_the_clinic_phone_in_one_text_of_160_characters():
+    """AIDE is answered in French (Canadian carriers): one GSM-7 text with the phone number."""
+    (variation,) = [v for n, _, v in FRENCH_VARIATIONS if n == HELP]
+    (text,) = french_sent_texts(HELP, variation)
+    assert WORST_SETTINGS.clinic_phone in text and "ARRET" in text
+    assert len(text) <= FRENCH_HELP_MAX_CHARS and sms_size(text).segments == 1, text
+
+
+def test_french_candidates_follow_rasas_filter_with_the_language_slot():
+    en, sms = {"text": "a"}, {"text": "b", "channel": "sms"}
+    fr = {"text": "c", "condition": [{"type": "slot", "name": "language", "value": "fr"}]}
+    fr_sms = {**fr, "text": "d", "channel": "sms"}
+    chooser = ResponseVariationFilter({"x": [en, sms, fr, fr_sms], "y": [en, fr]})
+    assert chooser.responses_for_utter_action("x", "sms", {"language": "fr"}) == [fr_sms]
+    assert chooser.responses_for_utter_action("y", "sms", {"language": "fr"}) == [fr]
+    assert chooser.responses_for_utter_action("x", "sms", {"language": None}) == [sms]
+    assert english_variations([en, sms, fr, fr_sms]) == [en, sms]
