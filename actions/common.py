@@ -9,7 +9,7 @@ from typing import Any, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
-from bot.nlp.vocabulary import canonical
+from bot.nlp.vocabulary import canonical, name_in
 
 HEALTH_SLOTS: tuple[str, ...] = (
     "reason",
@@ -196,21 +196,22 @@ def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "") -> st
 def faq_answer(intent: str, tracker: Tracker) -> tuple[str, dict[str, str]]:
     """The response (and its template values) that answers FAQ `intent` for this message."""
     entities = latest_entities(tracker)
-    return answer_for(topic_for(intent, entities, latest_text(tracker)), entities)
+    return answer_for(topic_for(intent, entities, latest_text(tracker)), entities, tracker.get_slot("language"))
 
 
-def answer_for(intent: str, entities: list[dict[str, Any]]) -> tuple[str, dict[str, str]]:
-    """The response for `intent`, naming the patient's term where the answer can."""
+def answer_for(intent: str, entities: list[dict[str, Any]], language: Optional[str] = None) -> tuple[str, dict[str, str]]:
+    """The response for `intent`, naming the patient's term where the answer can (in French in a
+    French conversation: the stored value stays the page's English word)."""
     if intent in ENTITY_ANSWERS:
         entity, named, unlisted, general = ENTITY_ANSWERS[intent]
         # A term the page doesn't name comes first: never let a listed term in the same message
         # read as a yes to the unlisted one.
         other = mention(entities, UNLISTED)
         if other:
-            return unlisted, {"mention": other}
+            return unlisted, {"mention": name_in(language, other)}
         found = mention(entities, entity)
         if found:
-            return named, {entity: found}
+            return named, {entity: name_in(language, found)}
         return general, {}
     return response_for(intent), {}
 

@@ -67,8 +67,9 @@ def own_case(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]
     return [SlotSet("last_topic", specific[0])]
 
 
-def answer(dispatcher: CollectingDispatcher, topic: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    response, values = answer_for(topic, entities)
+def answer(dispatcher: CollectingDispatcher, topic: str, entities: list[dict[str, Any]],
+           language: Optional[str] = None) -> list[dict[str, Any]]:
+    response, values = answer_for(topic, entities, language)
     dispatcher.utter_message(response=response, **values)
     return [SlotSet("last_topic", topic)] if topic.startswith(FAQ_PREFIX) else []
 
@@ -97,7 +98,7 @@ class ActionAnswerQuestion(Action):
             if second and not second.startswith(SAFETY_PREFIX) and second != "faq_candidates":
                 return events + self._second(dispatcher, domain, tracker, second, entities)
             return events
-        events = answer(dispatcher, topic, entities)
+        events = answer(dispatcher, topic, entities, tracker.get_slot("language"))
         if text.startswith("/"):
             return events  # a button the bot offered: nothing more to read in it
         second = topics.second_question(text, topic, ranked(tracker))
@@ -112,7 +113,7 @@ class ActionAnswerQuestion(Action):
     def _second(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker, second: str,
                 entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if second.startswith(FAQ_PREFIX) and second in ranked(tracker)[:SECOND_ANSWER_RANK]:
-            return answer(dispatcher, second, entities)
+            return answer(dispatcher, second, entities, tracker.get_slot("language"))
         # Less sure, or something to start (booking, a person): offered, never dropped.
         button = topic_button(domain, second, language=conversation_language(tracker))
         if button:
@@ -134,7 +135,7 @@ class ActionClarify(Action):
         entities = latest_entities(tracker)
         topic = topic_for("nlu_fallback", entities, text)
         if topic != "nlu_fallback":
-            return answer(dispatcher, topic, entities)
+            return answer(dispatcher, topic, entities, tracker.get_slot("language"))
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         language = conversation_language(tracker)
         buttons = [b for c in topics.close_alternatives(ranking)

@@ -159,6 +159,69 @@ _UNLISTED_FR: dict[str, tuple[str, ...]] = {
     "a crooked smile": fr("sourire croche", "sourire asymétrique", "asymétrie"),
 }
 
+# How French replies name a term: the French page's own wording (docs/fr/clinic-page.fr.txt) for
+# the page's terms, with the article a French sentence needs ("La page nomme {condition} parmi ...").
+# A term missing here is named in English, as stored.
+FRENCH_NAMES: dict[str, str] = {
+    "migraines": "les migraines",
+    "tension headaches": "les céphalées de tension",
+    "chronic headaches": "les maux de tête chroniques",
+    "jaw pain": "la douleur à la mâchoire",
+    "oral-facial pain": "la douleur bucco-faciale",
+    "muscular pain from grinding and clenching": "la douleur musculaire due au grincement et au serrement des dents",
+    "muscle weakness": "la faiblesse musculaire",
+    "an allergic reaction": "une réaction allergique",
+    "minor spread of toxin effects": "une légère propagation des effets de la toxine",
+    "temporary dry mouth": "la sécheresse temporaire de la bouche",
+    "minor and temporary discomfort or pain at the injection site":
+        "l'inconfort ou la douleur légers et temporaires au point d'injection",
+    "temporary fatigue": "la fatigue temporaire",
+    "headache": "le mal de tête",
+    "neck pain": "la douleur au cou",
+    "blurred vision": "la vision trouble",
+    "eyelid droop": "l'affaissement de la paupière",
+    "dry eyes": "la sécheresse des yeux",
+    "TMJ": "les troubles de l'ATM",
+    "TMD": "la dysfonction temporo-mandibulaire",
+    "lockjaw": "le trismus (mâchoire bloquée)",
+    "trigeminal neuralgia": "la névralgie du trijumeau",
+    "Bell's palsy": "la paralysie de Bell",
+    "cluster headaches": "les céphalées en grappe",
+    "sinus pain": "la douleur aux sinus",
+    "tinnitus": "les acouphènes",
+    "ear pain": "le mal d'oreille",
+    "fibromyalgia": "la fibromyalgie",
+    "sleep apnea": "l'apnée du sommeil",
+    "back pain": "le mal de dos",
+    "arthritis": "l'arthrite",
+    "excessive sweating": "la transpiration excessive",
+    "depression or anxiety": "la dépression ou l'anxiété",
+    "toothache": "le mal de dents",
+    "dizziness": "les étourdissements",
+    "muscle spasms": "les spasmes musculaires",
+    "bruising": "les ecchymoses (bleus)",
+    "swelling": "l'enflure",
+    "hair loss": "la perte de cheveux",
+    "nausea": "la nausée",
+    "numbness": "l'engourdissement",
+    "a rash": "une éruption cutanée",
+    "fever or flu-like symptoms": "la fièvre ou des symptômes grippaux",
+    "infection": "une infection",
+    "weight gain": "la prise de poids",
+    "memory problems": "les problèmes de mémoire",
+    "double vision": "la vision double",
+    "sleep problems": "les troubles du sommeil",
+    "a crooked smile": "un sourire asymétrique",
+}
+
+
+def name_in(language: str | None, canonical_name: str) -> str:
+    """A term's name as a reply in `language` says it (the canonical English name otherwise)."""
+    if language == "fr":
+        return FRENCH_NAMES.get(canonical_name, canonical_name)
+    return canonical_name
+
+
 # What patients ask about that the page does not name: the bot says so, lists what the page does
 # name, and offers the team, instead of mapping it to a near term ("lockjaw" is not "jaw pain").
 UNLISTED: tuple[Term, ...] = tuple(

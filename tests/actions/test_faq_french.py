@@ -67,3 +67,21 @@ def test_every_topic_title_has_a_french_title() -> None:
     for intent in intents:
         english, french = topic_title(DOMAIN, intent), topic_title(DOMAIN, intent, "fr")
         assert english and french and english != french, intent
+
+
+def test_every_term_has_a_french_name() -> None:
+    from bot.nlp.vocabulary import CONDITIONS, FRENCH_NAMES, SIDE_EFFECTS, UNLISTED
+
+    assert {t.canonical for t in CONDITIONS + SIDE_EFFECTS + UNLISTED} <= set(FRENCH_NAMES)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("language,named", [("fr", "la douleur à la mâchoire"), (None, "jaw pain")])
+async def test_a_named_condition_is_named_in_the_conversations_language(language, named) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("le botox aide pour la douleur à la mâchoire?", "faq_conditions",
+                           [("faq_conditions", 0.9)], language)
+    tracker.latest_message["entities"] = [{"entity": "condition", "value": "douleur à la mâchoire"}]
+    await ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_faq_conditions_named"
+    assert dispatcher.messages[0]["condition"] == named
