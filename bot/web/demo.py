@@ -1,7 +1,8 @@
-"""The demo page (`/`): the clinic's page with the chat widget on it, and the widget's files.
+"""The demo page (`/`, `/fr` in French): the clinic's page with the chat widget on it, and the widget's files.
 
-The page's text comes from the clinic's own page (shared/source/clinic-page.txt), so the clinic
-and developers see the bot as a patient would. The widget is served from `/widget/` for any
+The page's text comes from the clinic's own page (shared/source/clinic-page.txt; the French page
+from its translation, docs/fr/clinic-page.fr.txt), so the clinic and developers see the bot as a
+patient would. The widget is served from `/widget/` for any
 site to embed with one script tag (docs/widget.md).
 """
 
@@ -23,6 +24,7 @@ STATIC_DIR = HERE / "static"
 WIDGET_DIR = STATIC_DIR / "widget"
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter()
+PAGES = ("/", "/fr")  # the demo page in English and in French
 
 
 def widget_server_url(settings: Settings) -> str:
@@ -65,11 +67,23 @@ def content_security_policy(server_url: str) -> str:
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def demo_page(request: Request) -> HTMLResponse:
     """The clinic's page with the widget, embedded exactly as a clinic's site would embed it."""
+    return _page(request, "demo.html")
+
+
+@router.get("/fr", response_class=HTMLResponse, include_in_schema=False)
+def demo_page_fr(request: Request) -> HTMLResponse:
+    """The same page in French (docs/fr/clinic-page.fr.txt): `<html lang="fr-CA">`, so the widget
+    on it speaks French, and the conversation starts in French."""
+    return _page(request, "demo.fr.html")
+
+
+def _page(request: Request, template: str) -> HTMLResponse:
+    """A demo page with its strict headers."""
     settings: Settings = request.app.state.settings
     server_url = widget_server_url(settings)
     response = templates.TemplateResponse(
         request,
-        "demo.html",
+        template,
         {
             "clinic_name": settings.clinic_name,
             "clinic_phone": settings.clinic_phone,
@@ -94,7 +108,7 @@ class NoSniffMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if path != "/" and not path.startswith(self.prefixes):
+        if path not in PAGES and not path.startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
 

@@ -11,7 +11,8 @@ text, links with other schemes, images, refusals — to show how the widget rend
 hosts the widget with other brand colours and motion preferences.
 
 Screenshots for the README: `UPDATE_DOCS_SCREENSHOTS=1 pytest tests/browser/test_widget.py -k screenshots`
-writes docs/widget-desktop.png and docs/widget-phone.png (otherwise they go to reports/).
+writes docs/widget-desktop.png, docs/widget-phone.png and their French twins docs/widget-fr-*.png (otherwise
+they go to reports/).
 """
 
 from __future__ import annotations
@@ -124,6 +125,11 @@ def open_widget(page: Any) -> None:
     wait_online(page)
 
 
+def open_widget_fr(page: Any) -> None:
+    page.get_by_role("button", name="Clavarder avec nous").click()
+    wait_online(page)
+
+
 def ask_side_effects(page: Any) -> None:
     """The first question most tests ask, waited on until the bot is listening again."""
     type_message(page, "what are the side effects?")
@@ -135,9 +141,9 @@ def wait_online(page: Any) -> None:
     page.locator("#mdw-panel[data-connection=online]").wait_for(timeout=TURN)
 
 
-def type_message(page: Any, text: str) -> None:
-    page.get_by_label("Your message").fill(text)
-    page.get_by_label("Your message").press("Enter")
+def type_message(page: Any, text: str, label: str = "Your message") -> None:
+    page.get_by_label(label).fill(text)
+    page.get_by_label(label).press("Enter")
 
 
 def bot_says(page: Any, text: str, count: int = 1) -> Any:
@@ -297,7 +303,8 @@ def test_screening_through_buttons_and_typing_then_reload(running_bot: Any, open
     assert storage["local"] == {}
     assert list(storage["session"]) == [store_key(running_bot)]
     record = stored(page, running_bot)
-    assert set(record) == {"v", "session", "open", "outbox"} and record["outbox"] == []
+    assert set(record) == {"v", "session", "open", "lang", "outbox"} and record["outbox"] == []
+    assert record["lang"] is None  # no language chosen: the page's
     for typed in ("Jane Doe", "613-722-1234", "Jaw pain", "weekday mornings", "Here's what I have"):
         assert typed not in json.dumps(storage)
 
@@ -605,6 +612,120 @@ def test_phone_sized_screen_is_full_screen(running_bot: Any, open_page: Any) -> 
     expect(page.locator(".mdw-launcher")).to_be_focused()
 
 
+# ---------------------------------------------------------------- in French
+
+FRENCH_SUGGESTIONS = ["C'est quoi le BOTOX thérapeutique?", "Le BOTOX thérapeutique peut traiter quoi?",
+                      "Quels sont les effets secondaires?", "Qui est le Dr. Walters?",
+                      "Je voudrais réserver une consultation"]
+ENGLISH_SUGGESTIONS = ["What is therapeutic BOTOX?", "What can therapeutic BOTOX treat?", "What are the side effects?",
+                       "Who is Dr. Walters?", "Book a consultation"]
+
+
+def slot_values(database_url: str, conversation_id: str, slot: str) -> list[Any]:
+    """Every value the conversation's tracker set `slot` to, in order."""
+    import sqlite3
+
+    from tests.e2e.helpers import sqlite_path
+
+    with sqlite3.connect(sqlite_path(database_url)) as conn:
+        rows = conn.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot' ORDER BY id", (conversation_id,)
+        ).fetchall()
+    return [d["value"] for d in (json.loads(r[0]) for r in rows) if d.get("name") == slot]
+
+
+def greeting_of(page: Any) -> Any:
+    return page.locator(".mdw-log .mdw-bot").first
+
+
+def test_the_french_page_speaks_french_and_the_button_switches_to_english(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/fr")
+    launcher = page.locator(".mdw-launcher")
+    expect(launcher).to_have_text("Clavarder avec nous")
+    assert launcher.get_attribute("lang") == "fr"
+    open_widget_fr(page)
+    panel = page.locator("#mdw-panel")
+    expect(panel).to_have_attribute("lang", "fr")  # screen readers pronounce it in French
+    expect(page.get_by_label("Votre message")).to_have_attribute("placeholder", "Écrivez votre message…")
+    expect(page.locator(".mdw-subtitle")).to_have_text("Assistant virtuel")
+    for name in ["Recommencer", "Fermer le clavardage", "Envoyer le message"]:
+        expect(page.get_by_role("button", name=name)).to_be_visible()
+    link = page.get_by_role("link", name="Comment nous utilisons vos renseignements")
+    assert link.get_attribute("href").endswith("/fr#privacy")
+    expect(page.locator(".mdw-privacy")).to_contain_text("Veuillez ne pas donner de renseignements sur votre santé")
+    expect(greeting_of(page).locator(".mdw-bubble")).to_contain_text(
+        "Bonjour! Je suis l'assistant virtuel de Metropolitan Dental."
+    )
+    expect(greeting_of(page).locator(".mdw-sr").first).to_have_text(
+        f"Assistant de {running_bot.settings.clinic_name}: "
+    )
+    assert greeting_of(page).locator(".mdw-reply").all_text_contents() == FRENCH_SUGGESTIONS
+
+    switch = page.get_by_role("button", name="English")
+    assert switch.get_attribute("lang") == "en"  # named in the language it offers
+    switch.click()
+    # The interface changes at once, before the bot has answered.
+    expect(panel).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Your message")).to_have_attribute("placeholder", "Type your message…")
+    expect(launcher).to_have_text("Chat with us")
+    for name in ["Start over", "Close chat", "Send message", "Français"]:
+        expect(page.get_by_role("button", name=name)).to_be_visible()
+    expect(page.get_by_role("button", name="Français")).to_have_attribute("lang", "fr")
+    expect(greeting_of(page).locator(".mdw-bubble")).to_contain_text("Hi! I'm Metropolitan Dental's virtual assistant.")
+    # The suggestions stay offered, now in English.
+    assert greeting_of(page).locator(".mdw-reply").all_text_contents() == ENGLISH_SUGGESTIONS
+    # "English" went to the bot as the patient's message, and the bot answers it as a switch.
+    assert user_bubbles(page) == ["English"]
+    bot_says(page, "Sure, we can continue in English")
+    wait_turn_over(page)
+
+    record = stored(page, running_bot)
+    assert record["lang"] == "en"
+    [event] = saved_texts_events(running_bot.settings.database_url, record["session"]["id"], count=1)
+    assert (event["text"], from_browser(event)) == ("English", {"language": "en"})
+    # The choice outlives a reload (this tab only), over the page's own language.
+    page.reload()
+    wait_online(page)
+    expect(page.locator("#mdw-panel")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Your message")).to_have_attribute("placeholder", "Type your message…")
+    bot_says(page, "Sure, we can continue in English")
+
+
+def from_browser(event: dict) -> dict:
+    """A stored user event's metadata less what Rasa adds itself (the model's and assistant's ids)."""
+    return {k: v for k, v in (event.get("metadata") or {}).items() if k not in ("model_id", "assistant_id")}
+
+
+def saved_texts_events(database_url: str, session_id: str, count: int) -> list[dict]:
+    """The conversation's stored user events once `count` of them are in the database (see saved_texts)."""
+    saved_texts(database_url, session_id, count)
+    return user_events(database_url, session_id)
+
+
+def test_a_chat_opened_on_the_french_page_starts_in_french(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/fr")
+    open_widget_fr(page)
+    click_reply(page, "Qui est le Dr. Walters?")  # a suggestion goes as the patient's own text
+    expect(page.locator(".mdw-log .mdw-bot")).to_have_count(2, timeout=TURN)  # the greeting and an answer
+    wait_turn_over(page)
+    session_id = stored(page, running_bot)["session"]["id"]
+    database_url = running_bot.settings.database_url
+    [event] = saved_texts_events(database_url, session_id, count=1)
+    assert (event["text"], from_browser(event)) == ("Qui est le Dr. Walters?", {"language": "fr"})
+    # The session started in French from the page's language (actions/session.py).
+    assert slot_values(database_url, session_id, "language")[:1] == ["fr"]
+
+
+def test_axe_on_the_french_page(running_bot: Any, open_page: Any) -> None:
+    page = open_page(running_bot.web_url + "/fr", bypass_csp=True)
+    page.locator("#metro-dental-chat").wait_for(state="attached")
+    page.add_script_tag(path=str(AXE))
+    open_widget_fr(page)
+    result = run_axe(page)
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], json.dumps(bad, indent=2)
+
+
 def test_screenshots(running_bot: Any, open_page: Any) -> None:
     """The widget mid-conversation at desktop and phone sizes (docs/ with UPDATE_DOCS_SCREENSHOTS=1)."""
     target = ROOT / "docs" if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1" else ROOT / "reports" / "screenshots"
@@ -620,6 +741,27 @@ def test_screenshots(running_bot: Any, open_page: Any) -> None:
         type_message(page, "I'd like to book a consultation")
         bot_says(page, "Is that okay?")
         wait_turn_over(page)
+        page.screenshot(path=str(target / name))
+        assert (target / name).stat().st_size > 10_000
+
+
+def test_french_screenshots(running_bot: Any, open_page: Any) -> None:
+    """The widget on the French page (docs/widget-fr-*.png with UPDATE_DOCS_SCREENSHOTS=1).
+
+    Its own interface in French, the greeting and a French question typed by the patient; the bot's
+    answer is whatever the model gives (not asserted: the French model is still being tuned)."""
+    target = ROOT / "docs" if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1" else ROOT / "reports" / "screenshots"
+    target.mkdir(parents=True, exist_ok=True)
+    for name, options in [
+        ("widget-fr-desktop.png", {"viewport": DESKTOP}),
+        ("widget-fr-phone.png", {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}),
+    ]:
+        page = open_page(running_bot.web_url + "/fr", **options)
+        open_widget_fr(page)
+        type_message(page, "Quels sont les effets secondaires?", label="Votre message")
+        expect(page.locator(".mdw-log .mdw-bot")).to_have_count(2, timeout=TURN)  # the greeting and an answer
+        wait_turn_over(page)
+        page.locator(".mdw-log").evaluate("el => { el.scrollTop = 0; }")  # the greeting and the question in view
         page.screenshot(path=str(target / name))
         assert (target / name).stat().st_size > 10_000
 
@@ -724,7 +866,9 @@ def fake_bot() -> Iterator[str]:
             return error
 
         async def reply() -> None:
-            for message in scripted_replies(data["message"], base):
+            replies = ([{"text": f"Language: {data.get('language')}"}] if text == "language?"
+                       else scripted_replies(data["message"], base))
+            for message in replies:
                 await sio.emit("bot_uttered", message, room="scripted")
             await sio.emit("bot_turn_done", {"id": data.get("id"), "ok": True}, room="scripted")
 
@@ -733,9 +877,12 @@ def fake_bot() -> Iterator[str]:
 
     def page(request: Any) -> HTMLResponse:
         colour = html_escape(request.query_params.get("color", "#0b5394"))
-        html = (f'<!doctype html><html lang="en"><head><title>Scripted</title></head><body><main><h1>Scripted bot</h1>'
-                f'</main><script src="/widget/widget.js" data-server-url="{base}" data-primary-color="{colour}" defer>'
-                '</script></body></html>')
+        page_lang = html_escape(request.query_params.get("lang", "en"))
+        data_lang = request.query_params.get("data_lang")
+        extra = f' data-lang="{html_escape(data_lang)}"' if data_lang is not None else ""
+        html = (f'<!doctype html><html lang="{page_lang}"><head><title>Scripted</title></head><body><main><h1>Scripted bot'
+                f'</h1></main><script src="/widget/widget.js" data-server-url="{base}" data-primary-color="{colour}"{extra}'
+                ' defer></script></body></html>')
         policy = (f"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                   f"connect-src 'self' ws://127.0.0.1:{port}")
         return HTMLResponse(html, headers={"Content-Security-Policy": policy})
@@ -849,3 +996,46 @@ def test_reduced_motion_turns_animation_off(fake_bot: str, open_page: Any, motio
     page = open_page(fake_bot + "/", reduced_motion=motion)
     open_widget(page)
     assert page.locator("#mdw-panel").evaluate("e => getComputedStyle(e).animationName") == animation
+
+
+@pytest.mark.parametrize(
+    ("query", "language"),
+    [
+        ("?lang=fr", "fr"),
+        ("?lang=fr-CA", "fr"),
+        ("?lang=en&data_lang=fr", "fr"),  # data-lang on the tag wins over the page's lang
+        ("?lang=fr-CA&data_lang=en", "en"),
+        ("?lang=es", "en"),  # a language the widget doesn't speak: English
+        ("?lang=", "en"),  # no language at all: English
+    ],
+)
+def test_the_widget_takes_data_lang_then_the_pages_lang(fake_bot: str, open_page: Any, query: str,
+                                                         language: str) -> None:
+    page = open_page(fake_bot + "/" + query)
+    launcher = {"fr": "Clavarder avec nous", "en": "Chat with us"}[language]
+    page.get_by_role("button", name=launcher).click()
+    wait_online(page)
+    expect(page.locator("#mdw-panel")).to_have_attribute("lang", language)
+    type_message(page, "language?", label={"fr": "Votre message", "en": "Your message"}[language])
+    bot_says(page, f"Language: {language}")  # what the widget sent with the message
+
+
+def test_the_language_button_changes_what_each_message_carries_and_is_kept(fake_bot: str, open_page: Any) -> None:
+    page = open_page(fake_bot + "/?lang=en")
+    open_widget(page)
+    type_message(page, "language?")
+    bot_says(page, "Language: en")
+    page.get_by_role("button", name="Français").click()
+    bot_says(page, "You said: Français")  # the button's message, sent as the patient's text
+    expect(page.locator(".mdw-log .mdw-user .mdw-sr").last).to_have_text("Vous: ")
+    type_message(page, "language?", label="Votre message")
+    bot_says(page, "Language: fr")
+    # The widget's own refusals in French too (the scripted bucket holds three messages).
+    type_message(page, "encore une", label="Votre message")
+    expect(page.get_by_role("alert")).to_have_text(
+        "Vous envoyez des messages plus vite que je ne peux répondre — veuillez patienter un instant."
+    )
+    assert json.loads(page.evaluate(f"() => sessionStorage.getItem('metroDentalChat:{fake_bot}')"))["lang"] == "fr"
+    page.reload()
+    expect(page.locator("#mdw-panel")).to_have_attribute("lang", "fr")  # the choice, over the page's lang="en"
+    expect(page.get_by_label("Votre message")).to_be_visible()

@@ -21,31 +21,168 @@
   var ACK_TIMEOUT_MS = 10000;
   var TYPING_TIMEOUT_MS = 45000;
   var MAX_SHOWN_MESSAGES = 400;
-  var TOO_FAST = "You're sending messages faster than I can answer — please wait a moment.";
+
+  // ---------------------------------------------------------------- languages
+  //
+  // Every word of the widget's own, one table per language; `t(key)` looks one up. The bot's
+  // replies are not here: they come in the conversation's language from the server (domain.yml).
+  // The suggestions are sent as the patient's own text, so they are worded as a patient asks.
+  var STRINGS = {
+    en: {
+      title: "Metropolitan Dental",
+      subtitle: "Virtual assistant",
+      launcherLabel: "Chat with us",
+      greeting:
+        "Hi! I'm Metropolitan Dental's virtual assistant. Ask me about therapeutic BOTOX® " +
+        "for headaches, migraines, jaw or facial pain, or I can help you request a consultation.",
+      suggestions:
+        "What is therapeutic BOTOX?|What can therapeutic BOTOX treat?|What are the side effects?|Who is Dr. Walters?|Book a consultation",
+      languageButton: "Français",
+      languageButtonLang: "fr",
+      languageButtonLabel: "Français : continuer en français",
+      languageMessage: "Français",
+      languageChanged: "Language: English.",
+      startOver: "Start over",
+      closeChat: "Close chat",
+      privacy: "Please don't share health details until asked. ",
+      privacyLink: "How we use your information",
+      conversation: "Conversation",
+      typing: "The assistant is typing…",
+      placeholder: "Type your message…",
+      inputLabel: "Your message",
+      hint: "Press Enter to send, Shift+Enter for a new line.",
+      send: "Send message",
+      you: "You",
+      assistant: "{title} assistant",
+      notice: "Notice",
+      staff: "{title} front desk",
+      imageAlt: "Image sent by the assistant",
+      sentImage: "sent an image",
+      waiting: "Waiting to send…",
+      notSent: "Not sent",
+      retry: "Retry",
+      noAnswer: "no answer from the server.",
+      refused: "the server refused it.",
+      notAnswered: "the assistant couldn't answer it.",
+      suggested: "Suggested replies",
+      newMessage: " (new message)",
+      connecting: "Connecting…",
+      reconnecting: "Reconnecting… Anything you send will be delivered when the connection is back.",
+      failed: "The chat can't reach the clinic's assistant right now. Please try again later.",
+      historyShown: "Your conversation so far is shown again.",
+      sessionLost: "Your earlier conversation couldn't be continued, so a new one has started.",
+      wentWrong: "Something went wrong. Please try again.",
+      startedOver: "Started a new conversation.",
+      tooLong: "Your message is {n} characters long; the limit is {max}. Please shorten it.",
+      tooLongServer: "That message is too long. Please shorten it.",
+      tooFast: "You're sending messages faster than I can answer — please wait a moment.",
+    },
+    fr: {
+      title: "Metropolitan Dental",
+      subtitle: "Assistant virtuel",
+      launcherLabel: "Clavarder avec nous",
+      greeting:
+        "Bonjour! Je suis l'assistant virtuel de Metropolitan Dental. Posez-moi vos questions sur le " +
+        "BOTOX® thérapeutique contre les maux de tête, les migraines, la douleur à la mâchoire ou la " +
+        "douleur bucco-faciale, ou je peux vous aider à demander une consultation.",
+      suggestions:
+        "C'est quoi le BOTOX thérapeutique?|Le BOTOX thérapeutique peut traiter quoi?|Quels sont les effets secondaires?|" +
+        "Qui est le Dr. Walters?|Je voudrais réserver une consultation",
+      languageButton: "English",
+      languageButtonLang: "en",
+      languageButtonLabel: "English: continue in English",
+      languageMessage: "English",
+      languageChanged: "Langue : français.",
+      startOver: "Recommencer",
+      closeChat: "Fermer le clavardage",
+      privacy: "Veuillez ne pas donner de renseignements sur votre santé avant qu'on vous le demande. ",
+      privacyLink: "Comment nous utilisons vos renseignements",
+      conversation: "Conversation",
+      typing: "L'assistant écrit…",
+      placeholder: "Écrivez votre message…",
+      inputLabel: "Votre message",
+      hint: "Appuyez sur Entrée pour envoyer, sur Maj+Entrée pour aller à la ligne.",
+      send: "Envoyer le message",
+      you: "Vous",
+      assistant: "Assistant de {title}",
+      notice: "Avis",
+      staff: "Réception de {title}",
+      imageAlt: "Image envoyée par l'assistant",
+      sentImage: "a envoyé une image",
+      waiting: "En attente d'envoi…",
+      notSent: "Non envoyé",
+      retry: "Réessayer",
+      noAnswer: "aucune réponse du serveur.",
+      refused: "le serveur l'a refusé.",
+      notAnswered: "l'assistant n'a pas pu y répondre.",
+      suggested: "Réponses suggérées",
+      newMessage: " (nouveau message)",
+      connecting: "Connexion…",
+      reconnecting: "Reconnexion… Ce que vous envoyez sera transmis dès le retour de la connexion.",
+      failed: "Le clavardage ne peut pas joindre l'assistant de la clinique pour le moment. Veuillez réessayer plus tard.",
+      historyShown: "Votre conversation jusqu'ici est affichée de nouveau.",
+      sessionLost: "Votre conversation précédente n'a pas pu être poursuivie; une nouvelle conversation a donc commencé.",
+      wentWrong: "Un problème est survenu. Veuillez réessayer.",
+      startedOver: "Nouvelle conversation commencée.",
+      tooLong: "Votre message compte {n} caractères; la limite est de {max}. Veuillez le raccourcir.",
+      tooLongServer: "Ce message est trop long. Veuillez le raccourcir.",
+      tooFast: "Vous envoyez des messages plus vite que je ne peux répondre — veuillez patienter un instant.",
+    },
+  };
+  var LANGUAGES = ["en", "fr"];
+
+  // "fr", "fr-CA", "fr_FR" are French; any other tag is English (the clinic's page's language).
+  function languageOf(tag) {
+    return String(tag || "").trim().toLowerCase().replace("_", "-").split("-")[0] === "fr" ? "fr" : "en";
+  }
+
+  // The language the page asks for: the tag's data-lang, else <html lang>, else English.
+  function pageLanguage() {
+    if (ds.lang) return languageOf(ds.lang);
+    var html = document.documentElement.getAttribute("lang");
+    return html ? languageOf(html) : "en";
+  }
+
+  var PAGE_LANG = pageLanguage();
+  var lang = PAGE_LANG; // the interface's language now: the page's, or the patient's choice (state.lang)
+
+  function t(key, values) {
+    var text = STRINGS[lang][key];
+    if (text === undefined) text = STRINGS.en[key];
+    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
+      return values && values[name] !== undefined ? String(values[name]) : all;
+    });
+  }
+
+  // Numbers and times as the interface's language writes them ("4 500" in French).
+  function locale() {
+    return lang === "fr" ? "fr-CA" : undefined;
+  }
 
   function option(name, fallback) {
     var value = ds[name];
     return value === undefined || value === "" ? fallback : value;
   }
 
+  // Text the clinic may set on the tag: data-greeting-fr / data-greeting-en for one language,
+  // data-greeting for the page's own language (data-title for both: a name), else our table.
+  function text(name) {
+    var own = ds[name + (lang === "fr" ? "Fr" : "En")];
+    if (own) return own;
+    if (ds[name] && (lang === PAGE_LANG || name === "title")) return ds[name];
+    return t(name);
+  }
+
+  function suggestions() {
+    return text("suggestions")
+      .split("|")
+      .map(function (s) { return s.trim(); })
+      .filter(Boolean);
+  }
+
   var opts = {
     serverUrl: option("serverUrl", scriptUrl.protocol + "//" + scriptUrl.hostname + ":5005").replace(/\/+$/, ""),
     socketPath: option("socketPath", "/socket.io"),
-    title: option("title", "Metropolitan Dental"),
-    subtitle: option("subtitle", "Virtual assistant"),
-    launcherLabel: option("launcherLabel", "Chat with us"),
-    greeting: option(
-      "greeting",
-      "Hi! I'm Metropolitan Dental's virtual assistant. Ask me about therapeutic BOTOX® " +
-        "for headaches, migraines, jaw or facial pain, or I can help you request a consultation."
-    ),
-    suggestions: option(
-      "suggestions",
-      "What is therapeutic BOTOX?|What can therapeutic BOTOX treat?|What are the side effects?|Who is Dr. Walters?|Book a consultation"
-    )
-      .split("|")
-      .map(function (s) { return s.trim(); })
-      .filter(Boolean),
     primaryColor: option("primaryColor", "#0b5394"),
     position: option("position", "right") === "left" ? "left" : "right",
     privacyUrl: option("privacyUrl", new URL("/#privacy", scriptUrl).href),
@@ -63,6 +200,7 @@
 
   removeLegacyCopies();
   var state = loadState();
+  if (state.lang) lang = state.lang;
   var maxChars = opts.maxChars; // the server's session_confirm says the real limit
   var limits = null; // {burst, refill_seconds, in_flight} from session_confirm
   var bucket = null; // this tab's mirror of the server's token bucket
@@ -78,8 +216,9 @@
   var pendingTurns = {};
   var typingTimer = null;
 
-  function emptyState() {
-    return { session: null, messages: [], open: false };
+  // lang: the language the patient chose with the header's button (null: the page's).
+  function emptyState(chosen) {
+    return { session: null, messages: [], open: false, lang: chosen || null };
   }
 
   // Earlier versions kept the whole conversation (a screening summary included) and a 90-day
@@ -103,6 +242,7 @@
       var s = data.session;
       if (s && typeof s.id === "string" && typeof s.token === "string") fresh.session = { id: s.id, token: s.token };
       fresh.open = data.open === true;
+      if (LANGUAGES.indexOf(data.lang) >= 0) fresh.lang = data.lang;
       (Array.isArray(data.outbox) ? data.outbox : []).forEach(function (m) {
         if (m && typeof m.id === "string" && typeof m.payload === "string") {
           fresh.messages.push({
@@ -127,7 +267,8 @@
       .map(function (m) { return { id: m.id, text: m.text, payload: m.payload, ts: m.ts }; });
     try {
       sessionStorage.setItem(
-        STORE_KEY, JSON.stringify({ v: STORE_VERSION, session: state.session, open: state.open, outbox: outbox })
+        STORE_KEY,
+        JSON.stringify({ v: STORE_VERSION, session: state.session, open: state.open, lang: state.lang, outbox: outbox })
       );
     } catch (e) {
       /* private mode or full storage: the chat still works, it just won't survive a reload */
@@ -223,7 +364,7 @@
 
   function timeText(ts) {
     try {
-      return new Date(ts).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+      return new Date(ts).toLocaleTimeString(locale() || [], { hour: "numeric", minute: "2-digit" });
     } catch (e) {
       return "";
     }
@@ -282,39 +423,42 @@
       "aria-expanded": "false",
       "aria-controls": "mdw-panel",
     },
-    [svgIcon("M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"), el("span", { text: opts.launcherLabel })]
+    [svgIcon("M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"), el("span")]
   );
+  var launcherText = launcher.lastChild;
 
-  var titleEl = el("h2", { id: "mdw-title", className: "mdw-title", text: opts.title });
-  var subtitleEl = el("p", { className: "mdw-subtitle", text: opts.subtitle });
-  var restartBtn = el("button", { type: "button", className: "mdw-restart", text: "Start over" });
-  var closeBtn = el("button", { type: "button", className: "mdw-close", "aria-label": "Close chat" }, [
+  // Every text below is set by applyLanguage(), in the interface's language.
+  var titleEl = el("h2", { id: "mdw-title", className: "mdw-title" });
+  var subtitleEl = el("p", { className: "mdw-subtitle" });
+  // Named in the language it offers, so a patient who reads only that one finds it.
+  var languageBtn = el("button", { type: "button", className: "mdw-lang" });
+  var restartBtn = el("button", { type: "button", className: "mdw-restart" });
+  var closeBtn = el("button", { type: "button", className: "mdw-close" }, [
     svgIcon("M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z"),
   ]);
   var header = el("div", { className: "mdw-header" }, [
     el("div", { className: "mdw-heading" }, [titleEl, subtitleEl]),
-    el("div", { className: "mdw-actions" }, [restartBtn, closeBtn]),
+    el("div", { className: "mdw-actions" }, [languageBtn, restartBtn, closeBtn]),
   ]);
 
   var privacyHref = safeHttpUrl(opts.privacyUrl) || "#";
   // On the page itself (the demo's #privacy) just scroll there; elsewhere open a new tab so the
   // chat stays where it was.
   var samePage = privacyHref.split("#")[0] === location.href.split("#")[0];
-  var privacy = el("p", { className: "mdw-privacy" }, [
-    "Please don't share health details until asked. ",
-    el("a", {
-      href: privacyHref,
-      target: samePage ? null : "_blank",
-      rel: samePage ? null : "noopener",
-      text: "How we use your information",
-    }),
-  ]);
+  var privacyText = el("span");
+  var privacyLink = el("a", {
+    href: privacyHref,
+    target: samePage ? null : "_blank",
+    rel: samePage ? null : "noopener",
+  });
+  var privacy = el("p", { className: "mdw-privacy" }, [privacyText, privacyLink]);
 
   var connEl = el("p", { className: "mdw-conn", role: "status", hidden: true });
-  var log = el("ol", { className: "mdw-log", "aria-label": "Conversation", tabindex: "0" });
+  var log = el("ol", { className: "mdw-log", tabindex: "0" });
+  var typingText = el("span");
   var typing = el("div", { className: "mdw-typing", hidden: true, "aria-hidden": "true" }, [
     el("span", { className: "mdw-dots" }, [el("span"), el("span"), el("span")]),
-    el("span", { text: "The assistant is typing…" }),
+    typingText,
   ]);
   // New messages are read out from here (the log itself is not live, so nothing is read twice).
   var live = el("div", { className: "mdw-sr", "aria-live": "polite", "aria-atomic": "false" });
@@ -325,13 +469,12 @@
     rows: "1",
     autocomplete: "off",
     "aria-describedby": "mdw-hint mdw-count mdw-error",
-    placeholder: "Type your message…",
   });
-  var inputLabel = el("label", { for: "mdw-input", className: "mdw-sr", text: "Your message" });
-  var hint = el("span", { id: "mdw-hint", className: "mdw-sr", text: "Press Enter to send, Shift+Enter for a new line." });
+  var inputLabel = el("label", { for: "mdw-input", className: "mdw-sr" });
+  var hint = el("span", { id: "mdw-hint", className: "mdw-sr" });
   var counter = el("span", { id: "mdw-count", className: "mdw-count", "aria-live": "polite" });
   var errorEl = el("p", { id: "mdw-error", className: "mdw-error", role: "alert" });
-  var sendBtn = el("button", { type: "submit", className: "mdw-send", "aria-label": "Send message" }, [
+  var sendBtn = el("button", { type: "submit", className: "mdw-send" }, [
     svgIcon("M2 21 23 12 2 3v7l15 2-15 2z"),
   ]);
   var form = el("form", { className: "mdw-form", novalidate: true }, [
@@ -346,17 +489,43 @@
     { id: "mdw-panel", className: "mdw-panel", role: "dialog", "aria-labelledby": "mdw-title", hidden: true },
     [header, privacy, connEl, log, typing, form, live]
   );
-  launcher.setAttribute("aria-label", opts.launcherLabel + " — " + opts.title);
+
+  // Every text of the widget's own, in the interface's language; `lang` on the panel and the
+  // launcher so screen readers pronounce them right.
+  function applyLanguage() {
+    panel.setAttribute("lang", lang);
+    launcher.setAttribute("lang", lang);
+    launcherText.textContent = text("launcherLabel");
+    setUnread(launcher.classList.contains("mdw-unread"));
+    titleEl.textContent = text("title");
+    subtitleEl.textContent = text("subtitle");
+    languageBtn.textContent = t("languageButton");
+    languageBtn.setAttribute("lang", t("languageButtonLang"));
+    languageBtn.setAttribute("aria-label", t("languageButtonLabel"));
+    restartBtn.textContent = t("startOver");
+    closeBtn.setAttribute("aria-label", t("closeChat"));
+    privacyText.textContent = t("privacy");
+    privacyLink.textContent = t("privacyLink");
+    log.setAttribute("aria-label", t("conversation"));
+    typingText.textContent = t("typing");
+    input.setAttribute("placeholder", t("placeholder"));
+    inputLabel.textContent = t("inputLabel");
+    hint.textContent = t("hint");
+    sendBtn.setAttribute("aria-label", t("send"));
+    showConnection();
+    updateCounter();
+  }
 
   var probe = el("span", { "aria-hidden": "true", className: "mdw-probe" });
   [stylesheet, launcher, panel, probe].forEach(function (node) { root.appendChild(node); });
+  applyLanguage();
 
   // ---------------------------------------------------------------- rendering
 
   var nodes = {}; // message id -> <li>
 
   function renderMessage(msg) {
-    var who = msg.from === "user" ? "You" : msg.from === "bot" ? opts.title + " assistant" : msg.from === "staff" ? staffName(msg) : "Notice";
+    var who = msg.from === "user" ? t("you") : msg.from === "bot" ? assistantName() : msg.from === "staff" ? staffName(msg) : t("notice");
     var li = el("li", { className: "mdw-msg mdw-" + msg.from, "data-id": msg.id });
     li.appendChild(el("span", { className: "mdw-sr", text: who + ": " }));
     if (msg.text) {
@@ -368,7 +537,7 @@
     if (msg.image) {
       var src = safeHttpUrl(msg.image);
       if (src) {
-        li.appendChild(el("img", { className: "mdw-image", src: src, alt: "Image sent by the assistant", loading: "lazy" }));
+        li.appendChild(el("img", { className: "mdw-image", src: src, alt: t("imageAlt"), loading: "lazy" }));
       }
     }
     var meta = el("div", { className: "mdw-meta" });
@@ -377,12 +546,13 @@
       meta.appendChild(el("time", { datetime: new Date(msg.ts).toISOString(), text: timeText(msg.ts) }));
     }
     if (msg.from === "user" && msg.status === "queued") {
-      meta.appendChild(el("span", { className: "mdw-status", text: "Waiting to send…" }));
+      meta.appendChild(el("span", { className: "mdw-status", text: t("waiting") }));
     }
     if (msg.from === "user" && msg.status === "failed") {
-      meta.appendChild(el("span", { className: "mdw-status mdw-failed", text: "Not sent" + (msg.error ? ": " + msg.error : ".") }));
+      var reason = failureReason(msg);
+      meta.appendChild(el("span", { className: "mdw-status mdw-failed", text: t("notSent") + (reason ? ": " + reason : ".") }));
       if (msg.retry) {
-        var retry = el("button", { type: "button", className: "mdw-retry", text: "Retry" });
+        var retry = el("button", { type: "button", className: "mdw-retry", text: t("retry") });
         retry.addEventListener("click", function () { retryMessage(msg); });
         meta.appendChild(retry);
       }
@@ -395,7 +565,7 @@
   }
 
   function renderReplies(msg) {
-    var group = el("div", { className: "mdw-replies", role: "group", "aria-label": "Suggested replies" });
+    var group = el("div", { className: "mdw-replies", role: "group", "aria-label": t("suggested") });
     var used = false;
     msg.buttons.forEach(function (button) {
       var b = el("button", { type: "button", className: "mdw-reply", text: button.title });
@@ -414,8 +584,8 @@
     nodes[msg.id] = li;
     log.appendChild(li);
     if (announce && msg.from !== "user") {
-      var prefix = msg.from === "bot" ? opts.title + " assistant: " : msg.from === "staff" ? staffName(msg) + ": " : "";
-      say(prefix + (msg.text || "sent an image"));
+      var prefix = msg.from === "bot" ? assistantName() + ": " : msg.from === "staff" ? staffName(msg) + ": " : "";
+      say(prefix + (msg.text || t("sentImage")));
       if (panel.hidden) setUnread(true);
     }
     scrollToEnd();
@@ -424,7 +594,23 @@
   // A reply that arrives while the panel is closed: a dot on the launcher, and its name says so.
   function setUnread(on) {
     launcher.classList.toggle("mdw-unread", on);
-    launcher.setAttribute("aria-label", opts.launcherLabel + " — " + opts.title + (on ? " (new message)" : ""));
+    launcher.setAttribute("aria-label", text("launcherLabel") + " — " + text("title") + (on ? t("newMessage") : ""));
+  }
+
+  function assistantName() {
+    return t("assistant", { title: text("title") });
+  }
+
+  // Why a message wasn't sent: the server's own words in English, else ours (a key kept on the
+  // message, so a change of language re-words it).
+  function failureReason(msg) {
+    if (msg.errorText && lang === "en") return msg.errorText;
+    return msg.errorKey ? t(msg.errorKey) : "";
+  }
+
+  // A refusal's words: the server's (it writes English), or ours in the interface's language.
+  function serverSays(ack, key) {
+    return (lang === "en" && ack && typeof ack.message === "string" && ack.message) || t(key);
   }
 
   function updateMessage(msg) {
@@ -461,19 +647,18 @@
     }
   }
 
-  var CONNECTION_TEXT = {
-    connecting: "Connecting…",
-    reconnecting: "Reconnecting… Anything you send will be delivered when the connection is back.",
-    failed: "The chat can't reach the clinic's assistant right now. Please try again later.",
-  };
-
   function setConnection(value) {
     if (connection === value) return;
     connection = value;
-    var text = CONNECTION_TEXT[value] || "";
-    connEl.textContent = text;
-    connEl.hidden = !text;
+    showConnection();
     panel.setAttribute("data-connection", value);
+  }
+
+  function showConnection() {
+    // idle and online say nothing; the others are keys of STRINGS.
+    var words = ["connecting", "reconnecting", "failed"].indexOf(connection) >= 0 ? t(connection) : "";
+    connEl.textContent = words;
+    connEl.hidden = !words;
   }
 
   // ---------------------------------------------------------------- messages in and out
@@ -484,8 +669,10 @@
     appendMessage(msg, announce);
   }
 
-  function retireQuickReplies() {
+  // keepGreeting: a change of language leaves the greeting's suggestions, now in the new language.
+  function retireQuickReplies(keepGreeting) {
     state.messages.forEach(function (m) {
+      if (keepGreeting && m.local) return;
       if (m.from === "bot" && m.buttons && m.buttons.length && !m.answered) {
         m.answered = true;
         updateMessage(m);
@@ -497,24 +684,24 @@
     errorEl.textContent = text;
   }
 
-  function send(payload, shown) {
+  function send(payload, shown, keepGreeting) {
     var text = String(payload);
     if (!text.trim()) return false;
     if (text.length > maxChars) {
-      showError(
-        "Your message is " + text.length.toLocaleString() + " characters long; the limit is " +
-          maxChars.toLocaleString() + ". Please shorten it."
-      );
+      showError(t("tooLong", { n: text.length.toLocaleString(locale()), max: maxChars.toLocaleString(locale()) }));
       return false;
     }
     if (!takeToken()) {
       // The server would refuse it: say so now, and the text stays where it is.
-      showError(TOO_FAST);
+      showError(t("tooFast"));
       return false;
     }
     showError("");
-    retireQuickReplies();
-    addMessage({ id: newId(), from: "user", text: shown || text, payload: text, ts: Date.now(), status: "queued" }, false);
+    retireQuickReplies(keepGreeting);
+    addMessage(
+      { id: newId(), from: "user", text: shown || text, payload: text, ts: Date.now(), status: "queued", lang: lang },
+      false
+    );
     connect();
     flush();
     return true;
@@ -562,7 +749,8 @@
   function retryMessage(msg) {
     if (msg.newIdOnRetry) msg.id = newIdFor(msg);
     msg.status = "queued";
-    msg.error = "";
+    msg.errorKey = "";
+    msg.errorText = "";
     msg.retry = false;
     save();
     updateMessage(msg);
@@ -593,7 +781,10 @@
     flushing = true;
     var gen = generation;
     var msg = next;
-    socket.timeout(ACK_TIMEOUT_MS).emit("user_uttered", { message: msg.payload, id: msg.id }, function (err, ack) {
+    // `language`: the interface's language when it was typed. The server passes it to Rasa, and a
+    // new session starts in it (a chat opened on a French page answers in French from the start).
+    var data = { message: msg.payload, id: msg.id, language: msg.lang || lang };
+    socket.timeout(ACK_TIMEOUT_MS).emit("user_uttered", data, function (err, ack) {
       if (gen !== generation) {
         // The connection dropped meanwhile: the message stays queued and is resent (the server
         // drops a copy it already has) unless this late ack says it was taken.
@@ -604,7 +795,7 @@
       if (err) {
         if (socket.connected) {
           msg.status = "failed";
-          msg.error = "no answer from the server.";
+          msg.errorKey = "noAnswer";
           msg.retry = true;
           msg.newIdOnRetry = false; // same id: if it did arrive, the server ignores the copy
           save();
@@ -619,16 +810,17 @@
         return;
       } else if (ack && (ack.code === "rate_limited" || ack.code === "busy")) {
         // Refused for now, not lost: it stays queued and goes when the server says it may.
-        rateNotice = ack.message || TOO_FAST;
+        rateNotice = serverSays(ack, "tooFast");
         showError(rateNotice);
         flushLater(Math.max(1, Number(ack.retry_after) || 1) * 1000);
         return;
       } else if (ack && ack.code === "too_long") {
         if (typeof ack.max_chars === "number" && ack.max_chars > 0) maxChars = ack.max_chars;
-        giveBack(msg, ack.message || "That message is too long. Please shorten it.");
+        giveBack(msg, serverSays(ack, "tooLongServer"));
       } else {
         msg.status = "failed";
-        msg.error = (ack && ack.message) || "the server refused it.";
+        msg.errorKey = "refused";
+        msg.errorText = ack && typeof ack.message === "string" ? ack.message : "";
         msg.retry = !(ack && (ack.code === "too_long" || ack.code === "empty"));
         msg.newIdOnRetry = true;
         save();
@@ -679,7 +871,7 @@
 
   // A message from a person at the clinic (bot/channels/staff_delivery.py): who wrote it.
   function staffName(msg) {
-    return opts.title + " front desk" + (msg.sender ? " (" + msg.sender + ")" : "");
+    return t("staff", { title: text("title") }) + (msg.sender ? " (" + msg.sender + ")" : "");
   }
 
   function fromStaff(item) {
@@ -749,7 +941,7 @@
       }
       if (queued.length) retireQuickReplies();
       renderAll();
-      if (!panel.hidden) say("Your conversation so far is shown again.");
+      if (!panel.hidden) say(t("historyShown"));
     }
     // Back after a dropped connection (the page kept its messages): the front desk's messages
     // written meanwhile are in the history; show those this page lacks.
@@ -772,8 +964,15 @@
 
   // Shown by the widget itself: never sent to or stored by the server.
   function greeting() {
-    var buttons = opts.suggestions.map(function (s) { return { title: s, payload: s }; });
-    return { id: newId(), from: "bot", local: true, text: opts.greeting, buttons: buttons, ts: Date.now() };
+    var msg = { id: newId(), from: "bot", local: true, ts: Date.now() };
+    return worded(msg);
+  }
+
+  // The greeting and its suggestions in the interface's language (again after a switch).
+  function worded(msg) {
+    msg.text = text("greeting");
+    msg.buttons = suggestions().map(function (s) { return { title: s, payload: s }; });
+    return msg;
   }
 
   function greet() {
@@ -871,15 +1070,15 @@
     if (!error) return;
     if (error.code === "invalid_session") {
       // Someone else's (or an expired) session: nothing of it was sent. Start clean.
-      state = emptyState();
+      state = emptyState(state.lang);
       state.open = !panel.hidden;
       save();
       renderAll();
-      notice("Your earlier conversation couldn't be continued, so a new one has started.");
+      notice(t("sessionLost"));
       greet();
       requestSession();
     } else if (!error.id) {
-      showError(error.message || "Something went wrong. Please try again.");
+      showError(serverSays(error, "wentWrong"));
     }
   }
 
@@ -892,7 +1091,7 @@
         var m = state.messages[i];
         if (m.id === id) {
           m.status = "failed";
-          m.error = "the assistant couldn't answer it.";
+          m.errorKey = "notAnswered";
           m.retry = true;
           m.newIdOnRetry = true;
           save();
@@ -901,6 +1100,27 @@
       }
     }
     if (!Object.keys(pendingTurns).length) setTyping(false);
+  }
+
+  // ---------------------------------------------------------------- the language button
+
+  // The header's button: the interface changes at once, and "Français" / "English" goes to the
+  // bot as the patient's message, which it answers as a request to switch (bot/nlp/language.py).
+  // The choice is kept for this tab (sessionStorage), over the page's language.
+  function switchLanguage() {
+    var message = t("languageMessage");
+    lang = lang === "fr" ? "en" : "fr";
+    state.lang = lang;
+    state.messages.forEach(function (m) {
+      if (m.local && m.from === "bot") worded(m);
+    });
+    showError("");
+    save();
+    applyLanguage();
+    renderAll();
+    say(t("languageChanged"));
+    send(message, null, true);
+    input.focus();
   }
 
   // ---------------------------------------------------------------- open, close, start over
@@ -928,7 +1148,7 @@
   }
 
   function startOver() {
-    state = emptyState();
+    state = emptyState(state.lang); // a new conversation, in the language the patient chose
     state.open = true;
     earlyReplies = [];
     clearTimeout(retryTimer);
@@ -939,7 +1159,7 @@
     save();
     renderAll();
     greet();
-    say("Started a new conversation.");
+    say(t("startedOver"));
     if (socket && socket.connected) {
       sessionReady = false;
       requestSession(); // no token: the server issues a new session and leaves the old room
@@ -951,7 +1171,7 @@
 
   function updateCounter() {
     var n = input.value.length;
-    counter.textContent = n > maxChars * 0.8 ? n.toLocaleString() + " / " + maxChars.toLocaleString() : "";
+    counter.textContent = n > maxChars * 0.8 ? n.toLocaleString(locale()) + " / " + maxChars.toLocaleString(locale()) : "";
     counter.classList.toggle("mdw-over", n > maxChars);
   }
 
@@ -969,6 +1189,7 @@
     if (event.key === "Escape" && !panel.hidden) closePanel();
   });
   restartBtn.addEventListener("click", startOver);
+  languageBtn.addEventListener("click", switchLanguage);
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       event.stopPropagation();
