@@ -46,17 +46,51 @@ _KEYWORDS: dict[str, str] = {
     "book_consultation": r"\bbook\w*|appointment|schedule|sign (me )?up|consult(ation)?\b",
     "request_human": r"talk to (a |someone|somebody|a person|a human|the|staff)|call me|phone me|real person|receptionist",
 }
-TOPIC_PATTERNS: dict[str, Pattern[str]] = {k: re.compile(rf"\b({v})", re.IGNORECASE) for k, v in _KEYWORDS.items()}
+# The same topics in French (issue 14), accents optional where patients drop them. "nerveuse" (nervous)
+# is not the nerve topic; breastfeeding is not on the page, as in English.
+_KEYWORDS_FR: dict[str, str] = {
+    "faq_side_effects": r"effets? (secondaires?|ind[ée]sirables?)|risques?|r[ée]actions?|inconv[ée]nients?",
+    "faq_dr_training": r"form[ée]e?\b|formations?|cours\b|certifi\w*|qualifi\w*|instituts?|[ée]tudi[ée] (o[ùu]|pour)",
+    "faq_dr_experience": r"exp[ée]rience|depuis combien de temps (il|le dr|le docteur|dr)|ann[ée]es de pratique|qui est le (dr|docteur)|c'est qui le (dr|docteur)",
+    "faq_dr_memberships": r"membres?|associations?|soci[ée]t[ée]|affili\w*|ordre des dentistes",
+    "faq_approval": r"approuv\w*|sant[ée] canada|l[ée]gal\w*|homologu\w*|reconnu",
+    "faq_ingredient": r"fait (avec|de) quoi|ingr[ée]dients?|qu'est-ce qu'il y a dedans|toxine|botulique|compos[ée]",
+    "faq_what_is": r"c'est quoi (le botox|ce traitement|le traitement)|qu'est-ce que le botox|comment [çc]a (marche|fonctionne)|comment fonctionne",
+    "faq_not_cosmetic": r"esth[ée]tique|cosm[ée]tique|rides?\b|beaut[ée]",
+    "faq_why_dentist": r"pourquoi (un |une |le |les |aller chez le )?dentistes?|dentistes? (qui )?(fait|font|offre|offrent|donne|donnent)",
+    "faq_candidates": r"candidat\w*|pour moi\b|pour qui\b|qui peut (en )?(avoir|recevoir)|tout essay[ée]|rien (ne )?(marche|fonctionne)|admissible",
+    "faq_first_step": r"premi[èe]re? ([ée]tape|visite|consultation|rencontre|rendez-vous)|comment (on )?(commence|d[ée]bute)|par o[ùu] commencer|processus|comment [çc]a se passe",
+    "faq_effectiveness": r"est-ce que [çc]a (marche|fonctionne)|[çc]a (marche|fonctionne)[- ]tu|efficac\w*|r[ée]sultats?|soulag\w*",
+    "faq_conditions": r"trait(e|ez|ent|er)\b|soign\w*|aide[rz]? (pour|avec|[àa] |contre)|migraines?|maux de t[êe]te|c[ée]phal[ée]es?|m[âa]choire|serr\w* des dents|grinc\w*|bruxisme|\batm\b",
+    "faq_motto": r"devise|slogan|philosophie|se sentir mieux",
+    "faq_safety_overview": r"s[ée]curitaire|s[ée]curit[ée]|dangereu\w*|sans danger|pr[ée]cautions?|avant (le )?traitement",
+    "faq_safety_medications": r"m[ée]dicaments?|m[ée]docs?|pilules?|ordonnances?|prescriptions?|anticoagulants?|antid[ée]presseurs?|aspirine|anti-?inflammatoires?|antibiotiques?|suppl[ée]ments?|contraceptifs?",
+    "faq_safety_pregnancy": r"grossesse|avoir un b[ée]b[ée]|tomber enceinte",
+    "faq_safety_surgery": r"chirurgies?|chirurgien|op[ée]r[ée]e?\b|op[ée]rations?|lifting",
+    "faq_safety_facial_weakness": r"faiblesse (faciale|au visage|du visage|des muscles du visage)|visage (est |qui est )?faible|paralysie (faciale|de bell)|muscles? (du visage|faciaux) (sont )?faibles?",
+    "faq_safety_nerve": r"\bsla\b|nerfs?\b|affections? nerveuses?|maladies? nerveuses?|syst[èe]me nerveux|neurologi\w*|maladies? (musculaires?|neuromusculaires?)|myasth[ée]nie|scl[ée]rose en plaques|dystrophie musculaire|neuropathie",
+    "faq_safety_medical_conditions": r"conditions? m[ée]dicales?|probl[èe]mes? de sant[ée]|affections? m[ée]dicales?|ant[ée]c[ée]dents|diab[èe]t\w*|cardiaques?|pression art[ée]rielle|hypertension|asthm\w*|[ée]pilep\w*|auto-?immune|thyro[ïi]de|reins?\b|foie\b|maladies? chroniques?",
+    "book_consultation": r"r[ée]serv\w*|prendre (un )?(rendez-vous|rdv)|\brdv\b|m'inscrire",
+    "request_human": r"parler [àa] (quelqu'un|une personne|un humain|la r[ée]ception|l'[ée]quipe|une vraie)|appelez-moi|rappelez-moi|m'appeler|me rappeler|vraie personne|r[ée]ceptionniste",
+}
+TOPIC_PATTERNS: dict[str, Pattern[str]] = {
+    k: re.compile(rf"\b({v}|{_KEYWORDS_FR[k]})" if k in _KEYWORDS_FR else rf"\b({v})", re.IGNORECASE) for k, v in _KEYWORDS.items()
+}
 
 # Where a second question starts: a question mark, "also", "and" + a question word, "plus".
 _SPLIT = re.compile(
-    r"\?+|[;\n]|\balso\b|\bplus\b|,\s*(?=(?:and |&\s*)?(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)|\b(?:and|&) (?=(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)",
+    r"\?+|[;\n]|\balso\b|\bplus\b(?!\s+(?:de|d'|que|qu'|en|tard|t[ôo]t|jamais|rien|besoin|mal|le|la|les|du|pour|efficace|longtemps|vite)\b)"
+    r"|,\s*(?=(?:and |&\s*)?(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)|\b(?:and|&) (?=(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)"
+    # French: "aussi", "également", and "et / pis / puis / ," before a question word.
+    r"|\baussi\b|\b[ée]galement\b"
+    r"|(?:,\s*|\b(?:et|pis|puis)\s+)(?=(?:est-ce|c'est|comment|combien|qui|quand|o[ùu]|pourquoi|quel\w*|est-il|y a|avez|[êe]tes|faites|le dr|il)\b)",
     re.IGNORECASE,
 )
 # A follow-up that leans on the previous answer: "and for clenching?", "what about tension
 # headaches then", "same for grinding?", "does that one ...", "it", "too".
 FOLLOW_UP: Pattern[str] = re.compile(
     r"^\s*(and|also|what about|how about|same|so|ok(ay)?,? (and|what about)|then)\b|\b(too|as well|then)\s*\??\s*$"
+    r"|^\s*(et|pis|puis|aussi|pareil|ok,? (et|pis))\b|\b(aussi|[ée]galement)\s*\??\s*$"
     r"|\b(that one|this one|that|it)\b",
     re.IGNORECASE,
 )
@@ -100,7 +134,8 @@ def second_question(text: str, first: str, ranking: Sequence[str] = ()) -> Optio
 
 
 _QUESTION_SHAPE = re.compile(
-    r"^\s*(what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have|which|why|any)\b", re.IGNORECASE
+    r"^\s*(what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have|which|why|any"
+    r"|est-ce|combien|comment|qui|quand|o[ùu]|pourquoi|quel\w*|y a|avez|[êe]tes|faites|acceptez|c'est combien)\b", re.IGNORECASE
 )
 
 

@@ -80,3 +80,50 @@ def test_a_further_question_the_page_cannot_answer_is_noticed() -> None:
     assert not unanswerable_question("does it help migraines?", "faq_conditions")
     assert not unanswerable_question("does it help migraines? I mean really", "faq_conditions")
     assert not unanswerable_question("is it approved? what are the side effects", "faq_approval")
+
+
+# --------------------------------------------------------------------------- French (issue 14)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("est-ce que ça aide pour les migraines? et les effets secondaires?", "faq_conditions", "faq_side_effects"),
+        ("c'est sécuritaire pendant la grossesse? pis le dr walters a quelle formation?", "faq_safety_pregnancy",
+         "faq_dr_training"),
+        ("est-ce approuvé par santé canada et est-ce que je peux prendre rendez-vous", "faq_approval", "book_consultation"),
+        ("c'est fait avec quoi, est-ce que c'est securitaire", "faq_ingredient", "faq_safety_overview"),
+        ("le dr walters a combien d'expérience? aussi, est-il membre d'une association?", "faq_dr_experience",
+         "faq_dr_memberships"),
+    ],
+)
+def test_a_french_second_question_is_found(text: str, first: str, second: str) -> None:
+    assert second_question(text, first) == second
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("est-ce que ça marche pour les migraines?", "faq_conditions"),
+        ("c'est sécuritaire? quels sont les risques", "faq_safety_overview"),
+        # French "plus" is "more", not "also": no second piece.
+        ("est-ce que ça marche plus que les pilules?", "faq_effectiveness"),
+        # "nerveuse" is nervous, not the nerve topic.
+        ("je suis nerveuse, est-ce que c'est dangereux?", "faq_safety_overview"),
+    ],
+)
+def test_one_french_question_has_no_second(text: str, first: str) -> None:
+    assert second_question(text, first) is None
+
+
+def test_a_french_further_question_the_page_cannot_answer_is_noticed() -> None:
+    from actions.topics import unanswerable_question
+
+    assert unanswerable_question("ça marche vraiment? combien ça coûte?", "faq_effectiveness")
+    assert not unanswerable_question("ça marche vraiment?", "faq_effectiveness")
+
+
+def test_french_follow_ups() -> None:
+    assert is_follow_up("et pour le bruxisme?")
+    assert is_follow_up("les céphalées de tension aussi?")
+    assert not is_follow_up("quels sont les effets secondaires")
