@@ -819,7 +819,7 @@ _SYMPTOMS_FR = (
     r"\b(n'\s?arrive|peux)\s+(pas|plus)\s+(a\s+)?(ouvrir|fermer)\s+(l'\s?|mon\s+|mes\s+|les\s+)?(oeil|yeux|paupiere)",
     r"\bptose\b|\bptosis\b",
     r"\b(vision|vue)\s+(n'\s?est|est)\s+(plus|pas)\s+(claire|nette|normale|comme avant)\b"
-    r"|\b(vision|vue?)\s+(\w+\s+)?(floue|trouble|double|brouillee|embrouillee)\b|\bvois\s+(flou|trouble|double)\b|\bflou(e)?\b|\bdiplopie\b",
+    r"|\b(vision|vue?)\s+(\w+\s+)?(floue|trouble|double|brouillee|embrouillee)\b|\bvois\s+(un peu\s+|tout\s+|plus\s+|comme\s+)?(flou|trouble|double)\b|\bflou(e)?\b|\bdiplopie\b",
     r"\b(visage|joue|levres?|bouche|sourire|front|sourcils?)\s+(\w+\s+){0,3}(faible|tombe|tombant\w*|affaiss\w*|asymetrique|de travers"
     r"|croche|tordu\w*|engourdi\w*|fige\w*|paralys\w*|crispe|raide|lourde?)\b",
     r"\bbouche\s+(\w+\s+)?seche\b|\bsecheresse\s+(de la\s+)?(bouche|buccale|des yeux|oculaire)\b|\byeux\s+(\w+\s+)?secs\b|\boeil\s+sec\b",

@@ -49,6 +49,11 @@ GRINDING = "muscular pain from grinding and clenching"
         # Not on the page: named as such, never mapped to the page's jaw pain.
         ("mon ATM me fait mal", [("ATM", "unlisted", "TMJ")]),
         ("ma mâchoire barrée", [("mâchoire barrée", "unlisted", "lockjaw")]),
+        ("est-ce que ça aide pour la sinusite?", [("sinusite", "unlisted", "sinus pain")]),
+        ("ça aide-tu pour les acouphènes", [("acouphènes", "unlisted", "tinnitus")]),
+        ("est-ce que ça peut donner des bleus?", [("des bleus", "unlisted", "bruising")]),
+        ("ça fait-tu engraisser?", [("engraisser", "unlisted", "weight gain")]),
+        ("le ciel est bleu", []),
         ("quelle heure est-il", []),
     ],
 )
