@@ -614,7 +614,7 @@ def test_phone_sized_screen_is_full_screen(running_bot: Any, open_page: Any) -> 
 
 # ---------------------------------------------------------------- in French
 
-FRENCH_SUGGESTIONS = ["C'est quoi le BOTOX thérapeutique?", "Le BOTOX thérapeutique peut traiter quoi?",
+FRENCH_SUGGESTIONS = ["C'est quoi le BOTOX thérapeutique?", "Qu'est-ce que le BOTOX thérapeutique peut traiter?",
                       "Quels sont les effets secondaires?", "Qui est le Dr. Walters?",
                       "Je voudrais réserver une consultation"]
 ENGLISH_SUGGESTIONS = ["What is therapeutic BOTOX?", "What can therapeutic BOTOX treat?", "What are the side effects?",

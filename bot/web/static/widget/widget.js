@@ -86,7 +86,7 @@
         "BOTOX® thérapeutique contre les maux de tête, les migraines, la douleur à la mâchoire ou la " +
         "douleur bucco-faciale, ou je peux vous aider à demander une consultation.",
       suggestions:
-        "C'est quoi le BOTOX thérapeutique?|Le BOTOX thérapeutique peut traiter quoi?|Quels sont les effets secondaires?|" +
+        "C'est quoi le BOTOX thérapeutique?|Qu'est-ce que le BOTOX thérapeutique peut traiter?|Quels sont les effets secondaires?|" +
         "Qui est le Dr. Walters?|Je voudrais réserver une consultation",
       languageButton: "English",
       languageButtonLang: "en",
