@@ -41,6 +41,15 @@ def _origins(value: Optional[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(o for o in origins if o))
 
 
+def _zone(value: Optional[str], default: str) -> str:
+    """CLINIC_TIMEZONE: an IANA name this machine knows ("America/Toronto"), checked at start-up."""
+    from bot.clinic_time import zone_of
+
+    name = (value or "").strip() or default
+    zone_of(name)  # raises ValueError with what to do
+    return name
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; the defaults are the embedded development set-up."""
@@ -88,15 +97,26 @@ class Settings:
     widget_rate_burst: int = 20
     widget_rate_refill_seconds: int = 2
     widget_max_turns_in_flight: int = 2
+    # A live takeover (bot/takeover.py) with no message either way for this long is handed back
+    # to the assistant by itself, and the patient is told.
+    takeover_idle_minutes: int = 30
     cookie_secure: bool = False
     log_level: str = "INFO"
+    # Appointment times are typed and every time on the staff pages is shown in this IANA zone
+    # (bot/clinic_time.py); an unknown name stops start-up rather than showing wrong times.
+    clinic_timezone: str = "America/Toronto"
+    # Booked appointments (bot/booking_texts.py): the reminder text goes this many hours before;
+    # each web app looks for due texts this often (the database claim sends each one once).
+    reminder_hours_before: int = 24
+    reminder_check_seconds: int = 60
 
     @property
     def clinic_contact(self) -> str:
-        """How a patient reaches a person, in words that fit after 'contact'."""
+        """How a patient reaches a person, in words that fit after 'contact' and after French
+        'communiquer avec' alike (replies in both languages share the slot)."""
         if self.clinic_phone:
-            return f"{self.clinic_name} at {self.clinic_phone}"
-        return f"{self.clinic_name}'s front desk"
+            return f"{self.clinic_name} ({self.clinic_phone})"
+        return self.clinic_name
 
     @property
     def widget_url(self) -> str:
@@ -155,8 +175,18 @@ def load_settings(env: Optional[Mapping[str, str]] = None, dotenv: bool = True) 
         widget_max_turns_in_flight=_positive(
             "WIDGET_MAX_TURNS_IN_FLIGHT", env.get("WIDGET_MAX_TURNS_IN_FLIGHT"), defaults.widget_max_turns_in_flight
         ),
+        takeover_idle_minutes=_positive(
+            "TAKEOVER_IDLE_MINUTES", env.get("TAKEOVER_IDLE_MINUTES"), defaults.takeover_idle_minutes
+        ),
         cookie_secure=_bool(env.get("COOKIE_SECURE")),
         log_level=(env.get("LOG_LEVEL") or defaults.log_level).upper(),
+        clinic_timezone=_zone(env.get("CLINIC_TIMEZONE"), defaults.clinic_timezone),
+        reminder_hours_before=_positive(
+            "REMINDER_HOURS_BEFORE", env.get("REMINDER_HOURS_BEFORE"), defaults.reminder_hours_before
+        ),
+        reminder_check_seconds=_positive(
+            "REMINDER_CHECK_SECONDS", env.get("REMINDER_CHECK_SECONDS"), defaults.reminder_check_seconds
+        ),
     )
 
 

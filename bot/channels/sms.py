@@ -13,6 +13,7 @@ What it does that Rasa's channel does not:
   turn in the tracker (Rasa's SQL tracker store), so the mapping is per conversation and survives
   a restart without a table of its own;
 - carrier keywords (STOP..., START..., HELP/AIDE) are handled here, opt-outs are recorded;
+- a "C" or "R" answering a booked appointment's text is recorded on its request (bot/booking_texts.py);
 - a repeated MessageSid gets the stored TwiML again, processed once even when copies race;
 - every text is at most 1600 characters (split on line and sentence boundaries, never in a word).
 
@@ -43,6 +44,7 @@ from bot.settings import Settings, get_settings
 from bot.sms_numbers import normalise_number, number_hash  # noqa: F401 - one home, used here too
 from bot.sms_text import with_gsm7_lookalikes
 from bot.store.sms import CLAIMED, DONE, SmsStore
+from bot.takeover import answer_safety, unseen_idle_notice
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +58,10 @@ DUPLICATE_POLL_SECONDS = 0.2
 
 OPT_OUT_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "ARRET"})
 OPT_IN_KEYWORDS = frozenset({"START", "YES", "UNSTOP"})
-HELP_KEYWORDS = frozenset({"HELP", "AIDE"})
+HELP_KEYWORDS = frozenset({"HELP", "AIDE", "INFO"})
+# Canadian carriers expect each keyword answered in its own language (CWTA): ARRET and AIDE in
+# French. Twilio confirms its own English opt-outs (STOP...) itself; ARRET is ours to confirm.
+FRENCH_KEYWORDS = frozenset({"ARRET", "AIDE"})
 # What Rasa is told on an opt-out, whatever the keyword: the domain's `stop` intent, which
 # cancels an active screening form ("arret" or "unsubscribe" would not be understood).
 OPT_OUT_TEXT = "stop"
@@ -212,8 +217,14 @@ def turn_options(messages: Iterable[Mapping[str, Any]]) -> list[Option]:
     return options
 
 
-def render_messages(messages: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The texts of one bot turn, each button list as "Reply 1 for Yes, 2 for No" (no payloads).
+# The words around numbered choices, by the conversation's language ("Répondez 1 pour Oui"): é is
+# in GSM-7, so a French choice line costs no more than an English one.
+CHOICE_WORDS = {"en": ("Reply", "for"), "fr": ("Répondez", "pour")}
+
+
+def render_messages(messages: Iterable[Mapping[str, Any]], language: str = "en") -> list[str]:
+    """The texts of one bot turn, each button list as "Reply 1 for Yes, 2 for No" (no payloads),
+    in French ("Répondez 1 pour Oui") for a French conversation.
 
     Dashes, curly quotes, bullets and ® become their GSM-7 look-alikes: one of them would send the
     whole text as UCS-2, at more than twice the segments (web wordings and the parser's "yes — ..."
@@ -225,9 +236,10 @@ def render_messages(messages: Iterable[Mapping[str, Any]]) -> list[str]:
         text = str(message.get("text") or "").strip()
         buttons = [b for b in message.get("buttons") or [] if isinstance(b.get("payload"), str)]
         if buttons:
-            choices = ", ".join(f"{count + i + 1} for {_title(b, count + i + 1)}" for i, b in enumerate(buttons))
+            reply, for_ = CHOICE_WORDS.get(language, CHOICE_WORDS["en"])
+            choices = ", ".join(f"{count + i + 1} {for_} {_title(b, count + i + 1)}" for i, b in enumerate(buttons))
             count += len(buttons)
-            text = f"{text}\nReply {choices}" if text else f"Reply {choices}"
+            text = f"{text}\n{reply} {choices}" if text else f"{reply} {choices}"
         if text:
             texts.append(with_gsm7_lookalikes(text))
     return texts
@@ -307,13 +319,16 @@ def build_twiml(texts: Iterable[str], limit: int = MAX_SMS_CHARS) -> str:
 # --- rendering domain responses without a turn -------------------------------------------------
 
 
-def render_response(domain: Any, name: str, **values: Any) -> list[str]:
-    """A domain response as SMS texts, through Rasa's templated NLG with the `sms` variation."""
+def render_response(domain: Any, name: str, language: str = "", **values: Any) -> list[str]:
+    """A domain response as SMS texts, through Rasa's templated NLG with the `sms` variation (and
+    the French one when `language` is "fr")."""
     from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 
     generated = None
     if domain is not None:
-        generated = TemplatedNaturalLanguageGenerator(domain.responses).generate_from_slots(name, {}, CHANNEL, **values)
+        slots = {"language": language} if language else {}
+        generated = TemplatedNaturalLanguageGenerator(domain.responses).generate_from_slots(
+            name, slots, CHANNEL, **values)
     if not generated:
         # A model trained before the response was added to domain.yml: retrain (`make train`).
         logger.warning("SMS: the loaded model's domain has no response %s; nothing sent", name)
@@ -387,6 +402,7 @@ class SmsWebhook:
         self.settings = settings
         self.store = store
         self.on_new_message = on_new_message
+        self._takeovers: Any = None  # bot/store/takeovers.py, made with the first message
 
     async def handle(self, request: SmsRequest, agent: Any) -> Outcome:
         content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
@@ -437,9 +453,16 @@ class SmsWebhook:
         await asyncio.to_thread(self.store.complete, inbound.message_sid, twiml)
         return _twiml(twiml)
 
-    def _render(self, agent: Any, name: str) -> list[str]:
+    def _booking_answer(self, hashed: str, body: str, sender_id: str) -> Optional[str]:
+        from bot.booking_texts import answer_reply, booking_reply
+
+        if booking_reply(body) is None:  # the common case: no database look-up
+            return None
+        return answer_reply(self.store.engine, self.settings, hashed, body, conversation=sender_id)
+
+    def _render(self, agent: Any, name: str, language: str = "") -> list[str]:
         return render_response(
-            getattr(agent, "domain", None), name, clinic_contact=self.settings.clinic_contact
+            getattr(agent, "domain", None), name, language=language, clinic_contact=self.settings.clinic_contact
         )
 
     async def _process(self, inbound: InboundSms, agent: Any) -> str:
@@ -457,6 +480,9 @@ class SmsWebhook:
                     await self._ask_rasa(OPT_OUT_TEXT, sender_id, inbound)
                 except Exception as exc:  # noqa: BLE001 - the opt-out itself is recorded; that is what counts
                     logger.error("SMS opt-out: cancelling the conversation failed: %s", type(exc).__name__)
+                if keyword == "ARRET":
+                    # Twilio doesn't know ARRET, so it neither blocks nor confirms: we confirm, in French.
+                    return build_twiml(self._render(agent, "utter_sms_opted_out", language="fr"))
             return EMPTY_TWIML
         if opted_out:
             if keyword in OPT_IN_KEYWORDS:
@@ -464,7 +490,13 @@ class SmsWebhook:
                 return build_twiml(self._render(agent, "utter_sms_opted_in"))
             return EMPTY_TWIML  # nothing may be sent to an opted-out number
         if keyword in HELP_KEYWORDS:
-            return build_twiml(self._render(agent, "utter_sms_help"))
+            language = "fr" if keyword in FRENCH_KEYWORDS else ""
+            return build_twiml(self._render(agent, "utter_sms_help", language=language))
+        # "C" or "R" from a number with a booked appointment waiting for an answer: recorded on the
+        # request and answered here (bot/booking_texts.py); any other text goes to the bot.
+        booked = await asyncio.to_thread(self._booking_answer, hashed, inbound.body, sender_id)
+        if booked:
+            return build_twiml(render_messages([{"text": booked}]))
 
         texts: list[str] = []
         if inbound.num_media > 0:
@@ -480,7 +512,31 @@ class SmsWebhook:
         mapped = map_reply(text, options_from_events(tracker.events)) if tracker is not None else None
         guarded = await guard_for_conversation(mapped or text, sender_id, _KnownTracker(tracker))
         replies = await self._ask_rasa(guarded or text, sender_id, inbound)
-        return build_twiml(texts + render_messages(replies))
+        # A person at the front desk has the conversation: the bot was silent, the safety nets are not.
+        replies += await self._while_taken_over(agent, sender_id, text)
+        notice = unseen_idle_notice(tracker.events) if tracker is not None else []
+        language = await self._language_after(tracker_store, sender_id, replies)
+        return build_twiml(texts + render_messages(notice + replies, language))
+
+    @staticmethod
+    async def _language_after(tracker_store: Any, sender_id: str, replies: list[dict[str, Any]]) -> str:
+        """The conversation's language after this turn, for the words around numbered choices; read
+        only when a reply has buttons (this turn may have switched it)."""
+        if tracker_store is None or not any(r.get("buttons") for r in replies):
+            return "en"
+        tracker = await tracker_store.retrieve(sender_id)
+        return "fr" if tracker is not None and tracker.get_slot("language") == "fr" else "en"
+
+    async def _while_taken_over(self, agent: Any, sender_id: str, text: str) -> list[dict[str, Any]]:
+        from bot.store.takeovers import TakeoverStore
+
+        if self._takeovers is None:
+            self._takeovers = await asyncio.to_thread(TakeoverStore, self.store.engine, True)
+        if not await asyncio.to_thread(self._takeovers.touch, sender_id):
+            return []
+        output = SmsOutput()
+        await answer_safety(agent, sender_id, text, output)
+        return output.messages
 
     async def _ask_rasa(self, text: str, sender_id: str, inbound: InboundSms) -> list[dict[str, Any]]:
         output = SmsOutput()

@@ -62,7 +62,10 @@ from socketio import AsyncServer
 from bot.channels.guard import display_text, guard_for_conversation
 from bot.channels.staff_delivery import EVENT as STAFF_EVENT
 from bot.channels.staff_delivery import StaffDelivery
+from bot.nlp.language import SUPPORTED as LANGUAGES
 from bot.settings import Settings, get_settings
+from bot.store.takeovers import TakeoverStore
+from bot.takeover import answer_safety, hand_back_idle
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +85,8 @@ SEEN_IDS_MAX = 20_000
 BUCKETS_MAX = 20_000
 # Messages replayed to a resumed session at most (the latest ones).
 HISTORY_MAX = 200
+# How often each server looks for takeovers idle past TAKEOVER_IDLE_MINUTES.
+TAKEOVER_SWEEP_SECONDS = 15.0
 TOO_FAST = "You're sending messages faster than I can answer — please wait a moment."
 
 Origins = Union[str, list[str]]
@@ -146,6 +151,17 @@ class SignedSocketIOOutput(SocketIOOutput):
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         """Send custom JSON as {"custom": ...} (Rasa passes its keys to emit() as arguments)."""
         await self._send_message(recipient_id, {"custom": json_message})
+
+
+def language_metadata(data: dict[str, Any]) -> dict[str, str]:
+    """`{"language": "en"|"fr"}` from a widget message, else `{}`.
+
+    The widget says which language its interface is in; Rasa hands the first message's metadata
+    to the session start (actions/session.py), so a chat opened on a French page starts in French.
+    That one word is all the browser may add: anything else it sends is dropped.
+    """
+    language = data.get("language")
+    return {"language": language} if isinstance(language, str) and language in LANGUAGES else {}
 
 
 def _button_list(data: dict[str, Any]) -> list[dict[str, str]]:
@@ -312,12 +328,16 @@ class SignedSocketIOInput(SocketIOInput):
         settings: Optional[Settings] = None,
         clock: Callable[[], float] = time.monotonic,
         delivery: Optional[StaffDelivery] = None,
+        takeovers: Optional[TakeoverStore] = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._settings = settings
         self._delivery = delivery
+        self._takeovers = takeovers
+        self._engine: Any = None
         self._delivery_task: Optional[asyncio.Task] = None
+        self._sweep_task: Optional[asyncio.Task] = None
         self._delivery_stopped = asyncio.Event()
         self._clock = clock
         self._limiter: Optional[RateLimiter] = None
@@ -359,13 +379,67 @@ class SignedSocketIOInput(SocketIOInput):
     def delivery(self) -> StaffDelivery:
         """Front-desk messages from the shared database (its engine made on first use, not at import)."""
         if self._delivery is None:
-            from bot.store.db import create_all, make_engine
             from bot.store.staff_messages import StaffMessageStore
 
-            engine = make_engine(self.settings.database_url)
-            create_all(engine)  # idempotent; the web app may not have started yet
-            self._delivery = StaffDelivery(StaffMessageStore(engine))
+            self._delivery = StaffDelivery(StaffMessageStore(self.engine))
         return self._delivery
+
+    @property
+    def engine(self) -> Any:
+        """The shared database's engine for our own tables, made on first use."""
+        if self._engine is None:
+            from bot.store.db import create_all, make_engine
+
+            self._engine = make_engine(self.settings.database_url)
+            create_all(self._engine)  # idempotent; the web app may not have started yet
+        return self._engine
+
+    @property
+    def takeovers(self) -> TakeoverStore:
+        """Which conversations a person has taken over (bot/takeover.py)."""
+        if self._takeovers is None:
+            self._takeovers = TakeoverStore(self.engine)
+        return self._takeovers
+
+    def _agent(self) -> Any:
+        """The Rasa agent, once the blueprint is on the app."""
+        try:
+            apps = self._blueprint.apps if self._blueprint is not None else ()
+        except Exception:  # noqa: BLE001 - Sanic raises until the blueprint is registered
+            apps = ()
+        for app in apps:
+            agent = getattr(app.ctx, "agent", None)
+            if agent is not None:
+                return agent
+        return None
+
+    async def after_patient_message(self, session_id: str, text: str, output: OutputChannel) -> None:
+        """While a person has the conversation (the bot paused), the safety nets still answer."""
+        if await asyncio.to_thread(self.takeovers.touch, session_id):
+            await answer_safety(self._agent(), session_id, text, output)
+
+    def output_for(self, conversation_id: str, channel: str) -> Optional[OutputChannel]:
+        """Where an idle hand-back notice goes: the widget's room (on this server), else nowhere."""
+        if channel == "socketio" and self.sio is not None:
+            return SignedSocketIOOutput(self.sio, self.bot_message_evt)
+        return None
+
+    async def sweep_idle_takeovers(self) -> list[str]:
+        agent = self._agent()
+        if agent is None or not agent.is_ready():
+            return []
+        return await hand_back_idle(agent, self.takeovers, self.settings, self.output_for)
+
+    async def _sweep_forever(self, stopped: asyncio.Event) -> None:
+        while not stopped.is_set():
+            try:
+                await self.sweep_idle_takeovers()
+            except Exception as exc:  # noqa: BLE001 - tried again at the next look
+                logger.warning("idle takeover hand-back failed: %s", type(exc).__name__)
+            try:
+                await asyncio.wait_for(stopped.wait(), timeout=TAKEOVER_SWEEP_SECONDS)
+            except asyncio.TimeoutError:
+                pass
 
     def connected_sessions(self) -> set[str]:
         """The sessions with a socket on this server (the only rooms this process can reach)."""
@@ -381,11 +455,12 @@ class SignedSocketIOInput(SocketIOInput):
             self._delivery_stopped = asyncio.Event()
             self._delivery_task = asyncio.ensure_future(
                 self.delivery.run(self.connected_sessions, self.emit_staff, self._delivery_stopped))
+            self._sweep_task = asyncio.ensure_future(self._sweep_forever(self._delivery_stopped))
 
     async def stop_delivery(self) -> None:
         if self._delivery_task is not None:
             self._delivery_stopped.set()
-            await asyncio.gather(self._delivery_task, return_exceptions=True)
+            await asyncio.gather(self._delivery_task, self._sweep_task, return_exceptions=True)
             self._delivery_task = None
 
     def limits(self) -> dict[str, int]:
@@ -404,15 +479,8 @@ class SignedSocketIOInput(SocketIOInput):
 
     def _tracker_store(self) -> Any:
         """The agent's tracker store (for the forced-intent guard), once the blueprint is on the app."""
-        try:
-            apps = self._blueprint.apps if self._blueprint is not None else ()
-        except Exception:  # noqa: BLE001 - Sanic raises until the blueprint is registered
-            apps = ()
-        for app in apps:
-            agent = getattr(app.ctx, "agent", None)
-            if agent is not None:
-                return agent.tracker_store
-        return None
+        agent = self._agent()
+        return agent.tracker_store if agent is not None else None
 
     def create_server(self) -> AsyncServer:
         """The socket.io server: checked origins, small packets, no per-event logging."""
@@ -589,7 +657,9 @@ class SignedSocketIOInput(SocketIOInput):
         if message_id:
             self._seen.add(session_id, message_id)
         lock = self._locks.acquire_slot(session_id)
-        task = asyncio.ensure_future(self._process(session_id, text, message_id, lock, on_new_message))
+        task = asyncio.ensure_future(
+            self._process(session_id, text, message_id, lock, on_new_message, language_metadata(data))
+        )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         # The token is re-issued with every message taken: an active conversation never expires.
@@ -602,6 +672,7 @@ class SignedSocketIOInput(SocketIOInput):
         message_id: Optional[str],
         lock: asyncio.Lock,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        metadata: Optional[dict[str, str]] = None,
     ) -> None:
         """Run one turn for the conversation, then tell its room the turn is over."""
         assert self.sio is not None
@@ -610,8 +681,11 @@ class SignedSocketIOInput(SocketIOInput):
             async with lock:
                 guarded = await guard_for_conversation(text, session_id, self._tracker_store())
                 output = SignedSocketIOOutput(self.sio, self.bot_message_evt)
-                # Metadata from the browser is not passed on: nothing but the text reaches the tracker.
-                await on_new_message(UserMessage(guarded, output, session_id, input_channel=self.name()))
+                # Of the browser's metadata only the widget's language is passed on (language_metadata).
+                await on_new_message(
+                    UserMessage(guarded, output, session_id, input_channel=self.name(), metadata=metadata or None)
+                )
+                await self.after_patient_message(session_id, text, output)
         except Exception as exc:  # noqa: BLE001 - reported without the patient's text
             ok = False
             logger.error("socket.io message failed: %s", type(exc).__name__)

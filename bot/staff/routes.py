@@ -40,6 +40,7 @@ from bot.staff.auth import (
     settings_of,
     staff_store,
 )
+from bot.staff.live import chat_context, chat_label, takeover_context
 from bot.store.audit import audit_log as audit_table
 from bot.store.db import utcnow
 from bot.store.requests import FLAGS, KINDS, STATUSES, ConsultationRequest, RequestStore, consultation_requests
@@ -85,7 +86,8 @@ ANSWER_LABELS = {
     "pregnancy": "Pregnant or planning to be",
     "other_conditions": "Other medical conditions",
 }
-CHANNEL_LABELS = {"socketio": "Website chat", "rest": "REST", "sms": "SMS", "twilio": "SMS", "cmdline": "Terminal"}
+CHANNEL_LABELS = {"socketio": "Website chat", "rest": "REST", "sms": "SMS", "twilio": "SMS", "cmdline": "Terminal",
+                  "widget": "Website chat"}
 SMS_STATUS_LABELS = {
     "pending": "Sending…", "waiting": "Waiting for the patient to open the chat", "accepted": "Accepted by Twilio", "scheduled": "Scheduled", "queued": "Queued at Twilio",
     "sending": "Sending", "sent": "Sent to the carrier", "delivered": "Delivered", "undelivered": "Not delivered",
@@ -103,6 +105,11 @@ NOTICES = {
     "sms_sent": "Text sent to Twilio. Its delivery state shows below.",
     "sms_not_sent": "The text was not sent. The reason shows below.",
     "sms_again": "That text was already sent once; it was not sent again.",
+    "booked": "Booked. The appointment and its texts show below.",
+    "chat_sent": "Message saved. It shows in the patient's chat now if it is open, else when they next open it.",
+    "chat_again": "That message was already sent once; it was not sent again.",
+    "takeover": "You have the conversation. The assistant is paused (except for emergencies and crises).",
+    "handed_back": "Handed back: the assistant answers the patient again.",
 }
 LOGIN_FAILED = (
     f"Wrong username or password. After {MAX_FAILED_LOGINS} failed attempts in a row an account is locked for "
@@ -133,8 +140,12 @@ def ago(moment: Optional[datetime], now: Optional[datetime] = None) -> str:
     return "1 day ago" if days == 1 else f"{days} days ago"
 
 
-def when(moment: Optional[datetime]) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+@jinja2.pass_context
+def when(context: Any, moment: Optional[datetime]) -> str:
+    """A moment in the clinic's time zone (CLINIC_TIMEZONE), through the one helper for it."""
+    from bot.clinic_time import format_when, zone_of
+
+    return format_when(moment, zone_of(settings_of(context["request"]).clinic_timezone))
 
 
 @lru_cache(maxsize=1)
@@ -157,6 +168,7 @@ def templates() -> Jinja2Templates:
         kind_label=lambda k: KIND_LABELS.get(k, k),
         sms_status_label=lambda s: SMS_STATUS_LABELS.get(s, s),
         sms_error_text=sms_error_text,
+        chat_status_label=chat_label,
     )
     env.globals.update(STATUSES=STATUSES, FLAGS=FLAGS, KINDS=KINDS, STATUS_LABELS=STATUS_LABELS,
                        FLAG_LABELS=FLAG_LABELS)
@@ -361,6 +373,8 @@ def inbox(
     detail = " ".join(f"{k}={v}" for k, v in (("status", status), ("flag", flag), ("channel", channel),
                                                 ("kind", kind), ("urgent", urgent)) if v)
     audit(request, session.username, "view_inbox", detail=(detail + (" search" if q else "")).strip())
+    from bot.staff.booking import inbox_markers
+
     return render(
         request,
         "inbox.html",
@@ -372,6 +386,7 @@ def inbox(
         channels=_channels(request),
         filters={"status": status, "flag": flag, "channel": channel, "q": q, "kind": kind, "urgent": urgent},
         latest_id=_latest_id(request),
+        markers=inbox_markers(request.app.state.engine, items),
         # A wall screen (or a test) may poll faster than every 20 s, never faster than every second.
         poll_ms=min(max(poll, 1), 600) * 1000 if poll else 20000,
         now=utcnow(),
@@ -389,6 +404,8 @@ def counts(request: Request, session: StaffSession = Depends(polling_session)) -
 # --- one request ----------------------------------------------------------------------------
 
 def _request_context(request: Request, item: ConsultationRequest, with_transcript: bool = True) -> dict[str, Any]:
+    from bot.staff.booking import booking_context
+
     store = requests_store(request)
     answers = dict(item.answers)
     ordered = [(k, answers.pop(k)) for k in ANSWER_LABELS if k in answers] + sorted(answers.items())
@@ -399,6 +416,10 @@ def _request_context(request: Request, item: ConsultationRequest, with_transcrip
         "notes": store.notes(item.id),
         "transcript": with_staff_messages(request, item) if with_transcript else [],
         "sms": sms_context(request, item) if with_transcript else {"shown": False},
+        "booking": booking_context(request, item),
+        "chat": chat_context(request, item) if with_transcript else {"shown": False},
+        "takeover": takeover_context(request, item, getattr(getattr(request.state, "staff", None), "username", ""))
+        if with_transcript else {"shown": False},
         "now": utcnow(),
     }
 
@@ -456,22 +477,30 @@ def request_assign(
 
 
 @router.post("/requests/{request_id}/status")
-def request_status(
+async def request_status(
     request: Request,
     request_id: int,
     form: FormData = Depends(checked_form),
     session: StaffSession = Depends(current_session),
 ) -> Response:
     store = requests_store(request)
-    item = store.get(request_id)
+    item = await run_in_threadpool(store.get, request_id)
     if item is None:
         return not_found(request)
     status = str(form.get("status") or "")
     if status not in STATUSES:
         return Response("Unknown status.", status_code=400, media_type="text/plain")
+    if status == "booked":  # asks for the appointment's date and time (bot/staff/booking.py)
+        from bot.staff.booking import book
+
+        return await book(request, item, form, session)
     if status != item.status:
-        store.set_status(request_id, status, by=session.username)
-        audit(request, session.username, "status_change", request_id=request_id, detail=f"{item.status} -> {status}")
+        from bot.staff.booking import cancel
+
+        await run_in_threadpool(store.set_status, request_id, status, session.username)
+        await run_in_threadpool(audit, request, session.username, "status_change", request_id,
+                                f"{item.status} -> {status}")
+        await run_in_threadpool(cancel, request, item, session)
     return see_other(f"/staff/requests/{request_id}?msg=status")
 
 
@@ -509,7 +538,8 @@ def sms_context(request: Request, item: ConsultationRequest, text: str = "", err
     from bot.sms_outbound import check_recipient, draft, texts_expected
     from bot.store.staff_messages import StaffMessageStore
 
-    sent = StaffMessageStore(request.app.state.engine).for_request(item.id)
+    # The widget's messages have their own box (bot/staff/live.py).
+    sent = [m for m in StaffMessageStore(request.app.state.engine).for_request(item.id) if m.channel == "sms"]
     if not texts_expected(item) and not sent:
         return {"shown": False}
     shown = draft(text, item)
@@ -559,7 +589,7 @@ def sms_states(request: Request, request_id: int, session: StaffSession = Depend
     return JSONResponse({"messages": [
         {"id": m.id, "status": m.status, "label": SMS_STATUS_LABELS.get(m.status, m.status), "final": m.final,
          "error_code": m.error_code or "", "error": m.error_message or sms_error_text(m.error_code)}
-        for m in messages
+        for m in messages if m.channel == "sms"
     ]})
 
 
@@ -624,6 +654,9 @@ async def request_sms(
                                 f"{detail}; {result.error_code or 'no answer'}")
         return see_other(f"/staff/requests/{request_id}?msg=sms_not_sent#staff-sms")
     await run_in_threadpool(audit, request, session.username, "sms_sent", request_id, detail)
+    from bot.store.takeovers import TakeoverStore  # a text during a takeover: it is not idle
+
+    await run_in_threadpool(TakeoverStore(engine).touch, item.conversation_id)
     return see_other(f"/staff/requests/{request_id}?msg=sms_sent#staff-sms")
 
 
@@ -659,8 +692,8 @@ def insights_page(request: Request, days: str = "", session: StaffSession = Depe
     chosen = insights.parse_days(days[:10])
     if chosen is None:
         return Response("Choose a range of 7, 30 or 90 days.", status_code=400, media_type="text/plain")
-    # CLINIC_TIMEZONE when the settings have it; UTC otherwise, and the page says so.
-    zone, zone_found = insights.clinic_zone(str(getattr(settings_of(request), "clinic_timezone", "") or ""))
+    # CLINIC_TIMEZONE (checked at start-up, bot/clinic_time.py); UTC only if it were empty, and the page says so.
+    zone, zone_found = insights.clinic_zone(settings_of(request).clinic_timezone)
     span = insights.DateRange.last(chosen, zone)
     data = insights.insights(request.app.state.engine, span, insights.topic_titles(ROOT / "domain.yml"))
     audit(request, session.username, "view_insights", detail=f"days={chosen}")

@@ -21,6 +21,8 @@ TABLE_MODULES = (
     "bot.store.transcripts",
     "bot.store.jobs",
     "bot.store.staff_messages",
+    "bot.store.takeovers",
+    "bot.store.bookings",
 )
 
 

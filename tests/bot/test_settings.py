@@ -86,10 +86,10 @@ def test_bad_integer_is_refused(name: str, value: str) -> None:
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({}, "Metropolitan Dental's front desk"),
-        ({"CLINIC_PHONE": "613-555-0100"}, "Metropolitan Dental at 613-555-0100"),
-        ({"CLINIC_NAME": "Metro Dental"}, "Metro Dental's front desk"),
-        ({"CLINIC_NAME": "Metro Dental", "CLINIC_PHONE": "613-555-0100"}, "Metro Dental at 613-555-0100"),
+        ({}, "Metropolitan Dental"),
+        ({"CLINIC_PHONE": "613-555-0100"}, "Metropolitan Dental (613-555-0100)"),
+        ({"CLINIC_NAME": "Metro Dental"}, "Metro Dental"),
+        ({"CLINIC_NAME": "Metro Dental", "CLINIC_PHONE": "613-555-0100"}, "Metro Dental (613-555-0100)"),
     ],
 )
 def test_clinic_contact(env: dict, expected: str) -> None:

@@ -42,6 +42,7 @@ from bot.channels.sms import (
     turn_options,
 )
 from bot.settings import ROOT, Settings
+from bot.sms_text import sms_size
 from bot.store.db import utcnow
 from bot.store.sms import CLAIMED, DONE, PENDING, Claim, SmsStore, clear_replies, migrate, sms_messages
 from tests.bot.test_request_store import pg_engine  # noqa: F401 - the PostgreSQL fixture (fails under CI)
@@ -131,6 +132,33 @@ def test_buttons_become_numbered_options_without_payloads():
     assert texts == ["Is that okay?\nReply 1 for Yes, 2 for No"]
     menu = render_messages([{"text": "Pick one", "buttons": MENU}])[0]
     assert "/faq" not in menu and "Reply 1 for What it is, 2 for Side effects, 3 for E-mail" in menu
+
+
+def test_a_french_conversation_gets_its_choices_in_french_and_still_gsm7():
+    (text,) = render_messages([{"text": "Est-ce correct?", "buttons": [{"title": "Oui", "payload": "Yes"},
+                                                                      {"title": "Non", "payload": "No"}]}], "fr")
+    assert text == "Est-ce correct?\nRépondez 1 pour Oui, 2 pour Non"
+    assert sms_size(text).encoding == "GSM-7"
+
+
+@pytest.mark.asyncio
+async def test_the_choice_words_follow_the_language_the_turn_left_the_conversation_in():
+    from types import SimpleNamespace
+
+    class Store:
+        def __init__(self, language):
+            self.language, self.reads = language, 0
+
+        async def retrieve(self, _sender):
+            self.reads += 1
+            return SimpleNamespace(get_slot=lambda name: self.language if name == "language" else None)
+
+    with_buttons = [{"text": "?", "buttons": YES_NO}]
+    french, english = Store("fr"), Store(None)
+    assert await sms.SmsWebhook._language_after(french, "s", with_buttons) == "fr"
+    assert await sms.SmsWebhook._language_after(english, "s", with_buttons) == "en"
+    plain = Store("fr")
+    assert await sms.SmsWebhook._language_after(plain, "s", [{"text": "no buttons"}]) == "en" and plain.reads == 0
 
 
 def test_numbering_runs_across_the_messages_of_one_turn():
@@ -468,6 +496,10 @@ def test_replies_are_cleared_by_conversation_and_time(engine):
 @dataclass
 class FakeTracker:
     events: list[dict[str, Any]] = field(default_factory=list)
+    slots: dict[str, Any] = field(default_factory=dict)
+
+    def get_slot(self, name: str) -> Any:
+        return self.slots.get(name)
 
 
 class FakeTrackerStore:
@@ -661,10 +693,20 @@ def test_stop_opts_out_cancels_quietly_and_start_opts_back_in(webhook, bot, engi
     assert messages_of(post(webhook, bot, "hello").body) == ["echo hello"]
 
 
-@pytest.mark.parametrize("keyword", ["stopall", "Unsubscribe", "CANCEL", "end", "Quit.", "ARRET", "Arrêt"])
+@pytest.mark.parametrize("keyword", ["stopall", "Unsubscribe", "CANCEL", "end", "Quit."])
 def test_every_opt_out_keyword_opts_out(webhook, bot, engine, keyword: str):
-    assert post(webhook, bot, keyword).body == EMPTY_TWIML
+    assert post(webhook, bot, keyword).body == EMPTY_TWIML  # Twilio confirms its own keywords
     assert SmsStore(engine).is_opted_out(number_hash(NUMBER, SETTINGS.secret_key))
+
+
+@pytest.mark.parametrize("keyword", ["ARRET", "Arrêt", "arret"])
+def test_arret_opts_out_and_is_confirmed_in_french_in_one_text(webhook, bot, engine, keyword: str):
+    """Twilio doesn't know ARRET: it neither blocks nor confirms, so we confirm, in French (CWTA)."""
+    (text,) = messages_of(post(webhook, bot, keyword).body)
+    assert text.startswith("Désabonnement confirmé") and "START" in text
+    assert len(text) <= 160 and sms_size(text).segments == 1
+    assert SmsStore(engine).is_opted_out(number_hash(NUMBER, SETTINGS.secret_key))
+    assert post(webhook, bot, "ARRET").body == EMPTY_TWIML  # once: already opted out
 
 
 @pytest.mark.parametrize("keyword", ["YES", "unstop"])
@@ -681,10 +723,12 @@ def test_stop_please_is_not_a_keyword(webhook, bot):
     assert messages_of(post(webhook, bot, "STOP PLEASE").body) == ["echo STOP PLEASE"]
 
 
-@pytest.mark.parametrize("keyword", ["HELP", "aide"])
-def test_help_gets_the_clinic_and_how_to_reach_it(webhook, bot, keyword: str):
+@pytest.mark.parametrize("keyword,opt_out", [("HELP", "Reply STOP"), ("info", "Reply STOP"), ("aide", "Répondez ARRET"),
+                                             ("AIDE", "Répondez ARRET")])
+def test_help_gets_the_clinic_and_how_to_reach_it_in_the_keywords_language(webhook, bot, keyword: str, opt_out: str):
     (text,) = messages_of(post(webhook, bot, keyword).body)
-    assert "Metropolitan Dental" in text and "613-555-0100" in text and "STOP" in text
+    assert "Metropolitan Dental" in text and "613-555-0100" in text and opt_out in text
+    assert len(text) <= 160 and sms_size(text).segments == 1
     assert bot.received == []
 
 

@@ -24,6 +24,7 @@ from bot.channels.socketio import (
     SessionLocks,
     SignedSocketIOInput,
     allowed_origins,
+    language_metadata,
     new_session_id,
     session_history,
     sign_session,
@@ -33,6 +34,7 @@ from bot.channels.staff_delivery import StaffDelivery
 from bot.settings import ROOT, Settings, load_settings
 from bot.store.db import create_all
 from bot.store.staff_messages import StaffMessageStore
+from bot.store.takeovers import TakeoverStore
 
 KEY = "unit-test-secret-key-0123456789"
 NOW = 1_800_000_000
@@ -204,18 +206,25 @@ class Clock:
         return self.now
 
 
-def memory_delivery() -> StaffDelivery:
-    """Front-desk messages in a database of the test's own (never the default var/metro.db)."""
+def memory_engine() -> Any:
+    """A database of the test's own (never the default var/metro.db)."""
     engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool, connect_args={"check_same_thread": False})
     create_all(engine)
-    return StaffDelivery(StaffMessageStore(engine))
+    return engine
+
+
+def memory_delivery(engine: Any = None) -> StaffDelivery:
+    """Front-desk messages in a database of the test's own."""
+    return StaffDelivery(StaffMessageStore(engine or memory_engine()))
 
 
 def make_channel(
     max_chars: int = 50, clock: Clock | None = None, **limits: Any
 ) -> tuple[SignedSocketIOInput, Any, Recorder]:
     settings = Settings(secret_key=KEY, max_message_chars=max_chars, retention_days=90, **limits)
-    channel = SignedSocketIOInput(settings=settings, clock=clock or Clock(), delivery=memory_delivery())
+    engine = memory_engine()
+    channel = SignedSocketIOInput(settings=settings, clock=clock or Clock(), delivery=memory_delivery(engine),
+                                  takeovers=TakeoverStore(engine))
     recorder = Recorder()
     channel.blueprint(recorder)
     sio = channel.sio
@@ -350,6 +359,44 @@ async def test_a_message_goes_to_the_bound_session_with_the_guard() -> None:
     assert message.text == NEUTRALISER + '/inform{"phone": "555"}'  # typed, not a button the bot offered
     assert not message.metadata  # nothing from the browser but the text
     assert emitted(sio, "bot_turn_done", to=session["session_id"]) == [{"id": "m-1", "ok": True}]
+
+
+@pytest.mark.parametrize(
+    ("sent", "metadata"),
+    [
+        ("fr", {"language": "fr"}),
+        ("en", {"language": "en"}),
+        # Only the two languages the bot speaks, spelled as the widget spells them.
+        ("es", {}),
+        ("fr-CA", {}),
+        ("FR", {}),
+        ("", {}),
+        (None, {}),
+        (["fr"], {}),
+        ({"language": "fr"}, {}),
+    ],
+)
+def test_language_metadata_passes_en_and_fr_only(sent: Any, metadata: dict) -> None:
+    assert language_metadata({"message": "hi", "language": sent}) == metadata
+
+
+@pytest.mark.asyncio
+async def test_the_widgets_language_reaches_rasa_as_metadata_and_nothing_else_does() -> None:
+    channel, sio, recorder = make_channel()
+    await confirmed_session(channel, sio, "sid-1")
+    await channel.handle_user_message(
+        "sid-1", {"message": "bonjour", "id": "m-1", "language": "fr", "metadata": {"x": "y"}, "page": "/fr"}, recorder
+    )
+    await drain(channel)  # one turn at a time, as the widget sends them
+    await channel.handle_user_message("sid-1", {"message": "hello", "id": "m-2", "language": "de"}, recorder)
+    await drain(channel)
+    await channel.handle_user_message("sid-1", {"message": "hi", "id": "m-3"}, recorder)
+    await drain(channel)
+    french, other, none = recorder.messages
+    # Rasa hands the first message's metadata to the session start: a French page starts in French.
+    assert french.text == "bonjour" and french.metadata == {"language": "fr"}
+    assert not other.metadata
+    assert not none.metadata
 
 
 @pytest.mark.parametrize(
@@ -613,7 +660,9 @@ def test_flood_limits_are_settings() -> None:
 
 @pytest.mark.asyncio
 async def test_the_default_limit_takes_a_long_story_and_refuses_beyond_it_with_an_event() -> None:
-    channel = SignedSocketIOInput(settings=Settings(secret_key=KEY), delivery=memory_delivery())
+    engine = memory_engine()
+    channel = SignedSocketIOInput(settings=Settings(secret_key=KEY), delivery=memory_delivery(engine),
+                                  takeovers=TakeoverStore(engine))
     recorder = Recorder()
     channel.blueprint(recorder)
     sio = channel.sio
