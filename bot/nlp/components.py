@@ -16,7 +16,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 # (Rasa imports this module when it resolves the config's components, before any node runs).
 import bot.nlp.normalize  # noqa: F401,E402
 from bot.nlp.language import EN, ES, conversation_language, detect_language, only_asks_for_language
-from bot.nlp.safety import asks_what_might_happen, describes_symptom_after_treatment, is_crisis, is_emergency
+from bot.nlp.safety import (
+    asks_what_might_happen,
+    denies_emergency,
+    describes_symptom_after_treatment,
+    is_crisis,
+    is_emergency,
+)
 
 INTENT_RANKING_KEY = "intent_ranking"
 LANGUAGE_KEY = "language"  # in the parse data: tracker.latest_message["language"]
@@ -106,7 +112,11 @@ class PatternSafeguards(GraphComponent):
         if describes_symptom_after_treatment(text):
             return self.after_treatment_intent
         # The classifier's own crisis or emergency reading stands (for a French or Spanish message
-        # too, never the "English for now" reply): a second line of defence behind the patterns.
+        # too): a second line of defence behind the patterns. Not an emergency reading of a
+        # message that only denies urgent symptoms ("je n'ai pas de difficulté à respirer"): that
+        # is a false 911 alarm (the patterns, which read the denial, said no).
+        if classified == self.emergency_intent and denies_emergency(text):
+            classified = None
         if classified in URGENT_READINGS:
             return classified
         if only_asks_for_language(text):
@@ -136,6 +146,8 @@ class PatternSafeguards(GraphComponent):
                 self._demote_other_language(message)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.after_treatment_intent and asks_what_might_happen(text):
                 self._demote_after_treatment(message)
+            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.emergency_intent and denies_emergency(text):
+                self._demote(message, self.emergency_intent)
         return messages
 
     @staticmethod
@@ -160,7 +172,11 @@ class PatternSafeguards(GraphComponent):
         # The classifier read "will I get a droopy eyelid after the shots?" as a symptom now; the
         # pattern (which needs a cue that it happened) did not. Such a question is answered with
         # the page's side effects: the next intent in the ranking.
-        ranking = self._ranking_without(message, self.after_treatment_intent)
+        self._demote(message, self.after_treatment_intent)
+
+    def _demote(self, message: Message, intent: str) -> None:
+        """The next intent in the ranking answers instead of `intent`."""
+        ranking = self._ranking_without(message, intent)
         if ranking:
             message.set(INTENT, dict(ranking[0]), add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

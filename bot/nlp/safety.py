@@ -987,3 +987,14 @@ def describes_symptom_after_treatment(text: str | None) -> bool:
         someone_else = bool(_SOMEONE_ELSE.search(normalised))
         return (personal or not (question or someone_else)) and not hypothetical
     return False
+
+
+def denies_emergency(text: str | None) -> bool:
+    """True when `text` denies an urgent symptom ("je n'ai pas de difficulté à respirer", "no
+    trouble swallowing") and tells none. The NLU component uses it to stop the classifier's own
+    "emergency" reading of such a message from raising a false 911 alarm: a patient who says
+    what they do NOT have is answered on what they asked."""
+    if not text or is_emergency(text):
+        return False
+    normalised = _RIGHT_NOW.sub("now", normalise(text))
+    return any(denial.search(clause) for clause in clauses(normalised) for denial in _EMERGENCY_DENIALS)

@@ -346,3 +346,27 @@ def test_unsure_with_crisis_among_the_two_best_readings_answers_the_crisis() -> 
     component.process([unsure, too_low, third, sure])
     assert unsure.get("intent")["name"] == "crisis"
     assert [m.get("intent")["name"] for m in (too_low, third, sure)] == ["nlu_fallback", "nlu_fallback", "faq_motto"]
+
+
+@pytest.mark.parametrize("text", [
+    "je n'ai pas de difficulté à respirer, c'est quoi le botox?",
+    "no trouble breathing or swallowing, just wondering about the side effects",
+    "pas de gonflement ni de réaction, est-ce approuvé?",
+])
+def test_the_classifiers_emergency_reading_of_a_denied_symptom_gives_way(net: PatternSafeguards, text: str) -> None:
+    """The patterns read the denial; the classifier's 'emergency' alone would be a false 911 alarm."""
+    ranking = [{"name": "emergency", "confidence": 0.6}, {"name": "faq_what_is", "confidence": 0.3}]
+    msg = message(text, intent="emergency", confidence=0.6, ranking=ranking)
+    net.process([msg])
+    assert msg.get("intent")["name"] == "faq_what_is"
+    # An unsure reading with emergency as runner-up does not raise it either.
+    unsure = message(text, intent="nlu_fallback", confidence=0.4,
+                     ranking=[{"name": "nlu_fallback", "confidence": 0.4}, {"name": "emergency", "confidence": 0.3}])
+    net.process([unsure])
+    assert unsure.get("intent")["name"] != "emergency"
+
+
+def test_a_denial_beside_a_symptom_now_is_still_an_emergency(net: PatternSafeguards) -> None:
+    msg = message("no chest pain but I can't breathe", intent="faq_side_effects", confidence=0.6)
+    net.process([msg])
+    assert msg.get("intent") == {"name": "emergency", "confidence": 1.0}
