@@ -70,10 +70,13 @@ test-conversations: $(MODEL) ## Conversation tests: questions through NLU (--e2e
 	$(RASA) test core --e2e --model $(MODEL) --stories tests/conversations/nlu --out $(REPORTS)/core-nlu --fail-on-prediction-errors
 	$(RASA) test core --model $(MODEL) --stories tests/conversations/dialogue --out $(REPORTS)/core-dialogue --fail-on-prediction-errors
 
-test-nlu: $(MODEL) ## Held-out NLU evaluation with the 95% intent-accuracy gate
+test-nlu: $(MODEL) ## Held-out NLU evaluation with the 95% intent-accuracy gate (English held-out, the blind French set)
 	@mkdir -p $(REPORTS)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out $(REPORTS)/nlu --no-plot
 	$(PY) -m bot.nlu_gate $(REPORTS)/nlu/intent_report.json --min-accuracy 0.95
+	$(PY) -m tests.blind.to_nlu tests/blind/french.yml $(REPORTS)/heldout_fr.yml
+	$(RASA) test nlu --model $(MODEL) --nlu $(REPORTS)/heldout_fr.yml --out $(REPORTS)/nlu-fr --no-plot
+	$(PY) -m bot.nlu_gate $(REPORTS)/nlu-fr/intent_report.json --min-accuracy 0.95
 
 test: $(MODEL) lint validate test-conversations test-nlu ## Everything: lint, validation, conversation tests, NLU gate, pytest (unit, e2e, browser, scale)
 	$(PY) -m pytest tests

@@ -1,4 +1,4 @@
-"""The frozen blind sets, judged by the replies a patient sees over REST (issues 11 and 12).
+"""The frozen blind sets, judged by the replies a patient sees over REST (issues 11, 12 and 14).
 
 The sets (tests/blind/*.yml) were written by helpers who saw only the clinic page and the issue;
 they are never edited to fit the model. The gates are the issues' targets where the bot meets
@@ -17,6 +17,7 @@ import pytest
 from tests.blind.judge import (
     Responses,
     care_figures,
+    french_figures,
     load_cases,
     percent,
     run_set,
@@ -43,6 +44,15 @@ NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (0.5%)
 CARE: dict[str, tuple[Optional[float], float]] = {
     "crisis and emergencies": (1.0, 0.98),  # 98.1% (52/53): target not met
     "the rest": (0.95, 0.85),  # 87.3%: target not met (French messages, issue 14)
+}
+
+
+# Issue 14's French set: every label must be answered in French.
+FRENCH: dict[str, tuple[Optional[float], float]] = {
+    "FAQ answered right": (0.95, 0.95),  # MEASURED_FAQ
+    "out of scope deflected": (0.90, 0.90),  # MEASURED_OOS
+    "emergencies and crisis": (1.0, 0.88),  # MEASURED_URGENT
+    "all turns": (None, 0.89),  # MEASURED_ALL
 }
 
 
@@ -90,4 +100,13 @@ def test_care_blind_set(running_bot, responses: Responses, report) -> None:
     lines: list[str] = []
     failures = check(figures, CARE, lines)
     report("blind care set (issue 12), judged by the REST reply", lines + summary(score, figures))
+    assert not failures, failures
+
+
+def test_french_blind_set(running_bot, responses: Responses, report) -> None:
+    score = run_set(load_cases(BLIND / "french.yml"), running_bot.rasa_url, responses, run_id="gate", language="fr")
+    figures = french_figures(score)
+    lines: list[str] = []
+    failures = check(figures, FRENCH, lines)
+    report("blind French set (issue 14), judged by the REST reply in French", lines + summary(score, figures))
     assert not failures, failures
