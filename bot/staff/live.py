@@ -22,7 +22,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import FormData
 
-from bot.staff.auth import checked_form, current_session, polling_session
+from bot.clinic_time import zone_of
+from bot.staff.auth import checked_form, current_session, polling_session, settings_of
 from bot.store.requests import ConsultationRequest
 from bot.store.staff_messages import MAX_BODY_CHARS, StaffMessageStore
 from bot.store.staff_users import StaffSession
@@ -157,14 +158,18 @@ def latest_event_id(engine: Any, conversation_id: str) -> int:
                                 .where(rasa_events.c.sender_id == conversation_id)).scalar() or 0)
 
 
-def live_lines(engine: Any, conversation_id: str, after: int, limit: int = 200) -> list[dict[str, Any]]:
+def live_lines(engine: Any, conversation_id: str, after: int, limit: int = 200,
+               zone: Optional[Any] = None) -> list[dict[str, Any]]:
     """The patient's and the bot's messages stored after event `after`; the safety nets' replies
-    during a takeover carry an alert."""
+    during a takeover carry an alert. `when` is the time as every staff page shows it (the
+    clinic's zone), so the panel doesn't show the browser's own zone beside it."""
     import json
+    from datetime import datetime, timezone
 
     from sqlalchemy import inspect, select
 
     from bot.channels.guard import display_text
+    from bot.clinic_time import format_when
     from bot.store.transcripts import rasa_events
 
     with engine.connect() as conn:
@@ -187,8 +192,10 @@ def live_lines(engine: Any, conversation_id: str, after: int, limit: int = 200) 
         alert = ALERTS.get(action, "") if isinstance(metadata, dict) and metadata.get(DURING_TAKEOVER) else ""
         text = display_text(data.get("text")) if row.type_name == "user" else (data.get("text") or "")
         if text:
+            moment = datetime.fromtimestamp(row.timestamp or 0, timezone.utc).replace(tzinfo=None)
             lines.append({"id": row.id, "kind": "patient" if row.type_name == "user" else "assistant",
-                          "text": text, "at": row.timestamp or 0, "alert": alert})
+                          "text": text, "at": row.timestamp or 0, "alert": alert,
+                          "when": format_when(moment, zone or zone_of("UTC"))})
     return lines
 
 
@@ -287,7 +294,8 @@ def request_live(
     engine = request.app.state.engine
     takeover = TakeoverStore(engine).get(item.conversation_id)
     return JSONResponse({"takeover": takeover_json(takeover, session.username),
-                         "lines": live_lines(engine, item.conversation_id, max(0, after))})
+                         "lines": live_lines(engine, item.conversation_id, max(0, after),
+                                             zone=zone_of(settings_of(request).clinic_timezone))})
 
 
 def _requests(request: Request) -> Any:

@@ -283,6 +283,8 @@ def test_the_live_poll_gives_new_messages_and_the_safety_alerts(desk: Staff) -> 
     assert data["takeover"]["mine"] is True and data["takeover"]["staff_user"] == "alice"
     assert [(line["kind"], line["text"], bool(line["alert"])) for line in data["lines"]] == [
         ("patient", "hello?", False), ("assistant", "Call 911 now.", True)]
+    # In the clinic's zone, as every time on the staff pages (1970-01-01 00:00:01 UTC in Toronto).
+    assert data["lines"][0]["when"] == "1969-12-31 19:00 EST"
     last = data["lines"][-1]["id"]
     assert desk.client.get(f"/staff/api/requests/1/live?after={last}").json()["lines"] == []
     page = desk.client.get("/staff/requests/1").text

@@ -22,7 +22,8 @@
     li.className = "msg msg-" + line.kind + (line.alert ? " live-alert" : "");
     var meta = document.createElement("p");
     meta.className = "msg-meta";
-    meta.textContent = (line.kind === "patient" ? "Patient" : "Assistant (safety net)") + " · " + time(line.at);
+    // The server's time in the clinic's zone, as everywhere on these pages.
+    meta.textContent = (line.kind === "patient" ? "Patient" : "Assistant (safety net)") + " · " + (line.when || time(line.at));
     var text = document.createElement("p");
     text.className = "msg-text";
     text.textContent = line.text;  // text, never markup
