@@ -29,7 +29,9 @@ How a message is read:
   than telling one: "what should I do if I can't breathe?", "can botox cause trouble
   swallowing?", "est-ce normal d'avoir du mal à avaler ?", "¿qué pasa si se me hincha la cara?";
   and a clause about long ago ("anaphylaxis to peanuts when I was little") is history, not now.
-  Every such guard is narrow: "I can't breathe, what do I do if it gets worse?" stays an emergency.
+  Every such guard is narrow: "I can't breathe, what do I do if it gets worse?" stays an emergency,
+  and outside a question a fear covers only what it names ("j'ai peur que ce soit grave et je
+  respire mal" tells a symptom after the "et").
 - The dev set tests/bot/safety_phrasings.yml (crisis, emergencies, negatives in three languages,
   typed as on a phone) is run line by line by tests/bot/test_safety_phrasings.py.
 """
@@ -54,7 +56,7 @@ _PHONE_SPELLINGS: tuple[tuple[Pattern[str], str], ...] = (
     (re.compile(r"\b(je\s+|j'?\s?)(veu|ve|veut)\b"), "je veux"),
     (re.compile(r"\b(je\s+|j'?\s?)(peu|pe|peut)\b"), "je peux"),
     # SMS "g" is "j'ai" ("g du mal a respirer", "g des idees noires").
-    (re.compile(r"\bg\s+(?=(du|de|des|un|une|pu|plus|pas|mal|la|le|les|l'|mes|ma|mon|besoin|envie|peur|eu|pris|jamais|aucun|aucune)\b)"),
+    (re.compile(r"\bg\s+(?=(du|de|des|un|une|pu|plus|pas|mal|la|le|les|l'|mes|ma|mon|besoin|envie|peur|eu|pris|jamais|aucun|aucune|tout)\b)"),
      "j'ai "),
     (re.compile(r"\b(chu|chui|chuis)\b"), "je suis"),
     (re.compile(r"\b(veux|veut|peux|peut|arrive|sens|suis|est|vais|voudrais|respire|avale|parle|passe|ferme|ouvre|ferment|ouvrent)"
@@ -236,7 +238,7 @@ _EMERGENCY_FR = (
     r"|\bparle\s+mal\b(?!\s+(l'\s?)?(anglais|francais|espagnol))",
     rf"\b({_FR_BREATHE}|{_FR_SWALLOW}|parler)\s+(est|devient|c'\s?est|reste)\s+(\w+\s+)?(difficile|dur|penible|impossible|douloureux)\b",
     r"\bmal\s+(quand|lorsque)\s+(je\s+|j'\s?)(respire|avale)\b",
-    r"\b(essouffle\w*|souffle court|a bout de souffle|suffoqu\w*|j'\s?etouffe|m'\s?etouffe|etouffement"
+    r"\b(essouffle\w*|souffle court|a bout de souffle|suffoqu\w*|(j'\s?|m'\s?|s'\s?)etouffe(?!\s+(de rire|en riant))|etouffement"
     r"|manque d'\s?air|manquer d'\s?air|detresse respiratoire|gene respiratoire|difficultes? respiratoires?"
     r"|respiration (difficile|sifflante|laborieuse|bloquee|coupee))\b",
     r"\brespire\s+(de plus en plus\s+|vraiment\s+|tres\s+|super\s+|tellement\s+)?(mal|difficilement|avec difficulte|plus|pas bien|a peine)\b"
@@ -264,27 +266,47 @@ _EMERGENCY_FR = (
     r"\b(faible|faibles|engourdie?s?)\s+(de\s+)?partout\b",
     r"\b(bras|jambes?|corps)\s+(\w+\s+){0,2}(faibles?|engourdie?s?|paralysee?s?)\b.*\b(depuis|apres)\b",
     r"\b(bras|jambes?)\s+(\w+\s+){0,2}(mous|mou|molles?|faibles?|paralysee?s?|comme du coton)\b"
-    r"|\b(bras|jambes?|genoux)\s+(me\s+)?(lachent|lache|flanchent|ne me portent plus)\b",
+    r"|\b(bras|jambes?|genoux)\s+(qui\s+)?(me\s+)?(lachent|lache|flanchent|ne me portent plus|portent (plus|pu))\b",
     r"\b(sens|sent)\s+(plus|pas|pu)\s+(mes|les|ses)\s+(bras|jambes|mains|pieds)\b"
     r"|\b(peux|peut|peuvent|arrive|capable)\s+(pas|plus|pu)\s+(a\s+|de\s+)?(lever|bouger|soulever)\s+(les|mes|ses)\s+(bras|jambes)\b"
     r"|\bfaibles?\s+(dans|aux|au|des)\s+(les\s+|mes\s+)?(bras|jambes)\b|\b(aucune|pas de|plus de|pu de)\s+force\s+(dans|aux)\s+(les\s+|mes\s+)?"
     r"(bras|jambes)\b",
     r"\b(engourdissement|paralysie)\s+(qui\s+)?(se\s+propage|s'\s?etend|gagne|progresse)\b",
-    r"\bdouleurs?\s+(a|dans)\s+(la|ma)\s+poitrine\b|\bdouleurs?\s+thoraciques?\b|\boppression\s+(\w+\s+){0,2}(poitrine|thoracique)\b"
+    r"\bdouleurs?\s+(\w+\s+)?(a|dans)\s+(la|ma)\s+poitrine\b|\bdouleurs?\s+thoraciques?\b|\boppression\s+(\w+\s+){0,2}(poitrine|thoracique)\b"
     r"|\bmal\s+(a|dans)\s+la\s+poitrine\b"
-    r"|\b(serrement|pression|poids|lourdeur|oppression|serre)\s+(\w+\s+)?(a|dans|sur)\s+(la|ma)\s+poitrine\b",
+    r"|\b(serrement|pression|poids|lourdeur|oppression|serre|point|etau|elephant)\s+(\w+\s+)?(a|dans|sur)\s+(la|ma)\s+poitrine\b"
+    r"|\bpoitrine\s+(me\s+)?fait\s+(tres\s+|vraiment\s+|super\s+)?mal\b",
     r"\b(c'\s?est|il s'\s?agit d'\s?)\s*une\s+urgence\b|\burgence\s+medicale\b",
     r"\bc'\s?est\s+(tres\s+|vraiment\s+|super\s+)?urgent\b",
     r"\b(appeler|appelle|appelez|appele|composer|composez|envoyez|besoin d'\s?)\s*(une|l'\s?|le)\s*(ambulance|911)\b",
     r"\bevanou\w*|\bperdu connaissance\b|\bperte de connaissance\b|\btombe\w*\s+dans\s+les\s+pommes\b",
     r"\b(problemes?|difficultes?|troubles?|detresse|gene)\s+respiratoires?\b",
-    r"\b(besoin|utilise|utiliser|pris|prendre|sorti|sortir|pique|injecte|donnez-moi|donne-moi|ou est)\s+(\w+\s+)?(de\s+|d'\s?)?(mon\s+|l'\s?|un\s+|mon\s+)?"
+    r"\b(besoin|utilise|utiliser|pris|prendre|sorti|sortir|pique|piquer|piquee|injecte|injecter|servie?|donnez-moi|donne-moi|ou est)\s+(\w+\s+)?(de\s+|d'\s?)?(mon\s+|l'\s?|un\s+|mon\s+)?"
     r"(epi\s?-?pen|epipen|auto-?injecteur|stylo d'\s?adrenaline)\b",
     r"\b(peux|arrive|suis)\s+(plus|pas|pu)\s+(a\s+|capable de\s+)?parler\s+(comme il faut|correctement|normalement|clairement|comme du monde"
     r"|comme avant|bien)\b|\bje\s+parle\s+(tout\s+)?(croche|bizarre|mal|de travers)\b|\bmes\s+mots\s+sortent\s+(tout\s+)?(croches?|mal"
     r"|bizarres?)\b|\btrouve\s+(pas|plus|pu)\s+mes\s+mots\b(?!\s+pour)",
     r"\b(crise|crises)\s+(d'\s?)?(epilepsie|convulsions?)\s+(en ce moment|maintenant|la)\b|\b(fais|fait)\s+une\s+(crise\s+d'\s?epilepsie"
     r"|convulsion)\b|\bconvulse\b",
+    # Found by a second French stress test (issue 14): Quebec "je cherche mon air", no air, a thick or
+    # huge tongue, puffed-up face, covered in hives, strength leaving the arms or legs, about to
+    # faint, a collapse, a seizure now, turning blue.
+    r"\bcherche\s+(mon|son|de l'\s?)\s*(souffle|air)\b|\bmanque(r)?\s+de\s+souffle\b"
+    r"|\bj'\s?ai\s+(pas|plus|pu)\s+(assez\s+)?d'\s?air\b(?!\s+(climatise|conditionne|clim)\b)"
+    r"|\bl'\s?air\s+(ne\s+)?passe\s+(pas|plus|pu|mal)\b(?!\s+(par|dans)\s+(mon|le|mes|les)\s+(nez|narines?)\b)",
+    r"\b(je|il|elle|ne)\s+respire\s+(pas|presque pas|quasiment pas)\b(?!\s+(par|la|le|les|de|du|des|l'|assez|fort)\b)",
+    r"\blangue\s+(est\s+|qui\s+est\s+)?(toute\s+|tres\s+|super\s+|vraiment\s+)?(grosse|enorme|epaisse)\b"
+    r"|\blevres\s+(sont\s+|qui\s+sont\s+)?(toutes\s+|tres\s+|super\s+|vraiment\s+)?(enormes|bleues|bleutees|mauves)\b",
+    rf"\b{_FR_BODY}\s+(\w+\s+)?(est\s+|sont\s+)?(tout\s+|toute\s+|toutes\s+)?boursoufle\w*"
+    rf"|\b{_FR_BODY}s?\s+(\w+\s+){{1,2}}(pis|et|puis)\s+(qui\s+)?(enfle|enflent|gonfle|gonflent)\b(?!\s+(pas|plus|pu|jamais)\b)",
+    r"\bcouverte?s?\s+(de|d')\s*(plaques|urticaire|rougeurs|cloques|taches rouges|boutons rouges)\b(?!\s+(de psoriasis|d'\s?eczema)\b)",
+    r"\b(moins en moins|perds?|perdu)\s+(de\s+|la\s+|ma\s+|toute\s+ma\s+|toute\s+la\s+|mes\s+)?forces?\s+(dans|aux|des|de mes)\s+(les\s+|mes\s+)?"
+    r"(bras|jambes)\b",
+    r"\bperdre\s+connaissance\b|\bvien[st]\s+de\s+s'\s?effondrer\b|\b(s'\s?est|me suis)\s+effondree?\s+(par terre|au sol|sur le plancher)\b",
+    r"\b(en train de|commence a|s'\s?est mise? a|vient de)\s+(faire\s+(une|des)\s+(convulsions?|crises? d'\s?epilepsie)|convulser)\b"
+    r"|\bconvulsions\s+(en ce moment|maintenant|la)\s*$",
+    r"\b(il|elle|bebe|levres|visage|face)\s+(\w+\s+)?(devient|deviennent|est devenue?|sont devenues|vire|virent)\s+"
+    r"(tout\s+|toute\s+|toutes\s+)?(bleue?s?|mauves?)\b(?!\s+de\b)",
 )
 
 # Spanish (without accents). "no puedo hablar" alone is availability, as in English.
@@ -464,6 +486,12 @@ _ALARM = re.compile(
 )
 # After "if I ...", a second "I" starts the main clause again: "if I lie down I can't breathe" is a symptom.
 _SUBJECT = re.compile(r"\b(i|i'm|im|i've|je|j'|yo)\b")
+# Outside a question, a fear is only about what it names: "j'ai peur que ce soit grave et je respire
+# mal", "I'm worried about side effects and my throat is closing" go on to tell a symptom after the
+# "and" when a new subject starts there ("et de ne plus respirer", "and trouble breathing" don't).
+_TOLD_AFTER = re.compile(
+    r"\b(and|et|pis|puis)\s+(now\s+|maintenant\s+)?(?=(i|i'm|im|je|j'|il|elle|he|she|my|ma|mon|mes|his|her|sa|son|ses|l'\s?air)\b)"
+)
 _WORD = re.compile(r"\s*\S+")
 
 
@@ -480,7 +508,11 @@ def _before_a_question(clause: str, question: bool) -> str:
         conditional = next(conditionals, None)
         if conditional is None:
             told.append(clause[pos:cut])
-            break
+            after = _TOLD_AFTER.search(clause, asks.end()) if asks and not question else None
+            if after is None:
+                break
+            pos = after.end()
+            continue
         told.append(clause[pos: conditional.start()])
         first = _WORD.match(clause, conditional.end())
         resumed = _SUBJECT.search(clause, first.end()) if first else None
@@ -537,7 +569,7 @@ def is_emergency(text: str | None) -> bool:
 # suicide").
 # A modal before the self-directed verb makes it a question about the treatment ("can it kill
 # me", "peut-il me tuer", "puede matarme"), not a wish.
-_NOT_A_QUESTION_FR = r"(?<!\bpeut )(?<!\bpeut-il )(?<!\bpeut-elle )(?<!\bpourrait )(?<!\bva )(?<!\bvont )(?<!\bpeuvent )(?<!\bca )"
+_NOT_A_QUESTION_FR = r"(?<!\bpeut )(?<!\bpeut-il )(?<!\bpeut-elle )(?<!\bpourrait )(?<!\bva )(?<!\bvont )(?<!\bpeuvent )(?<!\bca )(?<!\bfinir par )(?<!\bfinira par )"
 _NOT_A_QUESTION_ES = r"(?<!\bpuede )(?<!\bpodria )(?<!\bpueden )(?<!\bva a )"
 
 _CRISIS_EN = (
@@ -644,14 +676,16 @@ _CRISIS_FR = (
     r"\bme\s+(foutre\s+en\s+l'\s?air|flinguer|tirer\s+une\s+balle|jeter\s+(du|d'un|d'une|par|en bas|sous|devant))\b"
     r"|\bsauter\s+(du|d'un|d'une|de la|en bas (du|d'un|de la))\s+(pont|toit|immeuble|edifice|balcon|falaise|fenetre)\b"
     r"|\b(achete|trouve)\s+une\s+corde\b",
-    r"\b(prendre|avaler|pris|avale)\s+tou(te)?s\s+(mes|les)\s+(pilules|medicaments|comprimes|cachets)\b"
+    r"(?<!\boublie de )(?<!\boubliee de )\b(prendre|avaler|pris|avale)\s+tou(te)?s\s+(mes|les)\s+(pilules|medicaments|comprimes|cachets)\b"
+    r"(?!\s+(ce matin|ce soir|le matin|le soir|du matin|du soir|avant|comme d'\s?habitude|comme prescrit|habituel\w*|prescrit\w*))"
     r"|\b(garde|accumule|ramasse|mets|mis)\s+(des|mes)\s+(pilules|medicaments|comprimes|cachets)\s+de\s+cote\b",
     r"\bme\s+(suis\s+)?(coupe\w*|blesse\w*|brule\w*|frappe\w*|fais\s+mal|fait\w*\s+mal)\s+(\w+\s+)?(expres|volontairement"
     r"|intentionnellement)\b",
     r"\bmieux\s+(mort|morte|sans\s+moi)\b",
     r"\b(idees|pensees)\s+(noires|suicidaires)\b|\bidee\s+noire\b",
     r"\b(ne\s+)?(plus|jamais)\s+me\s+reveiller\b|\bpas\s+me\s+reveiller\b"
-    r"|\bpense\s+(\w+\s+){0,2}a\s+(la\s+mort|mourir|me tuer|en finir|disparaitre)\b",
+    r"|\bpense\s+(\w+\s+){0,2}a\s+(la\s+mort|mourir|me tuer|en finir|disparaitre)\b"
+    r"(?!\s+avec\s+(?!la vie|tout\b|ma vie|mes jours|moi)\w)",
     r"\bje\s+me\s+coupe\s+(les|la|le|aux?)\s+(bras|poignets?|cuisses?|peau|jambes?)\b",
     r"\bplus\s+la\s+force\s+de\s+(continuer|vivre|me battre)\b",
     r"\b(prefererais|voudrais|aimerais|aimerais mieux)\s+(etre\s+)?mort(e|s|es)?\b",
@@ -659,7 +693,8 @@ _CRISIS_FR = (
     r"\btout\s+arreter\s+(pour\s+de\s+bon|definitivement|pour\s+toujours)\b",
     r"\ba\s+quoi\s+bon\s+(vivre|continuer|rester en vie)\b",
     r"\b(veux|voudrais)\s+(plus|pas|pu)\s+etre\s+(la|ici|en vie)\b",
-    r"\b(veux|voudrais|aimerais|envie\s+de)\s+(juste\s+)?disparaitre\b|\bdormir\s+pour\s+toujours\b",
+    r"\b(veux|voudrais|aimerais|envie\s+de)\s+(juste\s+)?disparaitre\b(?!\s+(sous terre|sous (la|ma) (couette|couverte|table)))"
+    r"|\b(m'\s?)?(en)?dormir\s+pour\s+(toujours|de bon)\b",
     r"\b(veux|voudrais)\s+que\s+tout\s+(s'\s?arrete|finisse|se termine)\b",
     r"\b(aimerais|voudrais|veux)\s+(ne\s+)?(pas|plus)\s+me\s+reveiller\b",
     # Said alone, "je me coupe" / "je me blesse" is the act; with an object ("je me coupe les
@@ -698,6 +733,50 @@ _CRISIS_FR = (
     r"\b(veut|voulait|veulent)\s+(\w+\s+)?(mourir|se tuer|se suicider|s'\s?enlever la vie)\b",
     r"\b(la mort|mourir)\s+(serait|sera|ce serait)\s+(un|une)?\s*(soulagement|delivrance|solution|libération|liberation)\b",
     r"\b(veux|voudrais|vais|aimerais)\s+partir\s+pour\s+(de bon|toujours)\s*$",
+    # Found by a second French stress test (issue 14): the indirect ways, as warning-sign lists
+    # give them. "Je vais faire une connerie" (not "avec mon formulaire"); "j'ai tout préparé" said
+    # alone or "pour ce soir" (not "pour mon rendez-vous"); a farewell to the reader, not to
+    # migraines; "à quoi bon me battre"; "je suis plus capable" and "je veux que ça finisse" said
+    # without an object ("je veux que mes migraines finissent" is pain talk).
+    r"\b(vais|va|veux|envie de|peur de|pourrais|risque de|sur le point de|capable de)\s+(\w+\s+)?faire\s+une\s+(grosse\s+|vraie\s+)?"
+    r"(connerie|betise|niaiserie)\b(?!\s+(avec|en|dans|sur|a|au|aux|pour|de|d')\b)",
+    r"\bj'\s?ai\s+tout\s+(prepare|preparer|planifie|organise|prevu)(\s+pour\s+(ce soir|cette nuit))?\s*($|\s(and|so|et|pis|puis)\b)",
+    r"\b(vous|te|leur)\s+(dis|dit)\s+adieu\b(?!\s+a\s+(mes|mon|ma|ces|cette|ce|la|le|les)\b)|\bc'\s?est\s+un\s+adieu\b(?!\s+(a|aux)\b)"
+    r"|\badieu\s+(a\s+)?(tout le monde|tous|toutes|vous tous)\b(?!\s+(mes|les|ces)\b)",
+    r"\ba\s+quoi\s+bon\s+(me battre|lutter|me lever|me soigner|exister|tenir le coup|souffrir|continuer)\b",
+    r"\bje\s+(ne\s+)?suis\s+(plus|pu)\s+capable(\s+(honnetement|la|vraiment|du tout|pantoute|de rien))*\s*($|\s(and|so|et|pis|puis)\b)",
+    r"\b(veux|voudrais|aimerais|souhaite)\s+(juste\s+|seulement\s+)?que\s+(ca|sa|tout|tout ca|tout sa)\s+(finisse|se termine|soit fini)"
+    r"(\s+(pour de bon|pour toujours|une fois pour toutes))?\s*($|\s(and|so|et|pis|puis)\b)"
+    r"|\bet\s+que\s+tout\s+(soit fini|finisse|se termine)\s*($|\s(and|so|et|pis|puis)\b)",
+    # Means: thinking of taking them all, a whole bottle, opening one's veins.
+    r"\b(pense|envie|veux|vais|voudrais|songe)\s+(a\s+|de\s+|d'\s?)?(tous|toutes)\s+les\s+(prendre|avaler)\b"
+    r"|\b(avaler|vider|gober)\s+(toute\s+)?(la|ma|une)\s+(bouteille|boite|fiole|plaquette)\s+(de|d')\s*(pilules|medicaments|comprimes"
+    r"|cachets|somniferes)\b|\b(m'\s?|s'\s?|me\s+)(ouvrir|trancher)\s+les\s+(veines|poignets)\b",
+    # A wish to hurt oneself, not an injury ("peur de me blesser au gym", "me couper les cheveux").
+    rf"{_NOT_A_QUESTION_FR}\b(veux|voudrais|vais|envie de|pense a|songe a|gout de|tente de|besoin de)\s+me\s+(faire\s+(du\s+)?mal|blesser"
+    r"|couper|bruler|frapper)\b(?!\s+(au|a|aux|en|avec|dans|pendant|quand|si|les|la|le|l'|mes|un|une|des)\b)",
+    r"\bje\s+me\s+(blesse|coupe|brule|frappe|fais\s+(du\s+)?mal|scarifie)\s+(pour|afin de)\s+(oublier|sentir|me punir|me calmer|me soulager"
+    r"|ne plus|me sentir)\b",
+    r"\bvouloir\s+(mourir|crever|me tuer|me suicider|disparaitre|m'\s?enlever la vie)\b"
+    r"|\bvouloir\s+en\s+finir\b(?!\s+avec\s+(?!la vie|tout\b|ma vie|mes jours|moi)\w)",
+    r"\b(veux|voudrais|aimerais|prefererais)\s+(juste\s+|seulement\s+)?(ne\s+)?(plus|pas|pu)\s+(vivre|exister|etre en vie)\b"
+    r"|\b(n'\s?etre|ne\s+jamais\s+etre|pas\s+etre)\s+(jamais\s+)?nee?\b|\b(jamais|pas)\s+naitre\b",
+    # A burden, better off without me, nobody would miss me, no hope.
+    r"\b(suis|sens comme|me sens)\s+(juste\s+|comme\s+)*(un|une)\s+(fardeau|boulet)\b|\bsuis\s+(un|une)\s+(poids|boulet)\s+(pour|a)\b",
+    r"\b(seraient|serait|serions|seriez)\s+(\w+\s+){0,3}sans\s+moi\b"
+    r"|\b(seraient|serait)\s+(\w+\s+){0,2}(soulage\w*|mieux|plus heureu\w*|tranquilles?|debarrasse\w*)\s+si\s+(je\s+|j'\s?)"
+    r"(partais|m'\s?en allais|mourais|disparaissais|n'\s?etais plus|etais plus|etais pus|etais pas|etais morte?|existais plus)"
+    r"(\s+pour de bon|\s+pour toujours)?\s*($|\s(and|so|et|pis|puis)\b)",
+    r"\bpersonne\s+(ne\s+)?(va|vont|allait|irait)\s+(s'\s?ennuyer\s+de\s+moi|me\s+regretter|me\s+pleurer)\b"
+    r"|\bpersonne\s+(ne\s+)?(me\s+)?(regrettera|pleurera|s'\s?ennuiera)\b",
+    r"\bje\s+(ne\s+)?sers\s+a\s+rien(\s+(sur cette terre|sur terre|dans la vie|a personne|dans ce monde))?\s*($|\s(and|so|et|pis|puis)\b)"
+    r"|\b(ma|la)\s+vie\s+(ne\s+)?sert\s+(plus\s+)?a\s+rien\b",
+    r"\b(ai|j'\s?ai)\s+(perdu\s+(tout\s+)?(l'\s?)?espoir|(plus|pas|pu)\s+(aucun\s+|d'\s?|de\s+)?espoir)\b"
+    r"(?!\s+(que|qu'|de|d'|pour|avec|dans|en)\b)",
+    r"\b(plus|pas|pu)\s+(aucune\s+|de\s+|d'\s?)?raisons?\s+de\s+continuer\s*($|\s(and|so|et|pis|puis)\b)",
+    r"\b(veux|voudrais|aimerais|vais|envie d'|hate de)\s+(aller\s+)?(rejoindre|retrouver)\s+(\w+\s+){1,3}(au ciel|au paradis"
+    r"|de l'\s?autre cote|dans l'\s?au-dela)\b",
+    r"\b(veux|peux)\s+(plus|pu)\s+me\s+battre\s*($|\s(and|so|et|pis|puis)\b)",
 )
 
 _CRISIS_ES = (
