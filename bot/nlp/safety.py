@@ -563,6 +563,10 @@ def is_emergency(text: str | None) -> bool:
 # can't take it anymore" / "j'en peux plus" are caught (issue 12: a warning sign as such), as are
 # "I can't go on" and "I can't live like this anymore"; "I can't take it anymore, when is the
 # earliest appointment" is a known false alarm we accept (the crisis reply still offers to answer).
+# The same rule, from the English stress test: "I can't keep doing this" / "I can't keep going like
+# this" (no object) are caught, so "I can't keep going like this, when is the next opening?" is a
+# false alarm too; so are "this isn't living, it's just surviving the headaches", "I'm a burden
+# lol" and "my kids would be better off without their dad, he never shows up".
 # Everything else leans towards catching: a false alarm shows a helpline number, a miss leaves a
 # person in danger without one. Only an explicit denial is a negation ("I'm not suicidal", "je ne
 # pense pas au suicide", "je ne veux pas me faire du mal"), never "plus" ("je ne pense plus qu'au
@@ -573,22 +577,24 @@ _NOT_A_QUESTION_FR = r"(?<!\bpeut )(?<!\bpeut-il )(?<!\bpeut-elle )(?<!\bpourrai
 _NOT_A_QUESTION_ES = r"(?<!\bpuede )(?<!\bpodria )(?<!\bpueden )(?<!\bva a )"
 
 _CRISIS_EN = (
-    r"\bsuicid\w*",
-    r"\bkill(ing)?\s+my\s*self\b|\bkms\b|\bunalive\w*",
+    r"\b(suicid\w*|sucid\w*|suicde|suiside|sucide)",
+    # Typed in a hurry: "kil myself", "kill myslef", "unaliving".
+    r"\bkill?(ing)?\s+(my\s*self|myslef|mysefl|mysef|myelf)\b|\bkms\b|\bunaliv\w*",
     r"\b(end|ending|take|taking)\s+my\s+(own\s+)?life\b",
     r"\bend(ing)?\s+it\s+all\b",
     r"\b(want|wanted|wanna|going|gonna|thinking|thought|think|ready|plan|planning|decided)\s+(\w+\s+){0,2}(to|of|about|on)\s+"
     r"end(ing)?\s+(it|things|everything)\b(?!\s+(here|now|with (you|the|this|my)))",
-    r"\b(want|wanna|wanting|wish|ready)\s+(\w+\s+){0,2}(to\s+)?die\b",
+    r"\b(want|wants|wnat|wnt|watn|wanna|wanting|wish|ready)\s+(\w+\s+){0,2}(to\s+)?die\b"
+    r"(?!\s+(of|from)\s+(embarrassment|shame|laughter|laughing|boredom|curiosity)\b)",
     r"\bwish\s+(i\s+)?(was|were|could be)\s+(dead|gone|never born)\b|\bwish\s+i\s+('?d|had)\s+never\s+been\s+born\b"
     r"|\bend\s+(my|this|all)\s+(own\s+)?suffering\s+(permanently|for good|forever|once and for all)\b|\bwish\s+i\s+(wasn'?t|weren'?t)\s+(alive|here|born)\b",
     r"\bbetter\s+off\s+(dead|without\s+me|if i (was|were) gone)\b|\bbe better off without me\b"
     r"|\b(better|happier|easier|fine|okay)\s+(off\s+)?without\s+me\b|\bmight\s+as\s+well\s+(be\s+dead|die|not exist|kill myself)\b",
     r"\bwhy\s+(am i|do i|should i)\s+(even\s+|still\s+)?(alive|living|exist|bother living|keep living|wake up)\b"
     r"|\b(hate|done with)\s+(my\s+)?(life|living)\b.{0,60}\b(want|wish)\b.{0,40}\b(over|end|stop)\b",
-    r"\bi\s+(will\s+|'ll\s+|am going to\s+|'m going to\s+|am gonna\s+|'m gonna\s+|gonna\s+|just\s+)?end\s+it(\s+all)?\s*"
+    r"\bi(?:'ll)?\s+(will\s+|am going to\s+|'m going to\s+|am gonna\s+|'m gonna\s+|gonna\s+|just\s+)?end\s+it(\s+all)?\s*"
     r"($|\s(and|so|tonight|today|now|soon)\b)",
-    r"\b(don'?t|do not|didn'?t|no longer|not|never)\s+(\w+\s+){0,2}(want|wanna|wish)\s+(to\s+)?"
+    r"\b(don'?t|do not|didn'?t|doesn'?t|does not|no longer|not|never)\s+(\w+\s+){0,2}(want|wanna|wish)\s+(to\s+)?"
     r"(live(?!\s+with\b)|be alive|exist|wake up|keep living|continue living|carry on|be here (any|no)\s?more)\b",
     r"\b(don'?t|do not|no longer|not)\s+(\w+\s+){0,2}(want|wanna)\s+(to\s+)?(go on|keep going)\s+(living|any\s?more|like this|with (my )?life)\b",
     r"\b(no|any|what'?s the|see the|see any|is the)\s+(reason|point)\s+(to|in|of)?\s*(live|living|life|being alive"
@@ -610,11 +616,11 @@ _CRISIS_EN = (
     r"\bcan'?t\s+(live|keep living)\s+like\s+this\b",
     r"\b(done|finished)\s+with\s+(life|living)\b|\bgiv(e|ing|en)\s+up\s+on\s+(life|living|everything|myself)\b|\btired of (living|being alive)\b",
     r"\b(not|never)\s+waking\s+up\b|\bdon'?t\s+want\s+to\s+wake\s+up\b",
-    r"\b(hope|wish|pray|praying)\s+(that\s+)?i\s+(don'?t|do not|won'?t|wouldn'?t|never|didn'?t|could not|couldn'?t)\s+(\w+\s+)?wake\s+up\b"
+    r"\b(hope|hoping|wish|pray|praying)\s+(that\s+)?i\s+(don'?t|do not|won'?t|wouldn'?t|never|didn'?t|could not|couldn'?t)\s+(\w+\s+)?wake\s+up\b"
     r"|\b(hope|wish|pray|praying)\s+(that\s+)?i\s+(just\s+)?(die|don'?t survive)\b"
     r"|\b(sleep|asleep)\s+and\s+(never|not)\s+wake\s+up\b|\bnever\s+wake\s+up\s+again\b|\b(sleep|asleep)\s+forever\b",
     # Hopelessness said in few words: the point, a burden, better off, not existing.
-    r"\b(what'?s|whats|what is)\s+(even\s+)?the\s+point(\s+of (it all|anything|everything|(even\s+)?trying|me|being here))?(\s+any\s?more)?\s*($|\s(and|so)\b)",
+    r"\b(what'?s|whats|what is)\s+(even\s+)?the\s+point(\s+of (it all|any of (this|it)|anything|everything|(even\s+)?trying|me|(me\s+)?(even\s+)?(being here|being alive|living|existing)))?(\s+any\s?more)?\s*($|\s(and|so)\b)",
     r"\b(life|my life|living|everything)\s+(is|feels|seems)\s+(so\s+)?(pointless|meaningless)\b",
     r"\b(no ?one|nobody|noone|no body)\s+(would|will|'d)\s+(even\s+)?(miss me|care|notice)\s*($|\s(and|so)\b)",
     r"\b(everyone|everybody|they|they'?d|the world|my (family|kids|children|husband|wife|partner|parents))\s+(would|will|'d)?\s*"
@@ -630,7 +636,7 @@ _CRISIS_EN = (
     r"\b(feel like|felt like|thinking of|thought of|considering)\s+ending\s+(it|things|everything|my life)\b(?!\s+(here|now|with))"
     r"|\bend(ing)?\s+(it|things|my life)\s+(tonight|today|tomorrow|soon|this week)\b",
     r"\bnobody\s+would\s+(miss|care)\b.*\b(gone|dead|died)\b",
-    r"\bwant\s+(it|everything)\s+(all\s+)?to\s+(stop|end)\s+(for good|forever)\b|\b(want|wanna|wish i could)\s+(to\s+)?disappear\b"
+    r"\bwant\s+(it|everything)\s+(all\s+)?to\s+(stop|end)\s+(for good|forever)\b|\b(want|wanna|wish i could)\s+(to\s+)?(just\s+)?(disappear|vanish)\b"
     r"|\bwant\s+(it all|everything|all of it)\s+to\s+(end|stop|be over)\b",
     r"\bself[\s-]?harm\w*|\b(hurt|hurting|harm|harming|burn|burning|burned|burnt|starve|starving|cut|cutting|hit|hitting|punch|punching"
     r"|scratch|scratching|bite|biting|shoot|shooting|stab|stabbing|drown|drowning|poison|poisoning|strangle|strangling|suffocate"
@@ -653,6 +659,47 @@ _CRISIS_EN = (
     r"\b(wrote|writing|written|write|left)\s+(\w+\s+){0,2}(goodbye|suicide|farewell)\s+(letters?|notes?|messages?)\b",
     r"\b(want|wanna|going|gonna|thinking|thought|think|plan|planning)\s+(\w+\s+)?(to\s+|of\s+|about\s+)?overdos\w*",
     r"\b(wants?|going|gonna|trying)\s+to\s+kill\s+(her|him|them)sel(f|ves)\b",
+    # Found by the English stress test (issue 12).
+    # Hopelessness without an object: "I don't see the point anymore", "no point to anything".
+    r"\b(don'?t|do not|can'?t|cannot)\s+see\s+(the|any)\s+point(\s+any\s?more)?\s*($|\s(and|so)\b)"
+    r"|\bno\s+point\s+(to|in)\s+(anything|any of (this|it)|it all|life|living|me)\b",
+    r"\b(lost all hope|no hope left|(feel|feeling|i'?m|im|i am)\s+(so\s+|completely\s+|totally\s+|just\s+)?hopeless)\s*($|\s(and|so|like)\b)"
+    r"|\bnothing\s+(is\s+)?(ever\s+)?(going to|will|gonna)\s+(ever\s+)?get\s+better\s*($|\s(and|so)\b)"
+    r"|\bcan'?t\s+keep\s+(doing this|going like this|living like this)\s*($|\s(and|so)\b)",
+    # A burden, however it is said ("nothing but a burden"), but not a financial one.
+    r"\b(i'?m|im|i am|i feel|i've become|i have become|i became)\s+(like\s+)?(\w+\s+){0,2}(a\s+)?(?<!financial )(?<!money )burden\b"
+    r"(?!\s+of proof|\s+(on|to|for)\s+the\s+(health\s*care|health|system|insurance)\b)|\b(a|an)\s+(wife|husband|mom|mum|mother|dad|father|partner|daughter|son)\s+who'?s\s+(\w+\s+)?a\s+burden\b",
+    # "would be better off without their mom": the patient absent, named by their role.
+    r"\b(would|'d)\s+(all\s+)?be\s+better\s+off\s+without\s+(their|a|her|his)\s+(mom|mum|mother|dad|father|wife|husband|partner)\b"
+    r"|\b(says?|said|thinks?|feels?|told me|keeps saying)\s+(that\s+)?(everyone|everybody|we|they|the world|the family|her family"
+    r"|his family)\s+(would|'d)\s+(all\s+)?be\s+better\s+off\s+without\s+(her|him|them)\b"
+    r"(?!\s+(at|in|on)\s+(work|the office|the team|school)\b)",
+    r"\b(mind|happy|fine|okay|ok|glad|relieved|better)\s+if\s+i\s+(didn'?t|did not|never|don'?t|do not)\s+(wake|woke)\s+up\b"
+    r"(?!\s+(early|late|on time|in time|at|for|before)\b)",
+    # Goodbyes: "this is goodbye", "saying my goodbyes" (and see _FAREWELL).
+    r"\bthis\s+is\s+(my\s+)?goodbye\b(?!\s+to\s+(my|the|these|those)\s+(migraines?|headaches?|pain|wrinkles|lines|sweat\w*|jaw"
+    r"|tmj|grinding|frown\w*|crow'?s feet)\b)|\bsaying\s+my\s+goodbyes\b",
+    r"\b(won'?t|will not|not going to|not gonna)\s+be\s+(around|here)\s+(any\s?more|much longer|for much longer)\b"
+    r"|\bwon'?t\s+be\s+a\s+(problem|burden)\s+(for|to)\s+(anyone|anybody|everyone|my family|them)(\s+(any\s?more|much longer))?\s*($|\s(and|so)\b)"
+    r"|\bfor\s+when\s+i'?m\s+(gone|dead|not here)\b",
+    # Plans: letters to the family, pills collected or ready, things given away.
+    r"\b(wrote|written|writing|write|left)\s+(\w+\s+)?letters?\s+(to|for)\s+(my\s+)?(kids|children|family|husband|wife|parents|daughters?"
+    r"|sons?|loved ones|everyone)\b(?!'|\s+(doctor|physician|dentist|gp|school|teachers?)\b)",
+    r"\b((been|started|keep|kept)\s+collecting|collect(ed|ing)?\s+(enough|all))\s+(of\s+)?(my\s+|all\s+my\s+)?(\w+\s+)?(pills|meds|medications?|tablets|painkillers|opioids)\b"
+    r"|\b(bottle|handful)\s+of\s+(pills|meds|tablets|painkillers)\s+(\w+\s+)?(ready|in front of me|next to me|beside me)\b"
+    r"|\b(rope|gun)\s+(is\s+|are\s+)?(ready|in front of me|next to me)\b|\b(razor|blades?)\s+(is\s+|are\s+)?(in front of me|next to me)\b"
+    r"|\b(give|giving|given|gave)\s+away\s+(all\s+)?(my|all my)\s+(things|stuff|belongings|possessions)\b",
+    # Pain as the reason: "this isn't living, I want out".
+    r"\b(this|that|it)\s+(isn'?t|is not|'s not)\s+(really\s+)?living\b|\bi\s+(just\s+)?want\s+out\s*$",
+    r"\b((don'?t|do not|dont)\s+(even\s+)?(care|mind)|idc)\s+(if|whether)\s+i\s+(live or die|die|live)\b"
+    r"|\b(i'?m|im|i am)\s+(so\s+|just\s+)?done\s+living\b|\b(had|have had)\s+enough\s+of\s+(life|living|being alive)\b",
+    r"\b(want|wanna|wants)\s+to\s+dye\s*($|\s(and|so|lol)\b)|\b(want|wanna|wants)\s+to\s+be\s+dead\b|\bfeel(ing)?\s+like\s+dying\b",
+    r"\bwant\s+(my|this)\s+life\s+to\s+(be\s+over|end|stop)\b"
+    r"|\b(want|wanna|wants)\s+(\w+\s+)?(to\s+)?stop\s+(living|being alive)\b(?!\s+(in|with|like)\b)",
+    # Someone else: "she doesn't want to live", "has been cutting herself", "end her life".
+    r"\b(end|ending|take|taking)\s+(her|his|their)\s+(own\s+)?li(fe|ves)\b"
+    r"|\b((has|have|had|'s)\s+been|keeps?|kept|started)\s+(cutting|hurting|harming|burning)\s+(him|her|them)sel(f|ves)\b"
+    r"(?!\s+(shaving|cooking|playing|lifting|by accident|accidentally|on (a|the|some)\b|at the gym|at work|while))",
 )
 
 _CRISIS_FR = (
@@ -813,6 +860,13 @@ _CRISIS_ES = (
 
 _CRISIS_DENIALS = _compile((
     r"\bnot\s+(\w+\s+)?suicidal\b",
+    # Screening answers (English stress test, issue 12): "no history of self-harm", "no self harm",
+    # "I don't have suicidal thoughts", "never had thoughts of suicide", "I've never hurt myself".
+    r"\b(no|never|not any|without)\s+(\w+\s+){0,2}(history|hx)\s+of\s+(suicid\w*|self[\s-]?harm\w*|hurting myself|cutting)"
+    r"(\s+(attempts?|thoughts?|ideation))?\b|\bno\s+(self[\s-]?harm\w*|suicid\w*(\s+(thoughts?|ideation|attempts?))?)\b",
+    r"\b(don'?t|do not|never|haven'?t|have not)\s+(\w+\s+)?(have|had|get|got|ever had)\s+(any\s+)?(suicidal\s+(thoughts?|ideation|feelings?)"
+    r"|thoughts?\s+of\s+(suicide|self[\s-]?harm|hurting myself|killing myself|ending my life|dying))\b",
+    r"\bnever\s+(hurt|harmed|cut)\s+myself\b(?!\s+(like this|this\s+\w+|so\s+\w+|before|until|that\s+\w+))",
     r"\bno\s+(suicidal\s+(thoughts?|ideation|feelings?)|thoughts?\s+of\s+(suicide|self[\s-]?harm|hurting myself|killing myself"
     r"|ending my life|dying))\b",
     r"\b(don'?t|do not|never|not|won'?t|will not|wouldn'?t|would not|would never)\s+(\w+\s+)?(want|wanna|going|gonna|plan|planning"
@@ -838,6 +892,14 @@ _FAREWELL = re.compile(
     # French: "mon dernier message" alone is also "my latest message"; with an "adieu" it is a farewell.
     r"|\badieu\b.{0,80}\b(mon|mes)\s+(dernier\s+message|derniers\s+mots)\b|\b(mon|mes)\s+(dernier\s+message|derniers\s+mots)\b.{0,80}\badieu\b"
     r"|\bmes\s+derniers\s+mots\b|\blettre\s+d'\s?adieu\b|\b(fait|faire|fais|dire|dit|ecrit)\s+mes\s+adieux\b"
+    # "thanks for everything, I won't need the appointment", either way round; not when a reason is
+    # given ("I won't need the appointment after all, my insurance said no", "... I found another clinic").
+    r"|\bthank(s| you)\s+for\s+everything\b.{0,80}\b(won'?t|will not)\s+(be\s+)?need(ing)?\s+(the|my|that|any|an?)\s+(\w+\s+)?"
+    r"(appointments?|follow[\s-]?ups?|consultations?|treatments?)\b(?!.{0,80}\b(after all|because|since|found|moving|moved|insurance"
+    r"|another|other|better|cured|busy|afford|cost|price|schedule|work)\b)"
+    r"|\b(won'?t|will not)\s+(be\s+)?need(ing)?\s+(the|my|that|any|an?)\s+(\w+\s+)?(appointments?|follow[\s-]?ups?|consultations?"
+    r"|treatments?)\b(?!.{0,80}\b(after all|because|since|found|moving|moved|insurance|another|other|better|cured|busy|afford|cost"
+    r"|price|schedule|work)\b).{0,80}\bthank(s| you)\s+for\s+everything\b"
 )
 _CONDITIONAL_POINT = re.compile(r"\bif\b[^.!?;]{0,80}?[,]?\s*(then\s+)?(what'?s|whats|what is)\s+(even\s+)?the\s+point\b")
 
@@ -852,7 +914,8 @@ def is_crisis(text: str | None) -> bool:
     if not text:
         return False
     normalised = normalise(text)
-    readable = _CONDITIONAL_POINT.sub(" | ", normalised)
+    # "nothing but a burden" is "only a burden", not a contrast to cut at.
+    readable = _CONDITIONAL_POINT.sub(" | ", re.sub(r"\bnothing but\b", "only", normalised))
     # Read twice: in clauses, and with commas kept, for a wish whose verb is before a comma ("j'ai
     # envie de tout lâcher, de mourir").
     return (bool(_FAREWELL.search(normalised)) or _matches(readable, _CRISIS_PATTERNS, _CRISIS_DENIALS)
