@@ -721,6 +721,12 @@ def test_axe_on_the_french_page(running_bot: Any, open_page: Any) -> None:
     page.locator("#metro-dental-chat").wait_for(state="attached")
     page.add_script_tag(path=str(AXE))
     open_widget_fr(page)
+    # As the English test: after a turn, so the panel's 0.18 s opening animation (half-transparent
+    # colours, which axe reads as low contrast) is over.
+    type_message(page, "Quels sont les effets secondaires?", label="Votre message")
+    wait_turn_over(page)
+    page.wait_for_function("() => document.querySelector('#metro-dental-chat').shadowRoot"
+                           ".getAnimations().every(a => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)")
     result = run_axe(page)
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], json.dumps(bad, indent=2)

@@ -215,11 +215,59 @@ def through_socketio(bot, canary: Canary) -> list[str]:
     return ["socket.io widget: question and screening answers"]
 
 
+def through_takeover(bot, canary: Canary) -> list[str]:
+    """A live takeover of an SMS conversation: the signed pause, the patient's health details and an
+    emergency while the bot is silent (the safety net answers), the resume; forged control requests."""
+    import json
+
+    from twilio.request_validator import RequestValidator
+
+    from bot.channels.sms import conversation_id
+    from bot.store.db import make_engine
+    from bot.store.takeovers import TakeoverStore
+    from bot.takeover import CONTROL_PATH, SIGNATURE_HEADER, sign
+
+    number = "+1613" + canary.local[::-1]  # another patient than the SMS route's
+    validator = RequestValidator(bot.settings.twilio_auth_token)
+    signed_url = bot.settings.sms_public_url or bot.sms_url
+
+    def text(body: str) -> httpx.Response:
+        fields = {"From": number, "To": "+16135550100", "Body": body, "NumMedia": "0",
+                  "MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32}
+        return httpx.post(bot.sms_url, data=fields, timeout=60,
+                          headers={"X-Twilio-Signature": validator.compute_signature(signed_url, fields)})
+
+    def control(paused: bool, signature: Optional[str] = "sign") -> httpx.Response:
+        body = json.dumps({"conversation_id": conversation, "paused": paused}).encode()
+        headers = {"Content-Type": "application/json"}
+        if signature is not None:
+            headers[SIGNATURE_HEADER] = sign(bot.settings.secret_key, body) if signature == "sign" else signature
+        return httpx.post(bot.rasa_url + CONTROL_PATH, content=body, headers=headers, timeout=60)
+
+    conversation = conversation_id(number, bot.settings.secret_key)
+    assert text(f"hello {canary.token}").status_code == 200
+    engine = make_engine(bot.settings.database_url)
+    try:
+        TakeoverStore(engine, True).start(conversation, 1, "sms", "canary-desk")
+        assert control(True).status_code == 200
+        assert "<Message>" not in text(f"my jaw pain {canary.token} and advil {canary.token}").text  # silent
+        assert "911" in text(f"I can't breathe {canary.token}").text  # the safety net still answers
+        assert control(False, signature=None).status_code == 403
+        assert control(False, signature="1.forged").status_code == 403
+        assert control(False).status_code == 200
+    finally:
+        TakeoverStore(engine, True).end(conversation)
+        engine.dispose()
+    return ["takeover: signed pause and resume of an SMS conversation, health details and an emergency "
+            "while paused, forged control requests"]
+
+
 # The channel classes credentials.yml may name, and how the canary goes through each.
 CHANNELS = {
     "bot.channels.rest.GuardedRestInput": through_rest,
     "bot.channels.sms.SmsInput": through_sms,
     "bot.channels.socketio.SignedSocketIOInput": through_socketio,
+    "bot.channels.takeover.TakeoverInput": through_takeover,
 }
 
 
