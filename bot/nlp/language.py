@@ -28,7 +28,7 @@ English.
 The conversation's language (the `language` slot, which picks the French or English variation of
 every reply) moves only on evidence: `conversation_language` names a language only for an
 explicit request ("en français svp", "English please") or a message that says enough — French
-detected with two French words or in a message of known French words only, or English with at
+detected with two French words or no more unknown words than French ones, or English with at
 least two English words. "ok", "yes", a name or a phone number keep
 the language the conversation already has.
 """
@@ -236,10 +236,11 @@ def conversation_language(text: str | None) -> str:
     if asked:
         return asked
     language = detect_language(text)
-    if language == FR and (language_scores(text)[FR] >= 2 or not _unknown_words(text)):
-        # Two French words, or a message of French words only ("bonjour", "merci!", "Botox pour
-        # migraines?"): one French-looking piece among unknown words ("asthma CANARY-…ca…", a
-        # medication's name) is no reason to answer in French.
+    french = language_scores(text)[FR]
+    if language == FR and (french >= 2 or len(_unknown_words(text)) <= french):
+        # Two French words, or no more unknown words than French ones ("bonjour", "merci!", "efets
+        # secondaires?"): one French-looking piece among a string of unknown words ("asthma
+        # CANARY-…ca…", a list of medications' names) is no reason to answer in French.
         return FR
     if language == EN and language_scores(text)[EN] >= 2:
         return EN

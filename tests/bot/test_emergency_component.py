@@ -213,9 +213,10 @@ def test_french_is_answered_by_the_classifier(net: PatternSafeguards, text: str,
 @pytest.mark.parametrize("text,wanted", [
     ("quels sont les effets secondaires", "fr"), ("what are the side effects", "en"), ("ok", ""), ("yes", ""),
     ("Anne Smith", ""), ("613 555 1234", ""), ("can we do this in french", "fr"), ("anglais svp", "en"),
-    # One French-looking piece among unknown words is no switch (a make-test canary answered
+    # One French-looking piece among more unknown words is no switch (a make-test canary answered
     # "asthma CANARY-…ca…" in an English screening, and the summary came back in French).
-    ("asthma CANARY-83046e79cfcc4d4ca7ba3b9fec6d4a7f", ""), ("advil ca", ""), ("bonjour", "fr"), ("merci!", "fr"),
+    ("asthma CANARY-83046e79cfcc4d4ca7ba3b9fec6d4a7f", ""), ("advil ibuprofen ca", ""), ("bonjour", "fr"),
+    ("merci!", "fr"), ("efets secondaires?", "fr"),
 ])
 def test_each_message_says_which_language_the_conversation_should_be_in(
         net: PatternSafeguards, text: str, wanted: str) -> None:
