@@ -41,11 +41,17 @@ NAMED_VARIANTS: Mapping[str, tuple[str, ...]] = {
 PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
 
 
+def outside_forms_only(condition: Any) -> bool:
+    """A rule's condition that only says "no form is active" (where held-out messages are sent)."""
+    return isinstance(condition, list) and condition == [{"active_loop": None}]
+
+
 def rule_answers(rules: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """intent -> the action an unconditional rule answers it with (the first such rule wins)."""
+    """intent -> the action an unconditional rule (or one for outside forms) answers it with (the
+    first such rule wins)."""
     answers: dict[str, str] = {}
     for rule in rules:
-        if rule.get("condition"):
+        if rule.get("condition") and not outside_forms_only(rule.get("condition")):
             continue
         steps = rule.get("steps") or []
         if len(steps) < 2 or "intent" not in steps[0] or "action" not in steps[1]:
