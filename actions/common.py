@@ -9,6 +9,7 @@ from typing import Any, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
+from bot.nlp.language import EN, FR, LANGUAGE_SLOT
 from bot.nlp.vocabulary import canonical, name_in
 
 HEALTH_SLOTS: tuple[str, ...] = (
@@ -46,6 +47,11 @@ SAFETY_INTENTS: tuple[str, ...] = ("emergency", "crisis", "after_treatment")
 # "en français svp" / "English please": the Rasa server has already switched the `language` slot
 # (bot/language_slot.py); inside a form it is no answer, and the question is asked again.
 SWITCH_LANGUAGE_INTENT = "switch_language"
+
+
+def conversation_language(tracker: Tracker) -> str:
+    """"fr" when the conversation is in French (its `language` slot), else "en"."""
+    return FR if tracker.get_slot(LANGUAGE_SLOT) == FR else EN
 
 # Intents that, asked in the middle of the form, are answered and then the form resumes.
 FAQ_PREFIX = "faq_"
@@ -196,7 +202,7 @@ def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "") -> st
 def faq_answer(intent: str, tracker: Tracker) -> tuple[str, dict[str, str]]:
     """The response (and its template values) that answers FAQ `intent` for this message."""
     entities = latest_entities(tracker)
-    return answer_for(topic_for(intent, entities, latest_text(tracker)), entities, tracker.get_slot("language"))
+    return answer_for(topic_for(intent, entities, latest_text(tracker)), entities, conversation_language(tracker))
 
 
 def answer_for(intent: str, entities: list[dict[str, Any]], language: Optional[str] = None) -> tuple[str, dict[str, str]]:

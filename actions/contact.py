@@ -20,6 +20,7 @@ from actions import parsing
 from actions.common import (
     FAQ_PREFIX,
     SWITCH_LANGUAGE_INTENT,
+    conversation_language,
     discard_events,
     earlier_question,
     faq_answer,
@@ -30,7 +31,7 @@ from actions.common import (
     reset_message,
     submission_key,
 )
-from actions.handoff import StoringAction, conversation_language, request_content
+from actions.handoff import StoringAction, request_content
 from bot.store.requests import URGENT_FLAG, URGENT_KIND, ConsultationRequest
 
 SlotValues = dict[str, Any]
@@ -211,7 +212,7 @@ def build_message_request(tracker: Tracker) -> ConsultationRequest:
         email=email,
         question_for_staff=slots.get("message_text") or "",
         flags=sorted(flags),
-        language=conversation_language(slots),
+        language=conversation_language(tracker),
     )
     request.submission_key = submission_key(tracker, request_content(request))
     return request

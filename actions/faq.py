@@ -10,7 +10,17 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import topics
-from actions.common import FAQ_PREFIX, answer_for, latest_entities, latest_intent, latest_text, response_for, topic_for
+from actions.common import (
+    FAQ_PREFIX,
+    answer_for,
+    conversation_language,
+    latest_entities,
+    latest_intent,
+    latest_text,
+    response_for,
+    topic_for,
+)
+from bot.nlp.language import is_french_variation
 
 # How deep in the classifier's ranking a second question's topic must be to be answered
 # outright; further down it is offered as a button instead.
@@ -24,11 +34,8 @@ SAFETY_OVERVIEW = "faq_safety_overview"
 
 
 def _in_language(variation: dict[str, Any], language: str) -> bool:
-    """Whether a variation is the one for `language` ("fr": its `condition: language = fr`)."""
-    conditions = variation.get("condition") or []
-    if language == "fr":
-        return {"type": "slot", "name": "language", "value": "fr"} in conditions
-    return not conditions
+    """Whether a variation is the one for `language` (French: `condition: language = fr`)."""
+    return is_french_variation(variation) if language == "fr" else not variation.get("condition")
 
 
 def topic_title(domain: dict[str, Any], intent: str, language: str = "") -> Optional[str]:
@@ -43,10 +50,6 @@ def topic_button(domain: dict[str, Any], intent: str, payload: Optional[str] = N
                  language: str = "") -> Optional[dict[str, str]]:
     title = topic_title(domain, intent, language)
     return {"title": title, "payload": payload or f"/{intent}"} if title else None
-
-
-def conversation_language(tracker: Tracker) -> str:
-    return str(tracker.get_slot("language") or "")
 
 
 def ranked(tracker: Tracker) -> list[str]:
@@ -98,7 +101,7 @@ class ActionAnswerQuestion(Action):
             if second and not second.startswith(SAFETY_PREFIX) and second != "faq_candidates":
                 return events + self._second(dispatcher, domain, tracker, second, entities)
             return events
-        events = answer(dispatcher, topic, entities, tracker.get_slot("language"))
+        events = answer(dispatcher, topic, entities, conversation_language(tracker))
         if text.startswith("/"):
             return events  # a button the bot offered: nothing more to read in it
         second = topics.second_question(text, topic, ranked(tracker))
@@ -113,7 +116,7 @@ class ActionAnswerQuestion(Action):
     def _second(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker, second: str,
                 entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if second.startswith(FAQ_PREFIX) and second in ranked(tracker)[:SECOND_ANSWER_RANK]:
-            return answer(dispatcher, second, entities, tracker.get_slot("language"))
+            return answer(dispatcher, second, entities, conversation_language(tracker))
         # Less sure, or something to start (booking, a person): offered, never dropped.
         button = topic_button(domain, second, language=conversation_language(tracker))
         if button:
@@ -135,7 +138,7 @@ class ActionClarify(Action):
         entities = latest_entities(tracker)
         topic = topic_for("nlu_fallback", entities, text)
         if topic != "nlu_fallback":
-            return answer(dispatcher, topic, entities, tracker.get_slot("language"))
+            return answer(dispatcher, topic, entities, conversation_language(tracker))
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         language = conversation_language(tracker)
         buttons = [b for c in topics.close_alternatives(ranking)

@@ -22,6 +22,7 @@ from actions.common import (
     HEALTH_SLOTS,
     MESSAGE_FORM,
     YES_NO_SLOTS,
+    conversation_language,
     discard_events,
     latest_user_timestamp,
     reset_message,
@@ -76,11 +77,6 @@ def flags_for(slots: dict[str, Any]) -> list[str]:
     return sorted(set(flags))
 
 
-def conversation_language(slots: dict[str, Any]) -> str:
-    """The conversation's language for the request ("en" unless the `language` slot says "fr")."""
-    return "fr" if slots.get("language") == "fr" else "en"
-
-
 def build_request(tracker: Tracker) -> ConsultationRequest:
     slots = tracker.current_slot_values()
     channel = tracker.get_latest_input_channel() or "unknown"
@@ -98,7 +94,7 @@ def build_request(tracker: Tracker) -> ConsultationRequest:
         contact_time=slots.get("contact_time") or "",
         question_for_staff=slots.get("question_for_staff") or "",
         flags=flags_for(slots),
-        language=conversation_language(slots),
+        language=conversation_language(tracker),
     )
     request.submission_key = submission_key(tracker, request_content(request))
     return request

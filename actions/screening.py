@@ -27,6 +27,7 @@ from actions.common import (
     SAFETY_INTENTS,
     SCREENING_FORM,
     SWITCH_LANGUAGE_INTENT,
+    conversation_language,
     discard_events,
     faq_answer,
     latest_intent,
@@ -528,7 +529,7 @@ def shown_value(value: Any, language: Optional[str]) -> Any:
 
 def summary_values(tracker: Tracker) -> dict[str, Any]:
     """Template values for the summary: the answers, their codes in French in a French conversation."""
-    language = tracker.get_slot("language")
+    language = conversation_language(tracker)
     if language != "fr":
         return {}
     return {slot: shown_value(tracker.get_slot(slot), language) for slot in SUMMARY_SLOTS

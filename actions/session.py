@@ -8,10 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.nlp.language import LANGUAGE_SLOT, SUPPORTED
 from bot.settings import Settings, get_settings
-
-LANGUAGE_SLOT = "language"
-LANGUAGES = ("en", "fr")
 
 
 def page_language(metadata: Any) -> Optional[str]:
@@ -25,7 +23,7 @@ def page_language(metadata: Any) -> Optional[str]:
     if not isinstance(value, str):
         return None
     base = value.strip().lower().replace("_", "-").split("-", 1)[0]
-    return base if base in LANGUAGES else None
+    return base if base in SUPPORTED else None
 
 
 class ActionSessionStart(Action):

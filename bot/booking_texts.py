@@ -57,18 +57,16 @@ def _responses() -> dict[str, list[dict[str, Any]]]:
     return domain_responses(ROOT / "domain.yml")
 
 
-FRENCH = [{"type": "slot", "name": "language", "value": "fr"}]
-
-
 def domain_text(name: str, language: str = "en", **values: str) -> str:
     """A domain response as a text goes out: its `sms` variation (else its default one) in the
     conversation's language (the French one has `condition: language = fr`), filled in, with GSM-7
     look-alikes for curly quotes and dashes (one would double the segments)."""
+    from bot.nlp.language import is_french_variation
     from bot.sms_text import with_gsm7_lookalikes
 
-    wanted = FRENCH if language == "fr" else None
     every = [v for v in _responses().get(name) or [] if isinstance(v, dict)]
-    variations = [v for v in every if v.get("condition") == wanted] or [v for v in every if not v.get("condition")]
+    french = [v for v in every if is_french_variation(v)] if language == "fr" else []
+    variations = french or [v for v in every if not v.get("condition")]
     chosen = [v for v in variations if v.get("channel") == "sms"] or [v for v in variations if not v.get("channel")]
     if not chosen:
         raise LookupError(f"domain.yml has no response {name}")

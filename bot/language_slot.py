@@ -27,10 +27,11 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-SLOT = "language"
+from bot.nlp.language import EN, LANGUAGE_SLOT, SUPPORTED
+
 PARSE_KEY = "conversation_language"  # bot.nlp.components.CONVERSATION_LANGUAGE_KEY
-SUPPORTED = ("en", "fr")
-ENGLISH = "en"
+SLOT = LANGUAGE_SLOT
+ENGLISH = EN
 
 _original: Optional[Callable[..., Any]] = None
 

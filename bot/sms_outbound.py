@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Optional
 
@@ -174,17 +175,19 @@ def blocked_since(engine: Engine, item: ConsultationRequest):
     return max(found) if found else None
 
 
-def opted_in_since(engine: Engine, item: ConsultationRequest, number: Optional[str], secret: str):
-    """When this patient's number last opted back in (START), if it did."""
-    return _opt_change(engine, item, number, secret, opted_out=False)
+@dataclass(frozen=True)
+class OptChanges:
+    """The latest STOP and the latest START on record for a patient's numbers (None: never)."""
+
+    opted_out: Optional[datetime] = None
+    opted_in: Optional[datetime] = None
 
 
-def opted_out_since(engine: Engine, item: ConsultationRequest, number: Optional[str], secret: str):
-    """When this patient's number (or, for an SMS conversation, the number they wrote from) opted out."""
-    return _opt_change(engine, item, number, secret, opted_out=True)
+def opt_changes(engine: Engine, item: ConsultationRequest, number: Optional[str], secret: str) -> OptChanges:
+    """The opt-out records of this patient's number (or, for an SMS conversation, of the number
+    they wrote from), in one query."""
+    from sqlalchemy import func, inspect, or_
 
-
-def _opt_change(engine: Engine, item: ConsultationRequest, number: Optional[str], secret: str, opted_out: bool):
     from bot.sms_numbers import number_hash
     from bot.store.sms import sms_opt_outs
 
@@ -197,27 +200,33 @@ def _opt_change(engine: Engine, item: ConsultationRequest, number: Optional[str]
         if re.fullmatch(r"[0-9a-f]{32}", prefix):
             hashes.append(sms_opt_outs.c.number_hash.like(prefix + "%"))
     if not hashes:
-        return None
-    from sqlalchemy import inspect, or_
-
+        return OptChanges()
     with engine.connect() as conn:
         if not inspect(conn).has_table("sms_opt_outs"):
-            return None
-        row = conn.execute(select(sms_opt_outs.c.changed_at)
-                           .where(or_(*hashes), sms_opt_outs.c.opted_out.is_(opted_out))
-                           .order_by(sms_opt_outs.c.changed_at.desc())).first()
-    return row.changed_at if row else None
+            return OptChanges()
+        latest = dict(conn.execute(select(sms_opt_outs.c.opted_out, func.max(sms_opt_outs.c.changed_at))
+                                   .where(or_(*hashes)).group_by(sms_opt_outs.c.opted_out)).all())
+    return OptChanges(latest.get(True), latest.get(False))
+
+
+def record_opt_out(engine: Engine, secret: str, number: str) -> None:
+    """Twilio has the number as opted out (error 21610): record it, so every request with this
+    number says why no text can be sent (the send and the status webhook both call this)."""
+    from bot.sms_numbers import number_hash
+    from bot.store.sms import SmsStore
+
+    SmsStore(engine).set_opted_out(number_hash(number, secret), True)
 
 
 def check_recipient(engine: Engine, settings: Settings, item: ConsultationRequest) -> Recipient:
     """Can the front desk text this request's patient? The reason is what the page says when not."""
     number, why = text_number(item.phone)
-    since = opted_out_since(engine, item, number, settings.secret_key)
+    changes = opt_changes(engine, item, number, settings.secret_key)
+    since = changes.opted_out
     if since is None:
         # Twilio refused a text as opted out, and the patient has not texted START since.
         refused = blocked_since(engine, item)
-        opted_in = opted_in_since(engine, item, number, settings.secret_key) if refused else None
-        if refused is not None and (opted_in is None or opted_in < refused):
+        if refused is not None and (changes.opted_in is None or changes.opted_in < refused):
             since = refused
     if since is not None:
         return Recipient(number, (
@@ -379,15 +388,11 @@ class SmsSender:
         return stored or message
 
     def _record_opt_out(self, number: str) -> None:
-        """Twilio has the number as opted out: record it, so the page says why from now on."""
-        from bot.sms_numbers import number_hash
-        from bot.store.sms import SmsStore
-
-        SmsStore(self.engine).set_opted_out(number_hash(number, self.settings.secret_key), True)
+        record_opt_out(self.engine, self.settings.secret_key, number)
 
 
 __all__ = [
     "AiohttpTwilioClient", "Draft", "Recipient", "STATUS_PATH", "SmsSender", "check_recipient", "clean_body",
-    "draft", "error_text", "health_words", "make_client", "missing_settings", "status_callback_url",
+    "draft", "error_text", "health_words", "make_client", "missing_settings", "record_opt_out", "status_callback_url",
     "text_number", "texts_expected",
 ]

@@ -156,6 +156,16 @@ async def answer_safety(agent: Any, conversation_id: str, text: str, output: Any
     return await utter(agent, conversation_id, names, output, only_if_paused=True)
 
 
+async def answer_if_taken_over(agent: Any, takeovers: Any, conversation_id: str, text: str, output: Any) -> list[dict]:
+    """After a patient's message, in every channel: when a person has the conversation, it is not
+    idle (the touch), and the safety nets still answer what the paused bot did not."""
+    import asyncio
+
+    if not await asyncio.to_thread(takeovers.touch, conversation_id):
+        return []
+    return await answer_safety(agent, conversation_id, text, output)
+
+
 def unseen_idle_notice(events: Any) -> list[dict]:
     """An idle hand-back notice recorded since the patient last wrote (an SMS patient had no open
     line to receive it): sent before the reply to their next text."""

@@ -44,7 +44,7 @@ from bot.settings import Settings, get_settings
 from bot.sms_numbers import normalise_number, number_hash  # noqa: F401 - one home, used here too
 from bot.sms_text import with_gsm7_lookalikes
 from bot.store.sms import CLAIMED, DONE, SmsStore
-from bot.takeover import answer_safety, unseen_idle_notice
+from bot.takeover import answer_if_taken_over, unseen_idle_notice
 
 logger = logging.getLogger(__name__)
 
@@ -532,10 +532,8 @@ class SmsWebhook:
 
         if self._takeovers is None:
             self._takeovers = await asyncio.to_thread(TakeoverStore, self.store.engine, True)
-        if not await asyncio.to_thread(self._takeovers.touch, sender_id):
-            return []
         output = SmsOutput()
-        await answer_safety(agent, sender_id, text, output)
+        await answer_if_taken_over(agent, self._takeovers, sender_id, text, output)
         return output.messages
 
     async def _ask_rasa(self, text: str, sender_id: str, inbound: InboundSms) -> list[dict[str, Any]]:

@@ -65,7 +65,7 @@ from bot.channels.staff_delivery import StaffDelivery
 from bot.nlp.language import SUPPORTED as LANGUAGES
 from bot.settings import Settings, get_settings
 from bot.store.takeovers import TakeoverStore
-from bot.takeover import answer_safety, hand_back_idle
+from bot.takeover import answer_if_taken_over, hand_back_idle
 
 logger = logging.getLogger(__name__)
 
@@ -415,8 +415,7 @@ class SignedSocketIOInput(SocketIOInput):
 
     async def after_patient_message(self, session_id: str, text: str, output: OutputChannel) -> None:
         """While a person has the conversation (the bot paused), the safety nets still answer."""
-        if await asyncio.to_thread(self.takeovers.touch, session_id):
-            await answer_safety(self._agent(), session_id, text, output)
+        await answer_if_taken_over(self._agent(), self.takeovers, session_id, text, output)
 
     def output_for(self, conversation_id: str, channel: str) -> Optional[OutputChannel]:
         """Where an idle hand-back notice goes: the widget's room (on this server), else nowhere."""

@@ -15,7 +15,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 # Registers the spaCy factory "clinic_normalizer" before Rasa loads the project's spaCy pipeline
 # (Rasa imports this module when it resolves the config's components, before any node runs).
 import bot.nlp.normalize  # noqa: F401,E402
-from bot.nlp.language import EN, ES, conversation_language, detect_language, only_asks_for_language
+from bot.nlp.language import EN, ES, only_asks_for_language, read_language
 from bot.nlp.safety import (
     asks_what_might_happen,
     denies_emergency,
@@ -131,9 +131,9 @@ class PatternSafeguards(GraphComponent):
             # Button payloads ("/intent") were chosen by the bot; leave them alone.
             if not text or text.startswith("/"):
                 continue
-            language = detect_language(text)
+            language, conversation = read_language(text)
             message.set(LANGUAGE_KEY, language, add_to_output=True)
-            message.set(CONVERSATION_LANGUAGE_KEY, conversation_language(text), add_to_output=True)
+            message.set(CONVERSATION_LANGUAGE_KEY, conversation, add_to_output=True)
             classified = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if classified == FALLBACK_INTENT or language not in (EN, ""):
                 # Unsure, or not English: a crisis or an emergency among the classifier's two best

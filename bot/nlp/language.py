@@ -41,6 +41,7 @@ import unicodedata
 EN, FR, ES = "en", "fr", "es"
 UNSURE = ""
 EN_ONLY = "en_only"
+UNKNOWN = "unknown"
 # A patient who writes two words only English has ("when i chew", "the botox") in a mixed
 # message reads English: the answer in English serves them.
 _MIXED_ENGLISH_WORDS = 2
@@ -140,9 +141,10 @@ def _keys(raw: str) -> list[str]:
 
 
 def language_scores(text: str | None) -> dict[str, float]:
-    """The points each language scored (see the module's docstring), and `en_only`: the words
-    only English has. Useful to see why a message was called what it was."""
-    scores = {EN: 0.0, FR: 0.0, ES: 0.0, EN_ONLY: 0.0}
+    """The points each language scored (see the module's docstring), `en_only`: the words only
+    English has, and `unknown`: the words no table knows (names, drugs, codes, typos). Useful to
+    see why a message was called what it was."""
+    scores = {EN: 0.0, FR: 0.0, ES: 0.0, EN_ONLY: 0.0, UNKNOWN: 0.0}
     if not text:
         return scores
     elisions, words = _words(text)
@@ -165,6 +167,8 @@ def language_scores(text: str | None) -> dict[str, float]:
                 scores[lang] += 1
             if langs == {EN}:
                 scores[EN_ONLY] += 1
+            if not langs:
+                scores[UNKNOWN] += 1
     return scores
 
 
@@ -174,7 +178,10 @@ def detect_language(text: str | None) -> str:
     See the module's docstring for how it decides; ties go to English, and so does a message
     with two or more words only English has ("ma mâchoire me fait mal when i chew").
     """
-    scores = language_scores(text)
+    return _detected(language_scores(text))
+
+
+def _detected(scores: dict[str, float]) -> str:
     english, french, spanish = scores[EN], scores[FR], scores[ES]
     if scores[EN_ONLY] < _MIXED_ENGLISH_WORDS:
         for lang, score, other in ((FR, french, spanish), (ES, spanish, french)):
@@ -207,6 +214,15 @@ parlez-vous parles-tu parle-t-on peut-on tu me répondre repondre répondez repo
 possible i d peux peut pourrais francais français french english anglais
 """.split())
 SUPPORTED = (EN, FR)
+# The conversation's language is the Rasa slot `language` ("en" or "fr"; empty reads as English),
+# and a response's French variation in domain.yml has this condition.
+LANGUAGE_SLOT = "language"
+FRENCH_CONDITION = {"type": "slot", "name": LANGUAGE_SLOT, "value": FR}
+
+
+def is_french_variation(variation: dict) -> bool:
+    """Whether a domain response variation is the French one (`condition: language = fr`)."""
+    return FRENCH_CONDITION in (variation.get("condition") or [])
 
 
 def requested_language(text: str | None) -> str:
@@ -232,22 +248,22 @@ def only_asks_for_language(text: str | None) -> bool:
 def conversation_language(text: str | None) -> str:
     """The language the conversation should now be in, judged from this message alone, or "" to
     keep the current one (see the module's docstring)."""
+    return read_language(text)[1]
+
+
+def read_language(text: str | None) -> tuple[str, str]:
+    """(detect_language, conversation_language) of one message, from one scoring of its words:
+    the NLU component needs both for every message."""
+    scores = language_scores(text)
+    detected = _detected(scores)
     asked = requested_language(text)
     if asked:
-        return asked
-    language = detect_language(text)
-    french = language_scores(text)[FR]
-    if language == FR and (french >= 2 or len(_unknown_words(text)) <= french):
+        return detected, asked
+    if detected == FR and (scores[FR] >= 2 or scores[UNKNOWN] <= scores[FR]):
         # Two French words, or no more unknown words than French ones ("bonjour", "merci!", "efets
         # secondaires?"): one French-looking piece among a string of unknown words ("asthma
         # CANARY-…ca…", a list of medications' names) is no reason to answer in French.
-        return FR
-    if language == EN and language_scores(text)[EN] >= 2:
-        return EN
-    return UNSURE
-
-
-def _unknown_words(text: str | None) -> list[str]:
-    """The message's words that no language's table knows (names, drugs, codes, typos)."""
-    _elisions, words = _words(text or "")
-    return [key for raw in words for key in _keys(raw) if key not in _LEXICON]
+        return detected, FR
+    if detected == EN and scores[EN] >= 2:
+        return detected, EN
+    return detected, UNSURE

@@ -13,8 +13,6 @@ meanwhile goes through the chat box above (widget) or the text box (SMS), as any
 
 from __future__ import annotations
 
-import re
-import secrets
 from typing import Any, Optional
 
 from fastapi import APIRouter, Depends, Request
@@ -24,6 +22,7 @@ from starlette.datastructures import FormData
 
 from bot.clinic_time import zone_of
 from bot.staff.auth import checked_form, current_session, polling_session, settings_of
+from bot.staff.compose import compose_form, new_compose_key
 from bot.store.requests import ConsultationRequest
 from bot.store.staff_messages import MAX_BODY_CHARS, StaffMessageStore
 from bot.store.staff_users import StaffSession
@@ -56,7 +55,7 @@ def chat_context(request: Request, item: ConsultationRequest, text: str = "", er
         return {"shown": False}
     messages = [m for m in StaffMessageStore(request.app.state.engine).for_request(item.id) if m.channel == "widget"]
     return {"shown": True, "messages": messages, "text": text, "error": error,
-            "compose_key": secrets.token_urlsafe(24), "max_chars": MAX_BODY_CHARS}
+            "compose_key": new_compose_key(), "max_chars": MAX_BODY_CHARS}
 
 
 def body_problem(body: str) -> str:
@@ -84,9 +83,8 @@ async def request_chat(
     item = await run_in_threadpool(requests_store(request).get, request_id)
     if item is None:
         return not_found(request)
-    raw = form.get("body")
-    text = raw[:20_000] if isinstance(raw, str) else ""
-    key = str(form.get("compose_key") or "")[:64]
+    posted = compose_form(form)
+    text, key = posted.text, posted.key
 
     async def refuse(status: int, error: str) -> Response:
         def page() -> dict[str, Any]:
@@ -99,7 +97,7 @@ async def request_chat(
     if not chat_expected(item):
         return Response("This patient did not write from the website chat, so there is no chat to write to.",
                         status_code=409, media_type="text/plain")
-    if not re.fullmatch(r"[A-Za-z0-9_\-]{16,64}", key):
+    if not posted.key_ok:
         return await refuse(400, "The form is incomplete. Reload the page and write the message again.")
     body = clean_body(text)
     problem = body_problem(body)

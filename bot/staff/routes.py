@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import datetime
 from functools import lru_cache
@@ -40,6 +39,7 @@ from bot.staff.auth import (
     settings_of,
     staff_store,
 )
+from bot.staff.compose import compose_form, new_compose_key
 from bot.staff.live import chat_context, chat_label, takeover_context
 from bot.store.audit import audit_log as audit_table
 from bot.store.db import utcnow
@@ -533,7 +533,6 @@ SMS_HEALTH_WARNING = (
 def sms_context(request: Request, item: ConsultationRequest, text: str = "", error: str = "",
                 confirm: bool = False) -> dict[str, Any]:
     """The compose box and the texts already sent, for the request page ({"shown": False} for others)."""
-    import secrets
 
     from bot.sms_outbound import check_recipient, draft, texts_expected
     from bot.store.staff_messages import StaffMessageStore
@@ -552,7 +551,7 @@ def sms_context(request: Request, item: ConsultationRequest, text: str = "", err
         "error": error,
         "confirm": confirm,
         "warning": SMS_HEALTH_WARNING,
-        "compose_key": secrets.token_urlsafe(24),
+        "compose_key": new_compose_key(),
         "messages": sent,
     }
 
@@ -607,10 +606,9 @@ async def request_sms(
     item = await run_in_threadpool(requests_store(request).get, request_id)
     if item is None:
         return not_found(request)
-    raw = form.get("body")
-    text = raw[:20_000] if isinstance(raw, str) else ""
+    posted = compose_form(form)
+    text, key = posted.text, posted.key
     confirmed = form.get("confirm_health") == "1"
-    key = str(form.get("compose_key") or "")[:64]
     engine = request.app.state.engine
     settings = settings_of(request)
 
@@ -627,7 +625,7 @@ async def request_sms(
     checked = await run_in_threadpool(draft, body, item)
     if not recipient.ok:
         return await refuse(409, recipient.reason)
-    if not re.fullmatch(r"[A-Za-z0-9_\-]{16,64}", key):
+    if not posted.key_ok:
         return await refuse(400, "The form is incomplete. Reload the page and write the text again.")
     if not body:
         return await refuse(400, "The text is empty: nothing was sent.")

@@ -106,17 +106,15 @@ def install(app: FastAPI) -> None:
 def _opted_out(request: Request, store: StaffMessageStore, sid: str) -> bool:
     """Twilio blocked the text because the number opted out: record it for the request's number
     (False: no message has this sid yet)."""
-    from bot.sms_numbers import number_hash
-    from bot.sms_outbound import text_number
+    from bot.sms_outbound import record_opt_out, text_number
     from bot.store.requests import RequestStore
-    from bot.store.sms import SmsStore
 
     message = store.by_sid(sid)
     if message is None:
         return False
-    item = RequestStore(request.app.state.engine, create=False).get(message.request_id)
+    engine = request.app.state.engine
+    item = RequestStore(engine, create=False).get(message.request_id)
     number, _ = text_number(item.phone if item else "")
     if number:
-        SmsStore(request.app.state.engine).set_opted_out(number_hash(number, request.app.state.settings.secret_key),
-                                                         True)
+        record_opt_out(engine, request.app.state.settings.secret_key, number)
     return True

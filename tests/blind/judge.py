@@ -37,6 +37,8 @@ from typing import Any, Optional
 import httpx
 import yaml
 
+from bot.nlp.language import is_french_variation
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PAGE_TOPICS: tuple[str, ...] = (
@@ -117,7 +119,7 @@ class Responses:
             # What the REST channel sends: every variation not meant for another channel.
             sent = [v for v in variations or [] if v.get("text") and v.get("channel") in (None, "rest")]
             patterns[name] = [template_pattern(v["text"].strip()) for v in sent]
-            french[name] = [template_pattern(v["text"].strip()) for v in sent if is_french(v)]
+            french[name] = [template_pattern(v["text"].strip()) for v in sent if is_french_variation(v)]
         return cls(patterns, french)
 
     def names(self, wanted: Iterable[str]) -> list[str]:
@@ -138,11 +140,6 @@ class Responses:
         """Any French reply but a "not understood" one."""
         text = text.strip()
         return any(p.fullmatch(text) for name, ps in self.french.items() if name not in NOT_UNDERSTOOD for p in ps)
-
-
-def is_french(variation: Mapping[str, Any]) -> bool:
-    return any(c.get("type") == "slot" and c.get("name") == "language" and c.get("value") == "fr"
-               for c in variation.get("condition") or [])
 
 
 @dataclass

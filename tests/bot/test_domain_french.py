@@ -15,9 +15,10 @@ import pytest
 import yaml
 from rasa.core.nlg.generator import ResponseVariationFilter
 
+from bot.nlp.language import FRENCH_CONDITION, is_french_variation
 from bot.settings import ROOT
 
-FR = {"type": "slot", "name": "language", "value": "fr"}
+FR = FRENCH_CONDITION
 PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")  # as rasa.core.nlg.interpolator finds them
 
 
@@ -28,16 +29,12 @@ def domain() -> dict[str, Any]:
 RESPONSES: dict[str, list[dict[str, Any]]] = domain()["responses"]
 
 
-def is_french(variation: dict[str, Any]) -> bool:
-    return FR in (variation.get("condition") or [])
-
-
 def english(variations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [v for v in variations if not v.get("condition")]
 
 
 def french(variations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [v for v in variations if is_french(v)]
+    return [v for v in variations if is_french_variation(v)]
 
 
 def shape(variation: dict[str, Any]) -> tuple[Any, ...]:
@@ -84,7 +81,7 @@ def picked(name: str, channel: str, language: Any) -> list[dict[str, Any]]:
 def test_rasa_sends_french_to_a_french_patient_on_every_channel(name: str):
     for channel in ("sms", "socketio", "rest"):
         variations = picked(name, channel, "fr")
-        assert variations and all(is_french(v) for v in variations), f"{name} over {channel}"
+        assert variations and all(is_french_variation(v) for v in variations), f"{name} over {channel}"
         has_own = any(v.get("channel") == channel for v in french(RESPONSES[name]))
         assert all(v.get("channel") == (channel if has_own else None) for v in variations), f"{name} over {channel}"
 
@@ -94,7 +91,7 @@ def test_rasa_sends_english_when_the_language_is_english_or_unset(name: str):
     for language in ("en", None, ""):
         for channel in ("sms", "socketio"):
             variations = picked(name, channel, language)
-            assert variations and not any(is_french(v) for v in variations), f"{name} {channel} {language!r}"
+            assert variations and not any(is_french_variation(v) for v in variations), f"{name} {channel} {language!r}"
 
 
 def test_an_english_sms_variation_without_a_french_one_would_reach_a_french_texter():

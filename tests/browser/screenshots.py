@@ -31,10 +31,8 @@ from bot.store.requests import ConsultationRequest, RequestStore, consultation_r
 from bot.store.staff_users import StaffStore
 from bot.web.app import create_app
 from tests.bot.test_transcripts import Conversation
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 USER, PASSWORD = "frontdesk", "screenshot passphrase 1"
 
 # (minutes ago, name, phone, reason, channel, flags, status, handled by, answers that differ from "no")
@@ -276,7 +274,7 @@ def main(out_dir: Path = ROOT / "docs", only: Optional[set[str]] = None) -> int:
             time.sleep(0.05)
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1360, "height": 900}, base_url=f"http://127.0.0.1:{port}")
                 page.goto("/staff/login")
                 page.fill("input[name=username]", USER)

@@ -36,14 +36,12 @@ from bot.store.bookings import BookingStore
 from bot.store.db import create_all, make_engine, utcnow
 from bot.store.requests import ConsultationRequest, RequestStore
 from bot.store.staff_users import StaffStore
+from tests.browser.chromium import CHROMIUM, launched
 from tests.conftest import TEST_SECRET, TEST_TWILIO_TOKEN, free_port, unavailable
 from tests.fakes.twilio_api import FakeTwilio
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 ACCOUNT = "AC" + "3" * 32
 FROM = "+16135550100"
 PATIENT = "+16137226677"
@@ -68,7 +66,7 @@ class Clinic:
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clinic]:
     if not CHROMIUM.exists():
-        unavailable("Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+        unavailable(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)")
     if not MODEL.exists():
         unavailable(f"no trained model at {MODEL}: run `make train` (make test does)")
     tmp = tmp_path_factory.mktemp("booking-browser")
@@ -110,30 +108,24 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clinic]:
 @pytest.fixture
 def staff(clinic: Clinic) -> Iterator[Any]:
     """A logged-in staff tab on the request page; script errors and CSP violations fail the test."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(base_url=clinic.settings.public_base_url,
-                                          viewport={"width": 1280, "height": 900})
-            tab = context.new_page()
-            tab.set_default_timeout(15_000)
-            problems: list[str] = []
-            tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            tab.on("console", lambda m: m.type == "error" and problems.append(m.text))
-            tab.goto(f"/staff/login?next=/staff/requests/{clinic.request_id}")
-            tab.fill("input[name=username]", USER)
-            tab.fill("input[name=password]", PASSWORD)
-            tab.click("button[type=submit]")
-            tab.wait_for_url(f"**/staff/requests/{clinic.request_id}")
-            yield tab
-            # Chromium logs the refused booking's 400 (the test asks for it); anything else is a problem.
-            refused = "the server responded with a status of 400"
-            assert [p for p in problems if refused not in p] == [], problems
-            assert sum(refused in p for p in problems) == 1, problems
-        finally:
-            browser.close()
+    with launched() as browser:
+        context = browser.new_context(base_url=clinic.settings.public_base_url,
+                                      viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        problems: list[str] = []
+        tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        tab.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        tab.goto(f"/staff/login?next=/staff/requests/{clinic.request_id}")
+        tab.fill("input[name=username]", USER)
+        tab.fill("input[name=password]", PASSWORD)
+        tab.click("button[type=submit]")
+        tab.wait_for_url(f"**/staff/requests/{clinic.request_id}")
+        yield tab
+        # Chromium logs the refused booking's 400 (the test asks for it); anything else is a problem.
+        refused = "the server responded with a status of 400"
+        assert [p for p in problems if refused not in p] == [], problems
+        assert sum(refused in p for p in problems) == 1, problems
 
 
 def texts_to_patient(clinic: Clinic) -> list[str]:

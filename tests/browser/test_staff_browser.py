@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,13 +12,9 @@ from bot.store.audit import AuditLog
 from bot.store.db import make_engine
 from bot.store.requests import ConsultationRequest, RequestStore
 from bot.store.staff_users import StaffStore
-from tests.conftest import unavailable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 PASSWORD = "browser test passphrase 1"
 XSS_REASON = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script>'
 
@@ -70,16 +64,6 @@ def screen(running_bot, reason: str = "jaw pain from clenching") -> tuple[str, i
     return sender, request.id
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not CHROMIUM.exists():
-        unavailable("Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

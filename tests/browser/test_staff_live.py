@@ -22,13 +22,9 @@ from bot.settings import ROOT
 from bot.store.db import make_engine
 from bot.store.requests import ConsultationRequest, RequestStore
 from bot.store.staff_users import StaffStore
-from tests.conftest import unavailable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 PASSWORD = "live desk passphrase 12"
 TURN = 30_000  # ms: one bot turn, generously
 
@@ -39,16 +35,6 @@ def screenshots() -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        unavailable("Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

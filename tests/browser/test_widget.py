@@ -32,18 +32,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from bot.run import Services, wait_until_ready
 from bot.settings import ROOT
-from tests.conftest import unavailable
 from tests.e2e.helpers import requests_for, user_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 WIDGET_DIR = ROOT / "bot" / "web" / "static" / "widget"
 DESKTOP = {"width": 1280, "height": 800}
@@ -55,14 +51,6 @@ XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 # ---------------------------------------------------------------- browser and pages
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        unavailable(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Watched:

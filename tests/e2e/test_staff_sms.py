@@ -21,7 +21,8 @@ from bot.store.db import create_all, make_engine
 from bot.store.requests import ConsultationRequest, RequestStore
 from bot.store.sms import SmsStore
 from bot.store.staff_users import StaffStore
-from tests.conftest import TEST_SECRET, TEST_TWILIO_TOKEN, free_port, unavailable
+from tests.browser.chromium import launched
+from tests.conftest import TEST_SECRET, TEST_TWILIO_TOKEN, free_port
 from tests.fakes.twilio_api import FakeTwilio
 
 ACCOUNT = "AC" + "1" * 32
@@ -31,7 +32,6 @@ OPTED_OUT = "+16137225678"  # Twilio has it as opted out; we do not know yet
 STOPPED = "+16137229999"  # texted STOP to the clinic: on record here
 BROWSER = "+16137224321"  # the compose box in Chromium
 PASSWORD = "a long enough staff password"
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @dataclass
@@ -154,44 +154,38 @@ def test_a_forged_status_callback_is_refused(desk: Desk) -> None:
 @pytest.mark.browser
 def test_the_compose_box_in_chromium_counts_warns_and_sends(desk: Desk) -> None:
     """The live count and the health words come from the server as you type; ticking the box sends."""
-    if not CHROMIUM.exists():
-        unavailable("Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        try:
-            tab = browser.new_context(base_url=desk.settings.public_base_url).new_page()
-            tab.set_default_timeout(15_000)
-            errors: list[str] = []
-            tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
-            tab.goto("/staff/login?next=/staff/requests/4")
-            tab.fill("input[name=username]", "frontdesk")
-            tab.fill("input[name=password]", PASSWORD)
-            tab.click("button[type=submit]")
-            expect(tab.locator("#staff-sms")).to_contain_text("not to receive health details by text")
-            box = tab.locator("#sms-body")
-            box.fill("Hi Jane — about your migraines, call us?")
-            expect(tab.locator("#sms-count")).to_contain_text("UCS-2")
-            expect(tab.locator("#sms-count")).to_contain_text("1 segment")
-            expect(tab.locator("#sms-health")).to_be_visible()
-            expect(tab.locator("#sms-health .words")).to_have_text("migraines")
-            box.fill("Please call the front desk. " * 6)
-            expect(tab.locator("#sms-count")).to_contain_text("GSM-7 · 2 segments")
-            expect(tab.locator("#sms-health")).to_be_hidden()
-            box.fill("Your BOTOX consultation is booked.")
-            expect(tab.locator("#sms-health")).to_be_visible()
-            tab.check("input[name=confirm_health]")
-            tab.click("form.sms-compose button[type=submit]")
-            tab.wait_for_url("**/staff/requests/4?msg=sms_sent*")
-            expect(tab.locator("p.notice")).to_contain_text("Text sent to Twilio")
-            # The state moves to Delivered on the open page, without a reload (it polls).
-            expect(tab.locator("#staff-sms .sms-status").last).to_have_attribute("data-status", "delivered",
-                                                                                 timeout=30_000)
-            expect(tab.locator("#staff-sms .sms-status").last).to_have_text("Delivered")
-            assert errors == []  # no CSP violation, no failed script
-        finally:
-            browser.close()
+    with launched() as browser:
+        tab = browser.new_context(base_url=desk.settings.public_base_url).new_page()
+        tab.set_default_timeout(15_000)
+        errors: list[str] = []
+        tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        tab.goto("/staff/login?next=/staff/requests/4")
+        tab.fill("input[name=username]", "frontdesk")
+        tab.fill("input[name=password]", PASSWORD)
+        tab.click("button[type=submit]")
+        expect(tab.locator("#staff-sms")).to_contain_text("not to receive health details by text")
+        box = tab.locator("#sms-body")
+        box.fill("Hi Jane — about your migraines, call us?")
+        expect(tab.locator("#sms-count")).to_contain_text("UCS-2")
+        expect(tab.locator("#sms-count")).to_contain_text("1 segment")
+        expect(tab.locator("#sms-health")).to_be_visible()
+        expect(tab.locator("#sms-health .words")).to_have_text("migraines")
+        box.fill("Please call the front desk. " * 6)
+        expect(tab.locator("#sms-count")).to_contain_text("GSM-7 · 2 segments")
+        expect(tab.locator("#sms-health")).to_be_hidden()
+        box.fill("Your BOTOX consultation is booked.")
+        expect(tab.locator("#sms-health")).to_be_visible()
+        tab.check("input[name=confirm_health]")
+        tab.click("form.sms-compose button[type=submit]")
+        tab.wait_for_url("**/staff/requests/4?msg=sms_sent*")
+        expect(tab.locator("p.notice")).to_contain_text("Text sent to Twilio")
+        # The state moves to Delivered on the open page, without a reload (it polls).
+        expect(tab.locator("#staff-sms .sms-status").last).to_have_attribute("data-status", "delivered",
+                                                                             timeout=30_000)
+        expect(tab.locator("#staff-sms .sms-status").last).to_have_text("Delivered")
+        assert errors == []  # no CSP violation, no failed script
     sent = [m for m in desk.fake.messages if m.to == BROWSER]
     assert [m.body for m in sent] == ["Your BOTOX consultation is booked."]
     assert 'data-status="delivered"' in desk.wait_for_state(4, "delivered")

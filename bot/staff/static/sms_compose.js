@@ -3,39 +3,8 @@
 // page and what is billed never disagree. Without JavaScript the form still works: the server checks.
 (function () {
   "use strict";
-  // Delivery states: while a text on the page is not final, ask every few seconds and update it in place.
-  var section = document.getElementById("staff-sms");
-  if (section && section.querySelector("[data-pending]")) {
-    var polls = 0;
-    var poller = window.setInterval(function () {
-      polls += 1;
-      if (polls > 120) { window.clearInterval(poller); return; }  // ten minutes; a reload starts again
-      fetch(section.getAttribute("data-states-url"), { credentials: "same-origin", cache: "no-store",
-                                                       headers: { "Accept": "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) {
-          if (!data) { window.clearInterval(poller); return; }
-          var pending = 0;
-          data.messages.forEach(function (m) {
-            var item = section.querySelector('[data-message-id="' + m.id + '"]');
-            if (!item) { return; }
-            var label = item.querySelector(".sms-status");
-            label.textContent = m.label;
-            label.setAttribute("data-status", m.status);
-            item.className = "msg msg-staff sms-state-" + m.status;
-            if (m.error && !item.querySelector(".sms-error")) {
-              var why = document.createElement("p");
-              why.className = "sms-error";
-              why.textContent = m.error;
-              item.appendChild(why);
-            }
-            if (m.final) { item.removeAttribute("data-pending"); } else { pending += 1; }
-          });
-          if (!pending) { window.clearInterval(poller); }
-        })
-        .catch(function () { /* try again at the next tick */ });
-    }, 5000);
-  }
+  // Delivery states: every five seconds for at most ten minutes (message_states.js).
+  window.metroMessageStates(document.getElementById("staff-sms"), "sms", 5000, 120);
 }());
 
 (function () {
