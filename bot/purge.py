@@ -17,13 +17,16 @@ import socket
 import sys
 import threading
 from datetime import datetime, timedelta
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy.engine import Engine
 
 from bot.store.db import utcnow
 from bot.store.jobs import JobSchedule, JobState
 from bot.store.transcripts import PurgeResult, RetentionCounts, TranscriptStore
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +157,14 @@ class DailyPurge:
             logger.error("scheduled purge stopped: %s", type(exc).__name__)
         finally:
             engine.dispose()
+
+
+def start_daily_purge(settings: Settings, enabled: bool = True) -> Optional[DailyPurge]:
+    """What both launchers call at start: the daily purge in a thread of their process, or None
+    when `enabled` is false (the production launcher's SCHEDULED_PURGE=false: a timer runs it)."""
+    if not enabled:
+        return None
+    return DailyPurge(settings.database_url, settings.retention_days).start()
 
 
 def main(argv: Optional[list[str]] = None, engine: Optional[Engine] = None) -> int:

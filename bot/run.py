@@ -280,11 +280,11 @@ def main() -> int:
               "new requests appear on the staff pages only.")
     if settings.sms_skip_signature:
         print("WARNING: SMS_SKIP_SIGNATURE is on — SMS requests are NOT verified. Development only!", file=sys.stderr)
-    from bot.purge import DailyPurge
+    from bot.purge import start_daily_purge
 
     services = start_services(settings)
     stopping = stop_requested_by_signals()
-    purge = DailyPurge(settings.database_url, settings.retention_days).start()
+    purge = start_daily_purge(settings)
     try:
         wait_until_ready(services)
         print(
@@ -299,7 +299,8 @@ def main() -> int:
     except (RuntimeError, TimeoutError) as exc:
         print(f"Start-up failed: {exc}", file=sys.stderr)
     finally:
-        purge.stop()
+        if purge is not None:
+            purge.stop()
         services.stop()
     return 0
 

@@ -585,11 +585,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"Start-up failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     stopping = stop_requested_by_signals()
-    purge = None
-    if config.scheduled_purge:
-        from bot.purge import DailyPurge
+    from bot.purge import start_daily_purge
 
-        purge = DailyPurge(settings.database_url, settings.retention_days).start()
+    purge = start_daily_purge(settings, enabled=config.scheduled_purge)
     code = 0
     try:
         deployment.wait_until_ready()
