@@ -10,10 +10,10 @@ answers back), one for the HELP reply (carrier rules: 160 characters, with a pho
 The table of every count is printed in the run's summary (tests/conftest.py `report`).
 
 French (the variations with `condition: language = fr`, what Rasa picks for a French patient over
-SMS): at most three segments each, counted in their real encoding (ê, â, ô, ç... make a text UCS-2,
-67 characters a segment), with the button line as a French reply would read ("Répondez 1 pour ...")
-and the clinic's contact as settings give it (one wording for both languages); AIDE's reply in one
-160-character text.
+SMS): held to the English budgets (issue 15: two segments each, three for the summary, one for
+AIDE), counted in their real encoding (ê, â, ô, ç... make a text UCS-2, 67 characters a segment),
+with the button line as a French reply would read ("Répondez 1 pour ...") and the clinic's contact
+as settings give it (one wording for both languages); AIDE's reply in one 160-character text.
 The English tables and tests below are about the English variations only.
 """
 
@@ -30,6 +30,7 @@ from rasa.core.nlg.interpolator import interpolate
 
 from actions.screening import CONTACT_METHOD_WORDS
 from bot.channels.sms import MAX_SMS_CHARS, render_messages
+from bot.nlp.language import is_french_variation
 from bot.nlp.vocabulary import CONDITIONS, SIDE_EFFECTS, UNLISTED
 from bot.settings import ROOT, Settings
 from bot.sms_text import GSM7, SmsSize, is_gsm7, non_gsm7_characters, sms_size
@@ -84,11 +85,7 @@ def domain_responses() -> dict[str, list[dict[str, Any]]]:
 
 def english_variations(variations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The variations without a language condition (what an English patient gets)."""
-    return [v for v in variations if not _is_french(v)]
-
-
-def _is_french(variation: dict[str, Any]) -> bool:
-    return any(c.get("name") == "language" and c.get("value") == "fr" for c in variation.get("condition") or [])
+    return [v for v in variations if not is_french_variation(v)]
 
 
 def sms_candidates(variations: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -254,7 +251,11 @@ def test_many_buttons_are_free_text_over_sms():
 
 # --- French --------------------------------------------------------------------------------------
 
-FRENCH_BUDGET = 3
+def french_budget(name: str) -> int:
+    """The English budgets (issue 15): two segments, three for the summary, one for AIDE."""
+    return BUDGET.get(name, DEFAULT_BUDGET)
+
+
 FRENCH_HELP_MAX_CHARS = 160
 
 
@@ -297,14 +298,15 @@ def french_segment_table() -> list[str]:
     width = max(len(label(n, v)) for n, _, v, _, _ in FRENCH_SENT)
     lines = [f"{'response':<{width}}  enc    chars  seg  max  UCS-2 because of"]
     for name, _, variation, text, size in FRENCH_SENT:
-        flag = "  OVER" if size.segments > FRENCH_BUDGET else ""
+        budget = french_budget(name)
+        flag = "  OVER" if size.segments > budget else ""
         lines.append(f"{label(name, variation):<{width}}  {size.encoding}  {len(text):>5}  {size.segments:>3}"
-                     f"  {FRENCH_BUDGET:>3}  {' '.join(size.unicode_characters)}{flag}")
+                     f"  {budget:>3}  {' '.join(size.unicode_characters)}{flag}")
     total = sum(size.segments for *_, size in FRENCH_SENT)
     ucs2 = sum(1 for *_, size in FRENCH_SENT if size.encoding != GSM7)
-    within_two = sum(1 for *_, size in FRENCH_SENT if size.segments <= 2)
+    over = sum(1 for name, *_, size in FRENCH_SENT if size.segments > french_budget(name))
     lines.append(f"{len(FRENCH_SENT)} French texts, {total} segments in all, {ucs2} sent as UCS-2, "
-                 f"{within_two} within two segments")
+                 f"{over} over budget")
     return lines
 
 
@@ -314,7 +316,7 @@ def test_the_french_segment_table_is_in_the_run_summary(report):
 
 
 def test_a_french_texter_gets_only_french_variations():
-    english = [label(n, v) for n, _, v in FRENCH_VARIATIONS if not _is_french(v)]
+    english = [label(n, v) for n, _, v in FRENCH_VARIATIONS if not is_french_variation(v)]
     assert english == [], "add a French `channel: sms` variation beside each English one"
 
 
@@ -323,12 +325,24 @@ def test_a_french_texter_gets_only_french_variations():
     [(n, i, t, s) for n, i, _, t, s in FRENCH_SENT],
     ids=[f"fr-{n}-{i}" for n, i, _, _, _ in FRENCH_SENT],
 )
-def test_every_french_sms_answer_fits_three_segments(name: str, index: int, text: str, size: SmsSize):
+def test_every_french_sms_answer_fits_its_segment_budget(name: str, index: int, text: str, size: SmsSize):
+    """French is held to the English budgets: two segments, three for the summary, one for AIDE."""
+    budget = french_budget(name)
     why = f" (UCS-2 because of {' '.join(size.unicode_characters)})" if size.unicode_characters else ""
-    assert size.segments <= FRENCH_BUDGET, (
-        f"{name} (French variation {index}) is {size.segments} segments over SMS, {FRENCH_BUDGET} at most{why}: "
+    assert size.segments <= budget, (
+        f"{name} (French variation {index}) is {size.segments} segments over SMS, {budget} at most{why}: "
         f"shorten it, or give it a French `channel: sms` variation without ê â î ô û ç\n{text}"
     )
+
+
+FRENCH_SMS_ONLY = [(n, i, v) for n, i, v in FRENCH_VARIATIONS if v.get("channel") == "sms" or n.startswith("utter_sms_")]
+
+
+@pytest.mark.parametrize("name,index,variation", FRENCH_SMS_ONLY, ids=[f"fr-{n}-{i}" for n, i, _ in FRENCH_SMS_ONLY])
+def test_french_sms_wordings_are_written_in_gsm7(name: str, index: int, variation: dict[str, Any]):
+    """A French SMS wording avoids ê â î ô û ç (one of them makes the whole text UCS-2, 67 a segment)."""
+    words = [variation.get("text") or ""] + [b.get("title") or "" for b in variation.get("buttons") or []]
+    assert non_gsm7_characters(" ".join(words)) == (), f"{name} (French variation {index})"
 
 
 def test_french_help_gives_the_clinic_phone_in_one_text_of_160_characters():
