@@ -9,6 +9,7 @@ from typing import Any, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
+from bot.nlp.asked import ASKED_EXTRACTOR
 from bot.nlp.language import EN, FR, LANGUAGE_SLOT
 from bot.nlp.vocabulary import canonical, name_in
 
@@ -168,6 +169,10 @@ def mention(entities: list[dict[str, Any]], entity: str) -> Optional[str]:
             value = canonical(entity, str(found["value"]))
             if value:
                 return value
+            if found.get("extractor") == ASKED_EXTRACTOR:
+                # The patient's own words for a term the vocabulary doesn't know ("carpal tunnel"),
+                # read from the question's shape: the answer says the page doesn't mention it.
+                return str(found["value"])
     return None
 
 

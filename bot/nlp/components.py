@@ -8,13 +8,25 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 # Registers the spaCy factory "clinic_normalizer" before Rasa loads the project's spaCy pipeline
 # (Rasa imports this module when it resolves the config's components, before any node runs).
 import bot.nlp.normalize  # noqa: F401,E402
+from bot.nlp.asked import ASKED_EXTRACTOR, CONDITION, Asked, asked_about
 from bot.nlp.language import EN, ES, only_asks_for_language, read_language
 from bot.nlp.safety import (
     asks_what_might_happen,
@@ -35,6 +47,10 @@ CRISIS_INTENT = "crisis"
 AFTER_TREATMENT_INTENT = "after_treatment"
 OTHER_LANGUAGE_INTENT = "other_language"
 SWITCH_LANGUAGE_INTENT = "switch_language"
+# "does it help X?" / "can it cause X?" about a term the page doesn't name (bot/nlp/asked.py).
+ASKED_INTENTS = {CONDITION: "faq_conditions", "side_effect": "faq_side_effects"}
+PAGE_TERM_ENTITIES = ("condition", "side_effect")
+UNLISTED_ENTITY = "unlisted"
 # Languages the assistant does not answer in: their messages get the short multilingual reply.
 OTHER_LANGUAGES = (ES,)
 
@@ -53,8 +69,12 @@ class PatternSafeguards(GraphComponent):
     2. `emergency` — an urgent symptom, in English, French or Spanish (is_emergency);
     3. `after_treatment` — a symptom the patient has now, after an injection
        (describes_symptom_after_treatment);
-    4. `switch_language` — the message only asks for English or French ("en français svp");
-    5. `other_language` — the message is Spanish (bot.nlp.language.detect_language) and none of
+    4. `faq_conditions` / `faq_side_effects` with an `unlisted` entity — the message asks whether
+       BOTOX helps with or causes something the page doesn't name ("does it help carpal tunnel?",
+       bot.nlp.asked): the honest "the page doesn't mention it" answer, not the general list, and
+       not the classifier's 911 reading of a question (the patterns above did not fire);
+    5. `switch_language` — the message only asks for English or French ("en français svp");
+    6. `other_language` — the message is Spanish (bot.nlp.language.detect_language) and none of
        the above fired: the reply says the assistant answers in English and French.
     Crisis comes before emergency because its reply also gives 911 for immediate danger, while
     the emergency reply has no word for a person thinking of suicide.
@@ -103,14 +123,18 @@ class PatternSafeguards(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def forced_intent(self, text: str, language: str, classified: Optional[str] = None) -> Optional[str]:
-        """The intent a safeguard forces for `text`, or None: crisis, emergency, after-treatment, language."""
+    def forced_intent(self, text: str, language: str, classified: Optional[str] = None,
+                      asked: Optional[Asked] = None) -> Optional[str]:
+        """The intent a safeguard forces for `text`, or None: crisis, emergency, after-treatment, an
+        unlisted term asked about (`asked`, see `unlisted_question`), language."""
         if is_crisis(text):
             return self.crisis_intent
         if is_emergency(text):
             return self.emergency_intent
         if describes_symptom_after_treatment(text):
             return self.after_treatment_intent
+        if asked is not None:
+            return ASKED_INTENTS[asked.kind]
         # The classifier's own crisis or emergency reading stands (for a French or Spanish message
         # too): a second line of defence behind the patterns. Not an emergency reading of a
         # message that only denies urgent symptoms ("je n'ai pas de difficulté à respirer"): that
@@ -139,9 +163,12 @@ class PatternSafeguards(GraphComponent):
                 # Unsure, or not English: a crisis or an emergency among the classifier's two best
                 # readings wins (a helpline shown by mistake costs less than one withheld).
                 classified = self._urgent_runner_up(message) or classified
-            forced = self.forced_intent(text, language, classified)
+            asked = unlisted_question(text, message.get(ENTITIES) or [])
+            forced = self.forced_intent(text, language, classified, asked)
             if forced:
                 self._force(message, forced)
+                if asked is not None and forced == ASKED_INTENTS[asked.kind]:
+                    self._add_unlisted(message, asked)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.other_language_intent:
                 self._demote_other_language(message)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.after_treatment_intent and asks_what_might_happen(text):
@@ -149,6 +176,16 @@ class PatternSafeguards(GraphComponent):
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.emergency_intent and denies_emergency(text):
                 self._demote(message, self.emergency_intent)
         return messages
+
+    @staticmethod
+    def _add_unlisted(message: Message, asked: Asked) -> None:
+        entities = list(message.get(ENTITIES) or [])
+        if any(e.get(ENTITY_ATTRIBUTE_TYPE) == UNLISTED_ENTITY for e in entities):
+            return  # the vocabulary knew the term: its name reads better than the patient's words
+        entities.append({ENTITY_ATTRIBUTE_TYPE: UNLISTED_ENTITY, ENTITY_ATTRIBUTE_VALUE: asked.mention,
+                         ENTITY_ATTRIBUTE_START: asked.start, ENTITY_ATTRIBUTE_END: asked.end,
+                         EXTRACTOR: ASKED_EXTRACTOR})
+        message.set(ENTITIES, entities, add_to_output=True)
 
     @staticmethod
     def _urgent_runner_up(message: Message) -> Optional[str]:
@@ -190,6 +227,24 @@ class PatternSafeguards(GraphComponent):
                    if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
         message.set(INTENT, fallback, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [fallback] + ranking, add_to_output=True)
+
+
+def unlisted_question(text: str, entities: list[dict[str, Any]]) -> Optional[Asked]:
+    """`text` asks whether BOTOX helps with or causes a term the page doesn't name, or None.
+
+    None when the message names one of the page's terms (the vocabulary's entities answer it), and
+    when the term reads as an urgent symptom ("can it cause trouble breathing"): such a message
+    stays with the emergency patterns and the classifier, which err towards 911.
+    """
+    if any(e.get(ENTITY_ATTRIBUTE_TYPE) in PAGE_TERM_ENTITIES for e in entities):
+        return None
+    asked = asked_about(text)
+    if asked is None:
+        return None
+    for statement in (f"i have {asked.mention}", f"j'ai {asked.mention}"):
+        if is_emergency(statement) or is_crisis(statement):
+            return None
+    return asked
 
 
 # The component's first name; config.yml used it, and models trained then still load through it.
