@@ -69,6 +69,7 @@ HELPS_INTENTS = ("faq_effectiveness", "faq_candidates", "faq_what_is", "faq_why_
 WEAK_INTENTS = ("nlu_fallback", "show_menu", "out_of_scope")
 WEAK_MAX_WORDS = 5
 UNLISTED = "unlisted"
+LAST_TOPIC_SLOT = "last_topic"
 
 
 def reset_screening(tracker: Optional[Tracker] = None) -> list[dict[str, Any]]:
@@ -181,14 +182,19 @@ def named_mention(tracker: Tracker, entity: str) -> Optional[str]:
     return mention(latest_entities(tracker), entity)
 
 
-def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "") -> str:
+def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "", last_topic: Optional[str] = None) -> str:
     """The topic to answer: the classifier's, unless the terms in the message say otherwise.
 
     "and dry mouth?" read as conditions is about a side effect; "can you help with my TMJ?" read
-    as the menu is about a condition; a message that is little more than a term is about it.
+    as the menu is about a condition; a message that is little more than a term is about it;
+    `last_topic` (the previous answer's topic) decides for a term on both of the page's lists.
     """
     condition, side_effect, unlisted = (mention(entities, k) for k in ("condition", "side_effect", UNLISTED))
     short = len(text.split()) <= WEAK_MAX_WORDS
+    # Headache is on both lists: right after the side effects, "and headaches?" asks about them.
+    if (intent == "faq_conditions" and last_topic == "faq_side_effects" and short
+            and condition == "chronic headaches" and not side_effect and not unlisted):
+        return "faq_side_effects"
     if intent == "faq_conditions" and side_effect and not condition:
         return "faq_side_effects"
     # Headache is on both of the page's lists: "does it cause headaches?" stays a side effect.
@@ -207,7 +213,8 @@ def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "") -> st
 def faq_answer(intent: str, tracker: Tracker) -> tuple[str, dict[str, str]]:
     """The response (and its template values) that answers FAQ `intent` for this message."""
     entities = latest_entities(tracker)
-    return answer_for(topic_for(intent, entities, latest_text(tracker)), entities, conversation_language(tracker))
+    topic = topic_for(intent, entities, latest_text(tracker), tracker.get_slot(LAST_TOPIC_SLOT))
+    return answer_for(topic, entities, conversation_language(tracker))
 
 
 def answer_for(intent: str, entities: list[dict[str, Any]], language: Optional[str] = None) -> tuple[str, dict[str, str]]:

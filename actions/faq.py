@@ -12,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import topics
 from actions.common import (
     FAQ_PREFIX,
+    LAST_TOPIC_SLOT,
+    WEAK_MAX_WORDS,
     answer_for,
     conversation_language,
     latest_entities,
@@ -67,14 +69,14 @@ def own_case(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]
     for topic in specific[:2]:
         dispatcher.utter_message(response=response_for(topic))
     dispatcher.utter_message(response="utter_own_case_short")
-    return [SlotSet("last_topic", specific[0])]
+    return [SlotSet(LAST_TOPIC_SLOT, specific[0])]
 
 
 def answer(dispatcher: CollectingDispatcher, topic: str, entities: list[dict[str, Any]],
            language: Optional[str] = None) -> list[dict[str, Any]]:
     response, values = answer_for(topic, entities, language)
     dispatcher.utter_message(response=response, **values)
-    return [SlotSet("last_topic", topic)] if topic.startswith(FAQ_PREFIX) else []
+    return [SlotSet(LAST_TOPIC_SLOT, topic)] if topic.startswith(FAQ_PREFIX) else []
 
 
 class ActionAnswerQuestion(Action):
@@ -88,7 +90,7 @@ class ActionAnswerQuestion(Action):
     ) -> list[dict[str, Any]]:
         text = latest_text(tracker)
         entities = latest_entities(tracker)
-        topic = topic_for(latest_intent(tracker) or "", entities, text)
+        topic = topic_for(latest_intent(tracker) or "", entities, text, tracker.get_slot(LAST_TOPIC_SLOT))
         if topic == "show_menu":
             dispatcher.utter_message(response="utter_menu")
             return []
@@ -105,6 +107,10 @@ class ActionAnswerQuestion(Action):
         if text.startswith("/"):
             return events  # a button the bot offered: nothing more to read in it
         second = topics.second_question(text, topic, ranked(tracker))
+        if second is not None and second == latest_intent(tracker) and len(text.split()) <= WEAK_MAX_WORDS:
+            # The classifier's reading of a short message that its term or the context replaced
+            # ("how about headache" right after the side effects): not a second question.
+            second = None
         if second is None:
             if topics.unanswerable_question(text, topic):
                 # A further question the page has no answer for: said, never dropped.

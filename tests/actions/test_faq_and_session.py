@@ -302,3 +302,21 @@ async def test_session_start_takes_the_widget_pages_language(metadata, language)
     set_language = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "language"]
     assert set_language == ([language] if language else [])
     assert events[-1]["name"] == "action_listen"
+
+
+@pytest.mark.asyncio
+async def test_headache_right_after_the_side_effects_is_a_side_effect() -> None:
+    tracker = make_tracker("how about headache", "faq_conditions", [entity("condition", "headache")],
+                           slots={"last_topic": "faq_side_effects"})
+    events, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_side_effects"]
+    assert events[0]["value"] == "faq_side_effects"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("last_topic", [None, "faq_conditions", "faq_what_is"])
+async def test_headache_in_any_other_context_is_the_pages_condition(last_topic: Optional[str]) -> None:
+    tracker = make_tracker("how about headache", "faq_conditions", [entity("condition", "headache")],
+                           slots={"last_topic": last_topic})
+    _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_conditions_named"]
