@@ -27,3 +27,12 @@ def launched() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def log_in(page: Any, username: str, password: str, then: str = "/staff") -> None:
+    """Log in on the staff login page (the page's base_url is the web app) and wait for `then`."""
+    page.goto(f"/staff/login?next={then}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{then}")

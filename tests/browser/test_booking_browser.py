@@ -36,7 +36,7 @@ from bot.store.bookings import BookingStore
 from bot.store.db import create_all, make_engine, utcnow
 from bot.store.requests import ConsultationRequest, RequestStore
 from bot.store.staff_users import StaffStore
-from tests.browser.chromium import CHROMIUM, launched
+from tests.browser.chromium import CHROMIUM, launched, log_in
 from tests.conftest import TEST_SECRET, TEST_TWILIO_TOKEN, free_port, unavailable
 from tests.fakes.twilio_api import FakeTwilio
 
@@ -116,11 +116,7 @@ def staff(clinic: Clinic) -> Iterator[Any]:
         problems: list[str] = []
         tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
         tab.on("console", lambda m: m.type == "error" and problems.append(m.text))
-        tab.goto(f"/staff/login?next=/staff/requests/{clinic.request_id}")
-        tab.fill("input[name=username]", USER)
-        tab.fill("input[name=password]", PASSWORD)
-        tab.click("button[type=submit]")
-        tab.wait_for_url(f"**/staff/requests/{clinic.request_id}")
+        log_in(tab, USER, PASSWORD, f"/staff/requests/{clinic.request_id}")
         yield tab
         # Chromium logs the refused booking's 400 (the test asks for it); anything else is a problem.
         refused = "the server responded with a status of 400"

@@ -22,6 +22,7 @@ from bot.settings import ROOT
 from bot.store.db import make_engine
 from bot.store.requests import ConsultationRequest, RequestStore
 from bot.store.staff_users import StaffStore
+from tests.browser.chromium import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -104,11 +105,7 @@ def request_for(running_bot: Any, session_id: str) -> int:
 
 def staff_on(tabs: Any, running_bot: Any, user: str, request_id: int) -> Any:
     page = tabs(base_url=running_bot.web_url)
-    page.goto(f"/staff/login?next=/staff/requests/{request_id}")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**/staff/requests/{request_id}")
+    log_in(page, user, PASSWORD, f"/staff/requests/{request_id}")
     return page
 
 

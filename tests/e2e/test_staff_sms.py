@@ -21,7 +21,7 @@ from bot.store.db import create_all, make_engine
 from bot.store.requests import ConsultationRequest, RequestStore
 from bot.store.sms import SmsStore
 from bot.store.staff_users import StaffStore
-from tests.browser.chromium import launched
+from tests.browser.chromium import launched, log_in
 from tests.conftest import TEST_SECRET, TEST_TWILIO_TOKEN, free_port
 from tests.fakes.twilio_api import FakeTwilio
 
@@ -161,10 +161,7 @@ def test_the_compose_box_in_chromium_counts_warns_and_sends(desk: Desk) -> None:
         tab.set_default_timeout(15_000)
         errors: list[str] = []
         tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
-        tab.goto("/staff/login?next=/staff/requests/4")
-        tab.fill("input[name=username]", "frontdesk")
-        tab.fill("input[name=password]", PASSWORD)
-        tab.click("button[type=submit]")
+        log_in(tab, "frontdesk", PASSWORD, "/staff/requests/4")
         expect(tab.locator("#staff-sms")).to_contain_text("not to receive health details by text")
         box = tab.locator("#sms-body")
         box.fill("Hi Jane — about your migraines, call us?")
