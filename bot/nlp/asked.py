@@ -54,22 +54,25 @@ _CAUSES_EN = re.compile(
     r"(?:you\s+|u\s+|me\s+|people\s+|patients\s+|someone\s+)?" + _X + _END)
 _SIDE_EFFECT_EN = re.compile(r"^(?:is|are)\s+" + _X + r"\s+a\s+(?:possible\s+|common\s+|known\s+)?side\s*effects?" + _END)
 
+_MODAL_FR = r"(?:(?:peut|pourrait|va)(?:[- ]t?-?(?:il|tu))?\s+)?"
+_ASKING_FR = r"(?:[- ]t?-?tu|-t-il|-il)?"  # "ça aide-tu", "le botox traite-t-il"
 _HELPS_FR = re.compile(
-    r"(?:^|\b)(?:est[- ]ce\s+que\s+|esque\s+)?(?:" + _SUBJECT_FR + r")\s+"
-    r"(?:peut\s+|pourrait\s+|va\s+|peut-il\s+|peut-tu\s+)?"
-    r"(?:aide|aider|aiderait|soigne|soigner|traite|traiter|marche|marcher|fonctionne|fonctionner|soulage|soulager|"
-    r"gu[ée]rit|gu[ée]rir|est\s+bon|est\s+efficace|serait\s+bon)(?:[- ]t?-?tu|-t-il|-il)?\s+"
-    r"(?:pour|avec|contre|sur|[àa])\s+" + _X + _END)
+    r"(?:^|\b)(?:est[- ]ce\s+que\s+|esque\s+)?(?:" + _SUBJECT_FR + r")\s+" + _MODAL_FR +
+    # "aider/traiter X" take the term directly; "marcher", "être bon" only with a preposition.
+    r"(?:(?:aide|aider|aiderait|aidez|soigne|soigner|soignez|traite|traiter|traitez|soulage|soulager|gu[ée]rit|gu[ée]rir)"
+    + _ASKING_FR + r"(?:\s+(?:pour|avec|contre|sur|[àa]))?"
+    r"|(?:marche|marcher|fonctionne|fonctionner|est\s+bon|est\s+efficace|serait\s+bon)" + _ASKING_FR
+    + r"\s+(?:pour|avec|contre|sur|[àa]))\s+" + _X + _END)
+_HELPS_FR_ESTCE = re.compile(r"\best[- ]ce\s+(?:efficace|bon|utile)\s+(?:pour|contre|avec)\s+" + _X + _END)
 _HELPS_FR_SHORT = re.compile(r"^(?:le\s+)?botox\s+(?:pour|contre)\s+" + _X + _END)
 _CAUSES_FR = re.compile(
-    r"(?:^|\b)(?:est[- ]ce\s+que\s+|esque\s+)?(?:" + _SUBJECT_FR + r")\s+"
-    r"(?:peut\s+|pourrait\s+|va\s+|peut-il\s+|peut-tu\s+)?"
-    r"(?:causer|cause|donner|donne|provoquer|provoque|entra[îi]ner|entra[îi]ne)(?:[- ]t?-?tu|-t-il|-il)?\s+" + _X + _END)
+    r"(?:^|\b)(?:est[- ]ce\s+que\s+|esque\s+)?(?:" + _SUBJECT_FR + r")\s+" + _MODAL_FR +
+    r"(?:causer|cause|donner|donne|provoquer|provoque|entra[îi]ner|entra[îi]ne)" + _ASKING_FR + r"\s+" + _X + _END)
 
 # (pattern, kind), tried in this order.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_CAUSES_EN, SIDE_EFFECT), (_SIDE_EFFECT_EN, SIDE_EFFECT), (_HELPS_EN, CONDITION), (_HELPS_EN_SHORT, CONDITION),
-    (_CAUSES_FR, SIDE_EFFECT), (_HELPS_FR, CONDITION), (_HELPS_FR_SHORT, CONDITION),
+    (_CAUSES_FR, SIDE_EFFECT), (_HELPS_FR, CONDITION), (_HELPS_FR_ESTCE, CONDITION), (_HELPS_FR_SHORT, CONDITION),
 )
 
 _LEADING = re.compile(
@@ -80,7 +83,7 @@ _TRAILING = re.compile(r"(?:\s+(?:" + _FILLERS + r"))+$")
 # Words that make X a question about the page's own topics, a person, or a pronoun (a follow-up):
 # those are answered by the classifier's topic, not as an unlisted term.
 _NOT_A_TERM = frozenset("""
-it that this them those these him her me us you u tho though anything everything something nothing all more stuff things
+it that this them those these him her me us you u tho though really much lot bit anything everything something nothing all more stuff things
 everyone anyone someone people kids children child teens teenagers adults seniors men women patients
 botox pain pains headache headaches migraine migraines jaw jaws face facial muscle muscles clenching clench
 grinding grind bruxism tension wrinkles wrinkle lines cosmetic side effect effects eyelid eyelids dry mouth
@@ -89,7 +92,7 @@ pregnancy pregnant surgery medication medications meds conditions condition long
 ca ça cela tout rien moi toi lui elle eux gens enfants douleur douleurs mal migraine migraines mâchoire machoire
 visage tête tete muscles serrement grincement bruxisme rides cosmétique cosmetique effets secondaires paupière
 paupiere bouche yeux fatigue cou vision allergie faiblesse toxine soulagement épaules epaules grossesse enceinte
-chirurgie médicaments medicaments longtemps vite
+chirurgie médicaments medicaments longtemps vite vraiment beaucoup bien mieux aussi vous nous dormir
 """.split())
 
 

@@ -29,6 +29,11 @@ from bot.nlp.components import PatternSafeguards, unlisted_question
     ("ca aide tu pour l'arthrite", CONDITION, "arthrite"),
     ("le botox peut causer de l'acné?", SIDE_EFFECT, "acné"),
     ("est-ce que ça peut donner des palpitations", SIDE_EFFECT, "palpitations"),
+    ("le botox peut-il aider la fibromyalgie", CONDITION, "fibromyalgie"),
+    ("le botox traite-t-il la sciatique?", CONDITION, "sciatique"),
+    ("est-ce efficace contre la sciatique", CONDITION, "sciatique"),
+    ("vous traitez la sciatique?", CONDITION, "sciatique"),
+    ("ca peut tu donner des boutons", SIDE_EFFECT, "boutons"),
 ])
 def test_the_term_a_question_is_about(text: str, kind: str, term: str) -> None:
     asked = asked_about(text)
@@ -48,6 +53,9 @@ def test_the_term_a_question_is_about(text: str, kind: str, term: str) -> None:
     "does it really work tho",  # whether it works, not a term "tho"
     "how well does it work though?",
     "le botox pour le bruxisme?",
+    "est-ce que ça aide vraiment",
+    "ça aide beaucoup?",
+    "does it help a lot",
 ])
 def test_no_term_is_read_from_other_messages(text: str) -> None:
     assert asked_about(text) is None
