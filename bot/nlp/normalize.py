@@ -74,6 +74,37 @@ CLINIC_WORDS: tuple[str, ...] = (
     "receptionist", "someone", "person", "human", "emergency", "breathing", "swallowing", "speaking",
     "lou", "gehrig", "gehrig's", "temporary", "temples", "shoulders", "forehead", "people",
 )
+# Common first names and surnames (English and French Canadian): patients type their name in the
+# screening, and a name is never a misspelling ("james" is one edit from the French "jambes", and
+# "James Young" was read as an emergency). Words under four letters are never corrected anyway.
+# Not "walter": a patient writing "dr walter" means Dr. Walters.
+PERSON_NAMES: frozenset[str] = frozenset("""
+aaron adam adrian aidan alan albert alex alexander alexandre alexis alice alicia alison amanda amber amelia amy
+andre andrea andrew angela anna anne annie anthony antoine arthur ashley audrey austin barbara benjamin benoit
+bernard beth betty beverly bill billy blake bonnie brandon brenda brian brittany bruce bryan caleb camille
+carl carla carol caroline carolyn catherine charles charlie charlotte chloe chris christian christina christine
+christopher claire claude colin connor craig cynthia daniel danielle david dawn dean debbie deborah denis denise
+dennis derek diana diane donald donna doris dorothy douglas dylan edward elaine eleanor elijah elizabeth ella
+ellen emily emma eric erica erin ethan eugene evelyn felix fernand florence frances francis francois frank
+gabriel gabrielle gary genevieve george gerald gilles gloria grace greg gregory guy hannah harold harry hayden
+heather helen helene henry holly hugo isaac isabelle jack jackson jacob jacqueline jacques james jamie janet
+janice jason jean jeanne jeffrey jennifer jeremy jerry jesse jessica joan joanne jocelyn joel john johnny jonathan
+jordan joseph joshua joyce judith judy julia julian julie justin karen katherine kathleen kathryn katie keith
+kelly kenneth kevin kimberly kyle larry laura lauren laurent leah leo leon linda lisa logan lois louis louise
+lucas lucie lucy luke lynn madeleine madison manon marc marcel margaret maria marie marilyn mario mark martha
+martin mary mathieu matthew maurice megan melanie melissa michael michel michelle mike monique nancy natalie
+nathalie nathan nicholas nicole noah norman olivia oliver pamela pascal patricia patrick paul paula peter
+philip philippe pierre rachel ralph randy raymond rebecca regis rene richard robert robin roger ronald rose
+russell ruth ryan samantha samuel sandra sara sarah scott sean sebastien serge sharon shirley simon sophie
+stephanie stephen steve steven susan sylvie tammy teresa terry theresa thomas timothy tina todd tyler valerie
+vanessa victor victoria vincent virginia wayne william yves zachary
+anderson baker bell bennett boucher brown bouchard campbell carter clark collins cote davis dubois edwards evans
+fortin gagnon gauthier gagne girard green hall harris hill jackson johnson jones king lavoie leblanc lee
+lefebvre lewis martin miller mitchell moore morin morris murphy nelson ouellet parker pelletier phillips
+poirier roberts robinson roy scott smith stewart taylor thompson tremblay turner walker white williams wilson
+wright young
+""".split())
+
 _TOKEN_SPLIT = re.compile(r"[\s\-]+")
 _WORD = re.compile(r"^[a-z][a-z']+$")
 
@@ -187,7 +218,8 @@ class ClinicNormalizer:
             table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
             lemmas = frozenset(str(v).lower() for v in table.values())
             self._lemmas = table
-            self._speller = Speller(clinic_lexicon(), lambda word: word in table or word in lemmas)
+            self._speller = Speller(clinic_lexicon(),
+                                    lambda word: word in table or word in lemmas or word in PERSON_NAMES)
         return self._speller
 
     def lemma(self, word: str) -> str:

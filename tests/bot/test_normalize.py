@@ -65,9 +65,17 @@ def test_emoji_with_a_meaning_become_words_and_others_are_dropped(nlp) -> None:
     assert EMOJI_WORDS["💉"] == "injection"
 
 
-@pytest.mark.parametrize("name", ["Anne Smith", "Stephanie Top", "Mary Side", "Jean Clench"])
+@pytest.mark.parametrize("name", ["Anne Smith", "Stephanie Top", "Mary Side", "Jean Clench",
+                                  # each was one edit from a clinic word: jambes, gorge, dents, serre,
+                                  # loss, teary, bouche, like ("James Young" read as an emergency)
+                                  "James Young", "George Boucher", "Denis Tremblay", "Serge Roy", "Lois Lane",
+                                  "Terry Luke"])
 def test_names_are_not_corrected_into_clinic_words(nlp, name: str) -> None:
     assert [t.norm_ for t in nlp(name)] == [w.lower() for w in name.split()]
+
+
+def test_dr_walter_still_means_dr_walters(nlp) -> None:
+    assert [t.norm_ for t in nlp("dr walter")][-1] == "walters"
 
 
 def test_the_patients_text_is_never_changed(nlp) -> None:
