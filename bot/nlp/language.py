@@ -113,6 +113,7 @@ _SHARED_LETTERS = frozenset("é")
 _LETTER_WEIGHT = 0.25
 
 _ELISION = re.compile(r"\b(qu|[jldnmstc])['’](?=[a-zàâéèêëîïôùûçœæ])")
+_WITH_DIGITS = re.compile(r"\S*\d\S*")
 _WORD = re.compile(r"[a-zàâäéèêëîïôöùûüçœæñáíóú¿¡'-]+")
 
 
@@ -127,6 +128,9 @@ def _words(text: str) -> tuple[int, list[str]]:
     lowered = text.lower().replace("’", "'")
     # Place names in an English sentence are not Spanish or French ("Las Vegas institute").
     lowered = _PLACE_NAMES.sub(" ", lowered)
+    # Codes, phone numbers and the like are no language's words: the letters between the digits of
+    # "4f5b04b50b66ce3f" are not the French "ce" (an English answer with a code turned French).
+    lowered = _WITH_DIGITS.sub(" ", lowered)
     # Elided articles and pronouns are French words of their own: "j'ai" is "j'" + "ai".
     elisions = len(_ELISION.findall(lowered))
     return elisions, _WORD.findall(_ELISION.sub(" ", lowered))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.language import detect_language, language_scores
+from bot.nlp.language import detect_language, language_scores, read_language
 
 FRENCH = [
     "Botox pour migraines?",  # one function word, and it is French
@@ -170,3 +170,13 @@ def test_short_french_and_spanish_are_not_english(text: str, language: str) -> N
 @pytest.mark.parametrize("text", ["Armando Lopez", "Jen Smith", "Anne Chu", "I live in Orlando", "see ya"])
 def test_names_and_english_with_spanish_looking_words_are_not_spanish(text: str) -> None:
     assert detect_language(text) in ("en", "")
+
+
+@pytest.mark.parametrize("text", [
+    "asthma CANARY-46722801f5b04b50b66ce3f2684de9f5",
+    "weekday mornings ref 4f5b04b50b66ce3f de9f5",
+    "Jane X7-ce3f-de12 Doe",
+])
+def test_codes_with_digits_are_no_languages_words(text: str) -> None:
+    # The letters between a code's digits ("ce", "de") once turned an English screening French.
+    assert read_language(text) != ("fr", "fr")
