@@ -11,7 +11,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 
 from bot.nlp.asked import ASKED_EXTRACTOR
 from bot.nlp.language import EN, FR, LANGUAGE_SLOT
-from bot.nlp.vocabulary import canonical, name_in
+from bot.nlp.vocabulary import CONDITION, SIDE_EFFECT, UNLISTED_LABEL, canonical, name_in
 
 HEALTH_SLOTS: tuple[str, ...] = (
     "reason",
@@ -68,7 +68,10 @@ HELPS_INTENTS = ("faq_effectiveness", "faq_candidates", "faq_what_is", "faq_why_
 # Intents that say little by themselves: a condition or side effect in the message decides.
 WEAK_INTENTS = ("nlu_fallback", "show_menu", "out_of_scope")
 WEAK_MAX_WORDS = 5
-UNLISTED = "unlisted"
+UNLISTED = UNLISTED_LABEL
+# The page's wording for headaches, which are on both of its lists (a condition it treats and a
+# possible side effect): the vocabulary reads every "headache" as this condition.
+HEADACHES = "chronic headaches"
 LAST_TOPIC_SLOT = "last_topic"
 
 
@@ -189,16 +192,16 @@ def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "", last_
     as the menu is about a condition; a message that is little more than a term is about it;
     `last_topic` (the previous answer's topic) decides for a term on both of the page's lists.
     """
-    condition, side_effect, unlisted = (mention(entities, k) for k in ("condition", "side_effect", UNLISTED))
+    condition, side_effect, unlisted = (mention(entities, k) for k in (CONDITION, SIDE_EFFECT, UNLISTED))
     short = len(text.split()) <= WEAK_MAX_WORDS
-    # Headache is on both lists: right after the side effects, "and headaches?" asks about them.
-    if (intent == "faq_conditions" and last_topic == "faq_side_effects" and short
-            and condition == "chronic headaches" and not side_effect and not unlisted):
+    only_headaches = condition == HEADACHES and not side_effect and not unlisted
+    # Right after the side effects, "and headaches?" asks about them.
+    if intent == "faq_conditions" and last_topic == "faq_side_effects" and short and only_headaches:
         return "faq_side_effects"
     if intent == "faq_conditions" and side_effect and not condition:
         return "faq_side_effects"
-    # Headache is on both of the page's lists: "does it cause headaches?" stays a side effect.
-    if intent == "faq_side_effects" and condition and not side_effect and not unlisted and condition != "chronic headaches":
+    # "does it cause headaches?" stays a side effect.
+    if intent == "faq_side_effects" and condition and not side_effect and not unlisted and not only_headaches:
         return "faq_conditions"
     if intent in HELPS_INTENTS and unlisted:
         return "faq_conditions"

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-CONDITION = "condition"
-SIDE_EFFECT = "side_effect"
+from bot.nlp.vocabulary import CONDITION, SIDE_EFFECT
+
 # The extractor name on an "unlisted" entity read from a question's shape: its value is the
 # patient's own words (actions/common.mention shows it as written).
 ASKED_EXTRACTOR = "AskedAbout"
@@ -123,6 +123,6 @@ def asked_about(text: str) -> Optional[Asked]:
             return None
         if any(word.strip("'") in _NOT_A_TERM for word in re.split(r"[\s'-]+", mention) if word):
             return None
-        start = text.lower().find(mention)
-        return Asked(kind, mention, max(start, 0), max(start, 0) + len(mention) if start >= 0 else 0)
+        start = max(text.lower().find(mention), 0)
+        return Asked(kind, mention, start, start + len(mention))
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -26,7 +27,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 # Registers the spaCy factory "clinic_normalizer" before Rasa loads the project's spaCy pipeline
 # (Rasa imports this module when it resolves the config's components, before any node runs).
 import bot.nlp.normalize  # noqa: F401,E402
-from bot.nlp.asked import ASKED_EXTRACTOR, CONDITION, Asked, asked_about
+from bot.nlp.asked import ASKED_EXTRACTOR, Asked, asked_about
 from bot.nlp.language import EN, ES, only_asks_for_language, read_language
 from bot.nlp.safety import (
     asks_what_might_happen,
@@ -35,6 +36,7 @@ from bot.nlp.safety import (
     is_crisis,
     is_emergency,
 )
+from bot.nlp.vocabulary import CONDITION, SIDE_EFFECT, UNLISTED_LABEL
 
 INTENT_RANKING_KEY = "intent_ranking"
 LANGUAGE_KEY = "language"  # in the parse data: tracker.latest_message["language"]
@@ -48,9 +50,7 @@ AFTER_TREATMENT_INTENT = "after_treatment"
 OTHER_LANGUAGE_INTENT = "other_language"
 SWITCH_LANGUAGE_INTENT = "switch_language"
 # "does it help X?" / "can it cause X?" about a term the page doesn't name (bot/nlp/asked.py).
-ASKED_INTENTS = {CONDITION: "faq_conditions", "side_effect": "faq_side_effects"}
-PAGE_TERM_ENTITIES = ("condition", "side_effect")
-UNLISTED_ENTITY = "unlisted"
+ASKED_INTENTS = {CONDITION: "faq_conditions", SIDE_EFFECT: "faq_side_effects"}
 # Languages the assistant does not answer in: their messages get the short multilingual reply.
 OTHER_LANGUAGES = (ES,)
 
@@ -124,17 +124,19 @@ class PatternSafeguards(GraphComponent):
         return training_data
 
     def forced_intent(self, text: str, language: str, classified: Optional[str] = None,
-                      asked: Optional[Asked] = None) -> Optional[str]:
-        """The intent a safeguard forces for `text`, or None: crisis, emergency, after-treatment, an
-        unlisted term asked about (`asked`, see `unlisted_question`), language."""
+                      entities: Sequence[dict[str, Any]] = ()) -> tuple[Optional[str], Optional[Asked]]:
+        """The intent a safeguard forces for `text` (None: none does) and, when it is the answer to
+        a question about a term the page doesn't name (`unlisted_question`), that question: crisis,
+        emergency, after-treatment, an unlisted term asked about, language."""
         if is_crisis(text):
-            return self.crisis_intent
+            return self.crisis_intent, None
         if is_emergency(text):
-            return self.emergency_intent
+            return self.emergency_intent, None
         if describes_symptom_after_treatment(text):
-            return self.after_treatment_intent
+            return self.after_treatment_intent, None
+        asked = unlisted_question(text, entities)
         if asked is not None:
-            return ASKED_INTENTS[asked.kind]
+            return ASKED_INTENTS[asked.kind], asked
         # The classifier's own crisis or emergency reading stands (for a French or Spanish message
         # too): a second line of defence behind the patterns. Not an emergency reading of a
         # message that only denies urgent symptoms ("je n'ai pas de difficulté à respirer"): that
@@ -142,12 +144,12 @@ class PatternSafeguards(GraphComponent):
         if classified == self.emergency_intent and denies_emergency(text):
             classified = None
         if classified in URGENT_READINGS:
-            return classified
+            return classified, None
         if only_asks_for_language(text):
-            return self.switch_language_intent
+            return self.switch_language_intent, None
         if language in OTHER_LANGUAGES:
-            return self.other_language_intent
-        return None
+            return self.other_language_intent, None
+        return None, None
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -163,11 +165,10 @@ class PatternSafeguards(GraphComponent):
                 # Unsure, or not English: a crisis or an emergency among the classifier's two best
                 # readings wins (a helpline shown by mistake costs less than one withheld).
                 classified = self._urgent_runner_up(message) or classified
-            asked = unlisted_question(text, message.get(ENTITIES) or [])
-            forced = self.forced_intent(text, language, classified, asked)
+            forced, asked = self.forced_intent(text, language, classified, message.get(ENTITIES) or [])
             if forced:
                 self._force(message, forced)
-                if asked is not None and forced == ASKED_INTENTS[asked.kind]:
+                if asked is not None:
                     self._add_unlisted(message, asked)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.other_language_intent:
                 self._demote_other_language(message)
@@ -180,9 +181,9 @@ class PatternSafeguards(GraphComponent):
     @staticmethod
     def _add_unlisted(message: Message, asked: Asked) -> None:
         entities = list(message.get(ENTITIES) or [])
-        if any(e.get(ENTITY_ATTRIBUTE_TYPE) == UNLISTED_ENTITY for e in entities):
+        if any(e.get(ENTITY_ATTRIBUTE_TYPE) == UNLISTED_LABEL for e in entities):
             return  # the vocabulary knew the term: its name reads better than the patient's words
-        entities.append({ENTITY_ATTRIBUTE_TYPE: UNLISTED_ENTITY, ENTITY_ATTRIBUTE_VALUE: asked.mention,
+        entities.append({ENTITY_ATTRIBUTE_TYPE: UNLISTED_LABEL, ENTITY_ATTRIBUTE_VALUE: asked.mention,
                          ENTITY_ATTRIBUTE_START: asked.start, ENTITY_ATTRIBUTE_END: asked.end,
                          EXTRACTOR: ASKED_EXTRACTOR})
         message.set(ENTITIES, entities, add_to_output=True)
@@ -229,14 +230,14 @@ class PatternSafeguards(GraphComponent):
         message.set(INTENT_RANKING_KEY, [fallback] + ranking, add_to_output=True)
 
 
-def unlisted_question(text: str, entities: list[dict[str, Any]]) -> Optional[Asked]:
+def unlisted_question(text: str, entities: Sequence[dict[str, Any]]) -> Optional[Asked]:
     """`text` asks whether BOTOX helps with or causes a term the page doesn't name, or None.
 
     None when the message names one of the page's terms (the vocabulary's entities answer it), and
     when the term reads as an urgent symptom ("can it cause trouble breathing"): such a message
     stays with the emergency patterns and the classifier, which err towards 911.
     """
-    if any(e.get(ENTITY_ATTRIBUTE_TYPE) in PAGE_TERM_ENTITIES for e in entities):
+    if any(e.get(ENTITY_ATTRIBUTE_TYPE) in (CONDITION, SIDE_EFFECT) for e in entities):
         return None
     asked = asked_about(text)
     if asked is None:

@@ -12,6 +12,10 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+# The labels of the terms Rasa's entity extractor passes on (see EXTRACTED_LABELS): the page's
+# conditions and side effects, and what patients ask about that the page doesn't name.
+CONDITION, SIDE_EFFECT, UNLISTED_LABEL = "condition", "side_effect", "unlisted"
+
 
 @dataclass(frozen=True)
 class Term:
@@ -272,7 +276,7 @@ def name_in(language: str | None, canonical_name: str) -> str:
 # What patients ask about that the page does not name: the bot says so, lists what the page does
 # name, and offers the team, instead of mapping it to a near term ("lockjaw" is not "jaw pain").
 UNLISTED: tuple[Term, ...] = tuple(
-    Term("unlisted", name, phrases + _UNLISTED_FR.get(name, ()))
+    Term(UNLISTED_LABEL, name, phrases + _UNLISTED_FR.get(name, ()))
     for name, phrases in (
         ("TMJ", ("tmj", "tmj pain", "tmj disorder", "tmj disorders", "temporomandibular joint", "tmj dysfunction")),
         ("TMD", ("tmd",)),
@@ -351,7 +355,7 @@ BODY_AREAS: tuple[Term, ...] = (
 ALL_TERMS: tuple[Term, ...] = CONDITIONS + SIDE_EFFECTS + UNLISTED + BODY_AREAS
 
 # Rasa's entity extractor passes only these on; body areas still help the ruler resolve overlaps.
-EXTRACTED_LABELS = ("condition", "side_effect", "unlisted")
+EXTRACTED_LABELS = (CONDITION, SIDE_EFFECT, UNLISTED_LABEL)
 
 
 def split_phrase(phrase: str) -> list[str]:
