@@ -24,7 +24,7 @@ PYTHON310 := $(shell command -v python3.10 2>/dev/null || (command -v pyenv >/de
 NLU_DATA   := $(wildcard data/nlu/*.yml data/nlu/*/*.yml)
 CORE_DATA  := $(wildcard data/stories/*.yml data/rules/*.yml)
 NLP_CODE   := bot/nlp/build.py bot/nlp/vocabulary.py bot/nlp/normalize.py
-TRAIN_DEPS := config.yml domain.yml $(NLU_DATA) $(CORE_DATA) bot/nlp/components.py bot/nlp/safety.py bot/nlp/language.py bot/nlp/focus.py bot/nlp/asked.py $(SPACY_DIR)/meta.json
+TRAIN_DEPS := config.yml domain.yml $(NLU_DATA) $(CORE_DATA) bot/nlp/components.py bot/nlp/safety.py bot/nlp/language.py bot/nlp/focus.py bot/nlp/asked.py bot/nlp/own_case.py $(SPACY_DIR)/meta.json
 
 .PHONY: help setup run train spacy test test-unit test-scale validate test-conversations test-nlu lint bench sms production clean
 

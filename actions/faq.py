@@ -3,6 +3,7 @@ same message, and what the classifier was torn between when it wasn't sure."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
@@ -33,6 +34,9 @@ SOMETHING_ELSE_PAYLOAD = "/request_human"
 OWN_CASE = "own_case"
 SAFETY_PREFIX = "faq_safety_"
 SAFETY_OVERVIEW = "faq_safety_overview"
+# How sure the classifier must have been of a safety topic for a patient's own case to be answered
+# with that topic's item when the message names none of its words.
+OWN_CASE_TOPIC_FLOOR = 0.2
 
 
 def _in_language(variation: dict[str, Any], language: str) -> bool:
@@ -54,14 +58,28 @@ def topic_button(domain: dict[str, Any], intent: str, payload: Optional[str] = N
     return {"title": title, "payload": payload or f"/{intent}"} if title else None
 
 
+def ranked_with_confidence(tracker: Tracker) -> list[tuple[str, float]]:
+    return [(str(r.get("name")), float(r.get("confidence") or 0.0))
+            for r in (tracker.latest_message or {}).get("intent_ranking") or []]
+
+
 def ranked(tracker: Tracker) -> list[str]:
     return [str(r.get("name")) for r in (tracker.latest_message or {}).get("intent_ranking") or []]
 
 
-def own_case(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]]:
+def own_case(dispatcher: CollectingDispatcher, text: str,
+             ranking: Sequence[tuple[str, float]] = ()) -> list[dict[str, Any]]:
     """A patient's own situation: what the page asks them to tell the team about it, then that
-    only Dr. Walters decides (never a yes)."""
+    only Dr. Walters decides (never a yes).
+
+    The page's safety topic is the one the message names, else the classifier's own reading when
+    a safeguard put `own_case` over it ("my face muscles r weak on the left, does that matter":
+    the facial weakness item), i.e. a specific safety topic among its two best readings."""
     specific = [t for t in topics.topics_in(text) if t.startswith(SAFETY_PREFIX) and t != SAFETY_OVERVIEW]
+    if not specific:
+        read = [name for name, confidence in ranking if name != OWN_CASE][:2]
+        sure = {name for name, confidence in ranking if confidence >= OWN_CASE_TOPIC_FLOOR}
+        specific = [t for t in read if t.startswith(SAFETY_PREFIX) and t != SAFETY_OVERVIEW and t in sure][:1]
     if not specific:
         dispatcher.utter_message(response="utter_own_case")
         return []
@@ -95,7 +113,7 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_menu")
             return []
         if topic == OWN_CASE:
-            events = own_case(dispatcher, text)
+            events = own_case(dispatcher, text, ranked_with_confidence(tracker))
             # What else the message asks ("... and what are the side effects?") is not dropped.
             answered = events[0]["value"] if events else OWN_CASE
             second = topics.second_question(text, answered, ranked(tracker))

@@ -29,12 +29,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 import bot.nlp.normalize  # noqa: F401,E402
 from bot.nlp.asked import ASKED_EXTRACTOR, Asked, asked_about
 from bot.nlp.language import EN, ES, only_asks_for_language, read_language
+from bot.nlp.own_case import states_own_case
 from bot.nlp.safety import (
     asks_what_might_happen,
     denies_emergency,
     describes_symptom_after_treatment,
     is_crisis,
     is_emergency,
+    may_be_crisis,
 )
 from bot.nlp.vocabulary import CONDITION, SIDE_EFFECT, UNLISTED_LABEL
 
@@ -57,6 +59,13 @@ OTHER_LANGUAGES = (ES,)
 
 URGENT_READINGS = (CRISIS_INTENT, EMERGENCY_INTENT)
 URGENT_FLOOR = 0.15
+OWN_CASE_INTENT = "own_case"
+FAQ_PREFIX = "faq_"
+# Readings that can't be right for a patient telling their own health situation and asking
+# about it; any page topic (faq_*) too. Never an urgent reading, booking, a person or a stop;
+# nor out_of_scope, which already says the page can't answer and offers the team (what the page
+# is silent on, breastfeeding for one, stays there).
+OWN_CASE_REPLACES = (FALLBACK_INTENT, "greet", "thanks", "goodbye", "show_menu", "bot_challenge")
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -73,8 +82,11 @@ class PatternSafeguards(GraphComponent):
        BOTOX helps with or causes something the page doesn't name ("does it help carpal tunnel?",
        bot.nlp.asked): the honest "the page doesn't mention it" answer, not the general list, and
        not the classifier's 911 reading of a question (the patterns above did not fire);
-    5. `switch_language` — the message only asks for English or French ("en français svp");
-    6. `other_language` — the message is Spanish (bot.nlp.language.detect_language) and none of
+    5. `own_case` — the patient tells their own health situation (a medication, a diagnosis, an
+       allergy, their age, pregnancy) and asks about it, where the classifier read a page topic,
+       a greeting or nothing sure (bot.nlp.own_case): "tell the team; Dr. Walters decides";
+    6. `switch_language` — the message only asks for English or French ("en français svp");
+    7. `other_language` — the message is Spanish (bot.nlp.language.detect_language) and none of
        the above fired: the reply says the assistant answers in English and French.
     Crisis comes before emergency because its reply also gives 911 for immediate danger, while
     the emergency reply has no word for a person thinking of suicide.
@@ -100,6 +112,7 @@ class PatternSafeguards(GraphComponent):
             "after_treatment_intent": AFTER_TREATMENT_INTENT,
             "other_language_intent": OTHER_LANGUAGE_INTENT,
             "switch_language_intent": SWITCH_LANGUAGE_INTENT,
+            "own_case_intent": OWN_CASE_INTENT,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -109,6 +122,7 @@ class PatternSafeguards(GraphComponent):
         self.after_treatment_intent = config.get("after_treatment_intent", defaults["after_treatment_intent"])
         self.other_language_intent = config.get("other_language_intent", defaults["other_language_intent"])
         self.switch_language_intent = config.get("switch_language_intent", defaults["switch_language_intent"])
+        self.own_case_intent = config.get("own_case_intent", defaults["own_case_intent"])
 
     @classmethod
     def create(
@@ -145,6 +159,10 @@ class PatternSafeguards(GraphComponent):
             classified = None
         if classified in URGENT_READINGS:
             return classified, None
+        # A patient's own health situation, asked about: "tell the team; Dr. Walters decides",
+        # not the page's general answer to a reading of the topic it names (bot.nlp.own_case).
+        if (classified in OWN_CASE_REPLACES or (classified or "").startswith(FAQ_PREFIX)) and states_own_case(text):
+            return self.own_case_intent, None
         if only_asks_for_language(text):
             return self.switch_language_intent, None
         if language in OTHER_LANGUAGES:
@@ -192,8 +210,10 @@ class PatternSafeguards(GraphComponent):
     def _urgent_runner_up(message: Message) -> Optional[str]:
         ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
         for entry in ranking[:2]:
-            if entry.get(INTENT_NAME_KEY) in URGENT_READINGS and float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0) >= URGENT_FLOOR:
-                return str(entry[INTENT_NAME_KEY])
+            name = entry.get(INTENT_NAME_KEY)
+            if (name in URGENT_READINGS and float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0) >= URGENT_FLOOR
+                    and (name != CRISIS_INTENT or may_be_crisis(message.get(TEXT)))):
+                return str(name)
         return None
 
     @staticmethod

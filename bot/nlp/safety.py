@@ -379,8 +379,15 @@ _EMERGENCY_DENIALS = _compile((
         # Fainting is denied by its verb: "never fainted", "didn't pass out".
         r"trouble|difficult(y|ies)?|problems?|issues?|swelling|swollen|allergic|allergy|reaction|weakness|emergency"
         r"|chest|hives|short(ness)? of breath|breathless|numbness|weak|numb|fainted|faint|pass(ed)? out|black(ed)? out|lost consciousness"
-        r"|anaphyla\w*|epi ?pens?|seizures?|convulsions?|choking|gasping|suffocating|wheez\w*|urgent",
+        r"|anaphyla\w*|epi ?pens?|seizures?|convulsions?|choking|gasping|suffocating|wheez\w*|urgent"
+        r"|droop\w*|slurr\w*|speech",
     ),
+    # A symptom denied by saying what works: "I can swallow fine and breathe fine", "breathing is ok".
+    r"\bi\s+(can|could)\s+(swallow|breathe|talk|speak|see)\s+(just\s+|totally\s+|perfectly\s+)?(fine|ok|okay|normally|well|no problem)\b"
+    r"|\b(swallow|breathe)\s+(just\s+|totally\s+|perfectly\s+)?(fine|ok|okay|normally)\b"
+    r"|\b(breathing|swallowing|speaking|speech|talking)\s+(is\s+|are\s+|'s\s+|seems\s+)?(totally\s+|perfectly\s+|completely\s+)?(fine|ok|okay|normal|good)\b",
+    # "before you tell me to call 911": the patient expects the advice, and says they don't need it.
+    r"\b(before|don'?t|do not|no need to|not asking you to)\s+(you\s+)?(tell|telling|say|saying)\s+(me\s+)?(to\s+)?call\s+911\b",
     _denial(
         _FR_NEG_HEADS,
         _FR_NEG_FILLERS,
@@ -933,7 +940,8 @@ _SYMPTOMS_EN = (
     r"\beyes?\s+(is\s+|are\s+|looks?\s+|feels?\s+|keeps?\s+)?(\w+\s+)?(droop\w*|sag\w*|half closed|half shut|heavy|smaller)\b",
     r"\b(blurr?y|blurr?ed|blurring|fuzzy vision|hazy vision)\b",
     r"\b(double vision|seeing double|see double)\b|\bvision\s+(is\s+)?(\w+\s+)?(off|weird|strange|funny|worse|bad)\b",
-    r"\bvision('s|\s+is|\s+has|\s+'s)?\s+(gone\s+|going\s+|getting\s+|become\s+|a bit\s+|a little\s+|kind of\s+)?(blurr\w*|fuzzy|hazy|cloudy|double)\b",
+    r"\bvision('s|\s+is|\s+has|\s+'s)?\s+(gone\s+|going\s+|getting\s+|become\s+|a bit\s+|a little\s+|kind of\s+|kinda\s+|sorta\s+|really\s+|very\s+"
+    r"|super\s+|slightly\s+|pretty\s+|all\s+)?(blurr\w*|fuzzy|hazy|cloudy|double)\b",
     r"\bvision\s+(isn'?t|is not|not)\s+(right|normal|clear|good|the same)\b",
     r"\b(face|cheek|lips?|mouth|smile|forehead|brow|eyebrows?)\s+(\w+\s+){0,3}(weak|droop\w*|lopsided|crooked|uneven|asymmetric\w*|numb"
     r"|frozen|paraly[sz]ed|sagging|slanted|twisted|stiff|tight|heavy)\b",
@@ -951,7 +959,8 @@ _SYMPTOMS_EN = (
     r"\b(trouble|hard|difficult\w*|can'?t|cannot|painful|struggl\w*|problems?)\s+(\w+\s+)?(chew\w*|bit(e|ing)|open(ing)? my mouth)\b",
     r"\bchewing\s+(is\s+)?(hard|difficult|painful|tiring|weird)\b|\bjaw\s+(feels\s+|is\s+)?(weak|tired|heavy|stiff)\b",
     r"\bmuscles?\s+(\w+\s+)?(weak\w*|twitch\w*)\b|\bweak(ness)?\b",
-    r"\b(rash|hives|itchy|itching|dizzy|dizziness|nause\w*|drool\w*)\b",
+    r"\b(rash|hives|itchy|itching|dizzy|dizziness|nause\w*|drool\w*|dribbl\w*)\b",
+    r"\bneck\s+stiffness\b|\bstiff(ness)?\s+(in\s+)?(my\s+)?neck\b",
     r"\b(side effects?|don'?t feel right|feels? off|something(\s+\w+)? (is|feels) (off|wrong))\b",
 )
 
@@ -982,16 +991,18 @@ _SYMPTOMS_FR = (
 )
 
 _TREATMENT = (
-    r"(injections?|injected|shots?|botox|botx|btx|botex|botax|bot0x|treatments?|jabs?|needles?|appointment|procedure|session|dr\.? walters"
+    r"(injections?|injected|shots?|botox|botx|btx|botex|botax|bot0x|treatments?|treated|tx|inj|injs|rounds?|jabs?|needles?|appointment"
+    r"|procedure|session|dr\.? walters"
     r"|piqures?|traitements?|seances?|rendez-vous|rdv|injecte)"
 )
 _RECENT = (
     r"(yesterday|today|this morning|this afternoon|last (night|week|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(\d+|a|one|two|three|four|five|few|couple( of)?)\s+(days?|weeks?|hours?)"
-    r"\s+ago|earlier"
+    r"\s+ago|earlier|on the \d{1,2}(st|nd|rd|th)"
     r"|hier|avant-hier|aujourd'\s?hui|ce matin|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|la semaine (derniere|passee)"
     r"|il y a (\d+|un|une|deux|trois|quelques)\s+(jours?|semaines?|heures?))"
 )
+_WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|wed|thurs|fri|sat|sun)"
 _DAY_POSSESSIVE = r"(yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday|last week|this morning)'?s"
 _NOW = r"\b(now|still|currently|right now|started|starting|since then|ever since|afterwards|after that|maintenant|toujours|encore|depuis)\b"
 
@@ -1003,6 +1014,8 @@ _STRONG_CUES = _compile((
     rf"\b{_TREATMENT}\s+([\w']+\s+){{0,3}}(d'\s?|de\s+)?{_RECENT}\b",
     rf"\b{_RECENT}\s+([\w']+\s+){{0,3}}{_TREATMENT}\b",
     rf"\b{_DAY_POSSESSIVE}\s+([\w']+\s+)?{_TREATMENT}\b",
+    # "had botox monday": a bare weekday only after a past-tense verb (not "can I get botox monday").
+    rf"\b(had|got|received|gotten|was)\s+([\w']+\s+){{0,2}}{_TREATMENT}\s+(on\s+|last\s+|this\s+(past\s+)?)?{_WEEKDAY}\b",
     rf"\b(got|had|received|did|done|gotten|get|getting|j'\s?ai eu|j'\s?ai recu|j'\s?ai fait|on m'\s?a fait|on m'\s?a)\s+"
     rf"([\w']+\s+){{0,3}}{_TREATMENT}\b.*{_NOW}",
     rf"\b(my|mes|mon|ma)\s+(\w+\s+)?{_TREATMENT}\b.*{_NOW}",
@@ -1140,3 +1153,24 @@ def denies_emergency(text: str | None) -> bool:
         return False
     normalised = _RIGHT_NOW.sub("now", normalise(text))
     return any(denial.search(clause) for clause in clauses(normalised) for denial in _EMERGENCY_DENIALS)
+
+
+# --------------------------------------------------------------------------- words of distress
+
+# When the classifier is unsure, its second-best reading of "crisis" is taken only if the message
+# has a word of that kind: an appointment question whose runner-up happened to be "crisis" got the
+# 988 message. Broad on purpose (stems, three languages): the patterns above are the first line;
+# this only keeps a guess from firing on a message with nothing of distress in it. The emergency
+# runner-up has no such gate: an emergency the patterns miss may be worded any way at all, and a
+# 911 line shown by mistake costs less than one withheld.
+_CRISIS_WORDS = re.compile(
+    r"\b(die|dying|dead|death|kill\w*|suicid\w*|end (it|it all|my life|things|everything)|live|living|life|alive|hopeless\w*"
+    r"|worthless|give up|giving up|go on|going on|no point|burden|hurt(ing)? myself|harm\w*|cut(ting)? myself|overdos\w*|pills"
+    r"|disappear\w*|better off|wake up|can'?t (take|cope|do this)|tired of|despair\w*|mourir|mort|meurs|tuer|vivre|vie|en finir"
+    r"|disparaitre|me faire du mal|desespo\w*|tanne\w*|ecoeure\w*|plus la force|morir|muerte|matar\w*|vivir|vida|acabar)\b"
+)
+
+
+def may_be_crisis(text: str | None) -> bool:
+    """Whether `text` has any word that a message in crisis would have (see above)."""
+    return bool(text) and bool(_CRISIS_WORDS.search(normalise(text)))

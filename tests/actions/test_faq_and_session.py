@@ -282,6 +282,22 @@ async def test_own_case_without_a_page_topic_gets_the_general_answer() -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("ranking, expected", [
+    # The safeguard put own_case over the classifier's facial-weakness reading: that item, then the team.
+    ([("own_case", 1.0), ("faq_safety_facial_weakness", 0.6)], ["utter_faq_safety_facial_weakness", "utter_own_case_short"]),
+    # A reading the classifier was hardly sure of, or a general one, adds nothing.
+    ([("own_case", 1.0), ("faq_safety_facial_weakness", 0.1)], ["utter_own_case"]),
+    ([("own_case", 1.0), ("faq_safety_overview", 0.6)], ["utter_own_case"]),
+    ([("own_case", 1.0), ("faq_motto", 0.5), ("greet", 0.3), ("faq_safety_surgery", 0.2)], ["utter_own_case"]),
+])
+async def test_own_case_without_the_topics_words_takes_the_classifiers_safety_reading(
+        ranking: list[tuple[str, float]], expected: list[str]) -> None:
+    tracker = make_tracker("my face muscles r weak on the left, does that matter", "own_case", ranking=ranking)
+    _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == expected
+
+
+@pytest.mark.asyncio
 async def test_own_case_then_another_question_answers_both() -> None:
     tracker = make_tracker("I have ALS, can I get it? and what are the side effects", "own_case",
                            ranking=[("own_case", 0.7), ("faq_side_effects", 0.2)])

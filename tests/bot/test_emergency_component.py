@@ -119,7 +119,7 @@ def test_default_config_and_a_config_from_before_the_other_safeguards() -> None:
     assert PatternSafeguards.get_default_config() == {
         "intent": "emergency", "crisis_intent": "crisis",
         "after_treatment_intent": "after_treatment", "other_language_intent": "other_language",
-        "switch_language_intent": "switch_language",
+        "switch_language_intent": "switch_language", "own_case_intent": "own_case",
     }
     # A model trained with the first version stored only {"intent": "emergency"}.
     old = PatternSafeguards({"intent": "emergency"})
@@ -343,13 +343,21 @@ def test_unsure_with_crisis_among_the_two_best_readings_answers_the_crisis() -> 
         return Message({"text": text, "intent": dict(entries[0]), "intent_ranking": entries})
 
     component = PatternSafeguards(PatternSafeguards.get_default_config())
-    unsure = message("some words the patterns don't know", [("nlu_fallback", 0.35), ("faq_motto", 0.3), ("crisis", 0.2)])
-    too_low = message("other words", [("nlu_fallback", 0.35), ("faq_motto", 0.3), ("crisis", 0.1)])
-    third = message("more words", [("nlu_fallback", 0.35), ("faq_motto", 0.3), ("greet", 0.25), ("emergency", 0.2)])
+    # Words the patterns don't know, with a word of the kind: the classifier's guess is taken.
+    unsure = message("life feels heavy lately", [("nlu_fallback", 0.35), ("faq_motto", 0.3), ("crisis", 0.2)])
+    chest = message("my chest feels odd", [("nlu_fallback", 0.35), ("emergency", 0.3), ("faq_motto", 0.2)])
+    too_low = message("life feels heavy", [("nlu_fallback", 0.35), ("faq_motto", 0.3), ("crisis", 0.1)])
+    third = message("my chest feels odd", [("nlu_fallback", 0.35), ("faq_motto", 0.3), ("greet", 0.25), ("emergency", 0.2)])
+    # The emergency runner-up needs no word of alarm: an emergency the patterns miss may be worded any way.
+    plain = message("some words the patterns don't know", [("nlu_fallback", 0.35), ("emergency", 0.3)])
     sure = message("what is the motto", [("faq_motto", 0.9), ("crisis", 0.2)])
-    component.process([unsure, too_low, third, sure])
-    assert unsure.get("intent")["name"] == "crisis"
-    assert [m.get("intent")["name"] for m in (too_low, third, sure)] == ["nlu_fallback", "nlu_fallback", "faq_motto"]
+    # Nothing alarming in it: an appointment question whose runner-up was "crisis" got the 988 message.
+    appointment = message("I'm scheduled for my second treatment on Friday, will it be with Dr. Walters himself?",
+                          [("nlu_fallback", 0.35), ("crisis", 0.34), ("own_case", 0.3)])
+    component.process([unsure, chest, plain, too_low, third, sure, appointment])
+    assert [m.get("intent")["name"] for m in (unsure, chest, plain)] == ["crisis", "emergency", "emergency"]
+    assert [m.get("intent")["name"] for m in (too_low, third, sure, appointment)] == [
+        "nlu_fallback", "nlu_fallback", "faq_motto", "nlu_fallback"]
 
 
 @pytest.mark.parametrize("text", [

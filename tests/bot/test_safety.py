@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.nlp import safety
 from bot.nlp.safety import clauses, describes_symptom_after_treatment, is_crisis, is_emergency, normalise
 
 CAUGHT = [
@@ -910,3 +911,46 @@ def test_every_family_has_positives_and_a_negation_in_both_languages() -> None:
     assert {(f, lg) for f, lg, kind, _, _ in FAMILIES if kind == "caught"} >= {
         (f, lg) for f in (CRISIS, EMERGENCY, AFTER) for lg in ("en", "fr")
     }
+
+
+# --- after treatment, as patients shorten it; denials said by what works (the dev set's misses) ---
+
+@pytest.mark.parametrize("text, now", [
+    ("Came in last week for my first round for the migraines, and since Thursday I've had a dull headache", True),
+    ("My second treatment was on the 12th. Today a little dribbles out the corner of my mouth", True),
+    ("Hi, I was treated on Friday. I've had a mild headache and some neck stiffness", True),
+    ("dry mouth, day 3 after tx", True),
+    ("HAD BOTOX MONDAY AND MY SHOULDERS FEEL WEAK", True),
+    ("my vision is kinda fuzzy since the injection", True),
+    # A day to book, or a question about what may happen: not a symptom now.
+    ("can i get botox monday if i have a headache?", False),
+    ("will i get a headache after my tx?", False),
+    ("is neck stiffness a side effect?", False),
+])
+def test_shortened_treatment_words_and_days(text: str, now: bool) -> None:
+    assert safety.describes_symptom_after_treatment(text) is now
+
+
+@pytest.mark.parametrize("text, denied", [
+    ("I can swallow fine and breathe fine, just want to know if it helps migraines", True),
+    ("no face drooping no slurred speech im fine, how long has the dr been doing this", True),
+    ("Before you tell me to call 911, I'm fine, no trouble swallowing. Can botox spread?", True),
+    ("breathing is totally normal, what are the side effects", True),
+    # What works said beside what doesn't stays an emergency.
+    ("i can breathe fine but my throat is swelling", False),
+    ("my face is drooping and my speech is slurred", False),
+    ("call 911", False),
+])
+def test_symptoms_denied_by_saying_what_works(text: str, denied: bool) -> None:
+    assert safety.denies_emergency(text) is denied
+    assert safety.is_emergency(text) is not denied
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("life feels heavy lately", True),
+    ("je suis tanné de vivre", True),
+    ("I'm scheduled for my second treatment on Friday, will it be with Dr. Walters?", False),
+    ("", False),
+])
+def test_words_of_distress(text: str, expected: bool) -> None:
+    assert safety.may_be_crisis(text) is expected

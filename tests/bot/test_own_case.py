@@ -1,0 +1,82 @@
+"""bot.nlp.own_case: a patient's own health situation, asked about, and what is not one."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlp.components import PatternSafeguards
+from bot.nlp.own_case import states_own_case
+
+
+@pytest.mark.parametrize("text", [
+    "im on blood thinners fyi",
+    "ON BACLOFEN FOR SPASTICITY. CAN I DO BOTOX",
+    "I'm taking amoxicillin right now for a tooth infection, does that matter?",
+    "high BP, on meds for it. ok 2 get botox?",
+    "HAVE HIGH BLOOD PRESSURE. SAFE???",
+    "celiac + hashimotos. safe for me?",
+    "myasthenia gravis here. can i get it",
+    "I have Parkinson's. Is that going to be a problem?",
+    "I get seizures sometimes, does that rule me out",
+    "penicillin allergy + latex allergy. ok?",
+    "I'M 16 AND MY MOM SAID TO ASK IF I CAN GET IT",
+    "17 yrs old. allowed?",
+    "Can I get botox while I'm on chemo?",
+    "i have hypothyroidism and take synthroid every morning, does that matter",
+    "Hi, I'd like to note that I have hemophilia A. Would I be able to have the injections safely?",
+    # French
+    "jai la myasthenie grave, cest tu correct pour moi le botox",
+    "chu allergique a l'albumine, c ok pr moi?",
+    "je suis diabétique de type 1 et je prends de l'insuline. Est-ce que cela m'empêcherait de recevoir le traitement?",
+    "jfais de l'épilepsie, je prends du keppra. c correct?",
+    "je suis sous lithium, est-ce correct pour moi?",
+])
+def test_a_patients_own_situation_asked_about(text: str) -> None:
+    assert states_own_case(text)
+
+
+@pytest.mark.parametrize("text", [
+    # The page's own conditions are a conditions question.
+    "I have migraines, can botox help?",
+    "i get tension headaches, can i get it for that",
+    # General questions with no fact about the patient.
+    "what are the side effects?",
+    "Can I be allergic to Botox?",
+    "Dr Walters has 25 years of experience, can I trust him?",
+    "I have a question about the conditions it treats, can I ask?",
+    "I'm 10 minutes away, can I come in?",
+    "can I book a consultation?",
+    "on average how long does it last, can I ask?",
+    # A fact with no question or heads-up about it.
+    "I have diabetes",
+    "est-ce que je peux prendre rendez-vous?",
+])
+def test_not_an_own_case(text: str) -> None:
+    assert not states_own_case(text)
+
+
+def _parsed(text: str, intent: str) -> Message:
+    ranking = [{"name": intent, "confidence": 0.8}, {"name": "faq_what_is", "confidence": 0.1}]
+    return Message({"text": text, "intent": dict(ranking[0]), "intent_ranking": ranking})
+
+
+@pytest.mark.parametrize("intent", ["faq_safety_medications", "faq_conditions", "greet", "nlu_fallback"])
+def test_the_safeguard_replaces_a_topic_or_unsure_reading(intent: str) -> None:
+    message = _parsed("I'm on warfarin and have MS, is it safe for me?", intent)
+    PatternSafeguards(PatternSafeguards.get_default_config()).process([message])
+    assert message.get("intent") == {"name": "own_case", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("intent", ["book_consultation", "request_human", "existing_patient", "stop", "emergency", "crisis",
+                                    "out_of_scope"])
+def test_the_safeguard_never_replaces_booking_a_person_a_stop_or_an_urgent_reading(intent: str) -> None:
+    message = _parsed("I'm on warfarin and have MS, is it safe for me?", intent)
+    PatternSafeguards(PatternSafeguards.get_default_config()).process([message])
+    assert message.get("intent")["name"] == intent
+
+
+def test_an_urgent_pattern_still_comes_first() -> None:
+    message = _parsed("I'm on warfarin and my throat is closing, can I take something?", "own_case")
+    PatternSafeguards(PatternSafeguards.get_default_config()).process([message])
+    assert message.get("intent")["name"] == "emergency"
