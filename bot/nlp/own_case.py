@@ -52,7 +52,7 @@ _DRUG_ENDING = r"\w{3,}(cillin|mycin|pril|sartan|olol|statin|azole|pine|pam|lam|
 _FACTS = tuple(re.compile(p) for p in (
     # "I'm on warfarin", "im taking lithium", "fyi on eliquis", "take methotrexate weekly", "ON BACLOFEN"
     rf"\b(on|taking|take|takes)\s+(\w+\s+){{0,3}}({_MEDICINE}|{_DRUG_ENDING})\b",
-    rf"\bi\s+(take|use|need)\s+(\w+\s+){{0,3}}(daily|every|each|twice|once|\d+\s?mg)\b",
+    r"\bi\s+(take|use|need)\s+(\w+\s+){0,3}(daily|every|each|twice|once|\d+\s?mg)\b",
     rf"\bmy\s+({_MEDICINE}|doctor|gp|neurologist|cardiologist|specialist|psychiatrist|oncologist|rheumatologist|endocrinologist)\b",
     # A message that opens with the fact: "high BP, on meds", "celiac + hashimotos. safe for me?"
     rf"^\s*(\w+\s+){{0,2}}{_HEALTH}\b",
