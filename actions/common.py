@@ -11,7 +11,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 
 from bot.nlp.asked import ASKED_EXTRACTOR
 from bot.nlp.language import EN, FR, LANGUAGE_SLOT
-from bot.nlp.vocabulary import CONDITION, SIDE_EFFECT, UNLISTED_LABEL, canonical, name_in
+from bot.nlp.vocabulary import CONDITION, SIDE_EFFECT, UNLISTED_LABEL, canonical, canonical_near, name_in
 
 HEALTH_SLOTS: tuple[str, ...] = (
     "reason",
@@ -170,7 +170,8 @@ def mention(entities: list[dict[str, Any]], entity: str) -> Optional[str]:
     """The page's wording (or, for unlisted terms, the term's name) of the first `entity` found."""
     for found in entities:
         if found.get("entity") == entity and found.get("value"):
-            value = canonical(entity, str(found["value"]))
+            # As typed ("tinitus"): the entity ruler matched the speller's correction.
+            value = canonical(entity, str(found["value"])) or canonical_near(entity, str(found["value"]))
             if value:
                 return value
             if found.get("extractor") == ASKED_EXTRACTOR:

@@ -44,7 +44,7 @@ _HELPS_EN = re.compile(
     r"(?:also\s+|even\s+|actually\s+|really\s+|ever\s+)?"
     # "help/treat X" take the term directly; "work", "good", "used" only with a preposition
     # ("does it really work tho" is about whether it works, not about a term "tho").
-    r"(?:(?:help|treat|fix|cure|relieve|get\s+rid\s+of)(?:\s+(?:with|for|on|against))?"
+    r"(?:(?:help|treat|fix|cure|relieve|get\s+rid\s+of)(?:\s+(?:with|w/|for|on|against))?"
     r"|(?:work|be\s+used|be\s+good|good|effective|used|do\s+anything)\s+(?:for|on|against|with|to\s+treat))\s+"
     + _X + _END)
 _HELPS_EN_SHORT = re.compile(r"^(?:is\s+)?(?:botox|it)\s+(?:good\s+|effective\s+|used\s+)?(?:for|against)\s+" + _X + _END)

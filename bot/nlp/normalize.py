@@ -24,7 +24,7 @@ from typing import Any, Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.nlp.vocabulary import ALL_TERMS
+from bot.nlp.vocabulary import ALL_TERMS, edit_distance
 
 FACTORY = "clinic_normalizer"
 
@@ -120,25 +120,6 @@ def clinic_lexicon(extra: Iterable[str] = CLINIC_WORDS) -> frozenset[str]:
         for phrase in (term.canonical, *term.phrases):
             words.update(w for w in _TOKEN_SPLIT.split(phrase.lower()) if _WORD.match(w))
     return frozenset(w for w in words if len(w) >= 3)
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count once), stopping early past `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: Optional[list[int]] = None
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 class Speller:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Optional
 
 # The labels of the terms Rasa's entity extractor passes on (see EXTRACTED_LABELS): the page's
 # conditions and side effects, and what patients ask about that the page doesn't name.
@@ -379,6 +380,46 @@ def ruler_patterns(
                 {"label": term.label, "pattern": [{"NORM": t} for t in tokens(phrase)], "id": term.canonical}
             )
     return patterns
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count once), stopping early past `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: Optional[list[int]] = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+
+def canonical_near(label: str, mention: str) -> str | None:
+    """The page's wording for a misspelt mention ("tinitus", "trigeminal neuraliga"): a phrase with
+    as many words, each word within the speller's distance (one edit up to six letters, two
+    beyond) and with the same first letter. For the action server, which has no spaCy pipeline:
+    the entity ruler matched the corrected words, but the entity's value is the text as typed."""
+    words = unaccented(" ".join(mention.lower().split())).split()
+    if not words:
+        return None
+    for term in ALL_TERMS:
+        if term.label != label:
+            continue
+        for phrase in term.phrases:
+            candidate = unaccented(phrase.lower()).split()
+            if len(candidate) == len(words) and all(
+                    w[0] == c[0] and edit_distance(w, c, 1 if len(c) <= 6 else 2) <= (1 if len(c) <= 6 else 2)
+                    for w, c in zip(words, candidate, strict=True)):
+                return term.canonical
+    return None
 
 
 def canonical(label: str, mention: str) -> str | None:

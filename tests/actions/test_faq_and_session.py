@@ -298,6 +298,15 @@ async def test_own_case_without_the_topics_words_takes_the_classifiers_safety_re
 
 
 @pytest.mark.asyncio
+async def test_a_misspelt_unlisted_term_from_the_entity_ruler_gets_the_unlisted_answer() -> None:
+    """The ruler matched the speller's "tinnitus"; the entity's value is "tinitus" as typed."""
+    entities = [{"entity": "unlisted", "value": "tinitus", "start": 17, "end": 24, "extractor": "SpacyEntityExtractor"}]
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker("can botox fix my tinitus", "faq_conditions", entities))
+    assert responses(dispatcher) == ["utter_faq_conditions_unlisted"]
+    assert dispatcher.messages[0]["mention"] == "tinnitus"
+
+
+@pytest.mark.asyncio
 async def test_own_case_then_another_question_answers_both() -> None:
     tracker = make_tracker("I have ALS, can I get it? and what are the side effects", "own_case",
                            ranking=[("own_case", 0.7), ("faq_side_effects", 0.2)])

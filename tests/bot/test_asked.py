@@ -15,6 +15,7 @@ from bot.nlp.components import PatternSafeguards, unlisted_question
 @pytest.mark.parametrize("text, kind, term", [
     ("does botox help sciatica?", CONDITION, "sciatica"),
     ("does it help with carpal tunnel", CONDITION, "carpal tunnel"),
+    ("does it help w/ sensitive teeth", CONDITION, "sensitive teeth"),
     ("will botox help plantar fasciitis", CONDITION, "plantar fasciitis"),
     ("is botox good for tennis elbow", CONDITION, "tennis elbow"),
     ("does it treat gum disease", CONDITION, "gum disease"),

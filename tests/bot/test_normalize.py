@@ -6,7 +6,8 @@ import pytest
 import spacy
 
 from bot.nlp.build import build_pipeline
-from bot.nlp.normalize import EMOJI_WORDS, SHORTHAND, Speller, clinic_lexicon, edit_distance
+from bot.nlp.normalize import EMOJI_WORDS, SHORTHAND, Speller, clinic_lexicon
+from bot.nlp.vocabulary import edit_distance
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from bot.nlp.build import build_pipeline
-from bot.nlp.vocabulary import BODY_AREAS, CONDITIONS, SIDE_EFFECTS, UNLISTED, canonical, split_phrase, unaccented
+from bot.nlp.vocabulary import (
+    BODY_AREAS,
+    CONDITIONS,
+    SIDE_EFFECTS,
+    UNLISTED,
+    canonical,
+    canonical_near,
+    split_phrase,
+    unaccented,
+)
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +177,18 @@ def test_canonical_reads_the_new_mentions(label: str, mention: str, expected) ->
 def test_unlisted_names_are_short_lay_names() -> None:
     # Shown inside a sentence: "The clinic's page doesn't mention {name}".
     assert all(len(t.canonical) <= 26 and unaccented(t.canonical) == t.canonical for t in UNLISTED)
+
+
+@pytest.mark.parametrize("label, typed, expected", [
+    ("unlisted", "tinitus", "tinnitus"),
+    ("unlisted", "trigeminal neuraliga", "trigeminal neuralgia"),
+    ("condition", "migranes", "migraines"),
+    ("condition", "jaw pian", "jaw pain"),
+    # Not near enough, another first letter, or another label: nothing.
+    ("unlisted", "james", None),
+    ("condition", "nigraines", None),
+    ("side_effect", "migranes", None),
+    ("unlisted", "", None),
+])
+def test_a_misspelt_mention_gets_the_pages_wording(label: str, typed: str, expected: str | None) -> None:
+    assert canonical_near(label, typed) == expected
