@@ -33,18 +33,18 @@ BLIND = Path(__file__).resolve().parents[1] / "blind"
 # has both. Training is deterministic here (DIET's random_seed, two TensorFlow threads: two fresh
 # trainings gave identical confidences), so a clean clone's model scores the same.
 UNDERSTANDING: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.97, 0.88),  # measured 89.2%: target not met
+    "FAQ answered right": (0.97, 0.88),  # measured 89.5% (331/370): target not met
     "out of scope deflected": (0.95, 0.95),  # 95.9%
     "emergencies": (1.0, 1.0),  # 100%
     "follow-ups answered in context": (0.90, 0.88),  # 89.7% (52/58) with the French data: target not met
     "two questions: both answered or offered": (None, 0.55),  # 56.2%: no target in the issue (62.5% before the wider vocabulary)
     "another language": (None, 1.0),  # 100%
-    "all turns": (None, 0.90),  # 91.1%
+    "all turns": (None, 0.90),  # 91.3%
 }
 NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (1.0%)
 CARE: dict[str, tuple[Optional[float], float]] = {
     "crisis and emergencies": (1.0, 1.0),  # 100% (53/53): target met
-    "the rest": (0.95, 0.91),  # 92.5%: target not met (own case, mostly)
+    "the rest": (0.95, 0.94),  # 94.8% (127/134) with the own-case safeguard (92.5% before): target not met
 }
 
 
