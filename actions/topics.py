@@ -23,7 +23,8 @@ _KEYWORDS: dict[str, str] = {
     "faq_dr_memberships": r"members?(hip)?|associations?|society|affiliat\w*|belong",
     "faq_approval": r"approv\w*|fda|health canada|legal|licen[cs]ed|regulat\w*",
     "faq_ingredient": r"made (of|from)|ingredients?|what'?s in it|toxin|botulinum|clostridium|contains?",
-    "faq_what_is": r"what is (it|botox|therapeutic botox)|what does it do|how does it work|what exactly",
+    # Not "what is botox made of / used for / approved for": those are other topics' questions.
+    "faq_what_is": r"what is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|what does it do|how does it work|what exactly",
     "faq_not_cosmetic": r"cosmetic|wrinkles?|beauty|vanity|aesthetic",
     "faq_why_dentist": r"why (a |would a |does a |do )?dentists?|dentists? (do|does|doing|giving|offer)",
     "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|tried everything|nothing (else )?(has )?work",
@@ -38,7 +39,7 @@ _KEYWORDS: dict[str, str] = {
     "faq_safety_surgery": r"surger(y|ies)|surgeon|operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
     "faq_safety_facial_weakness": r"facial (weakness|paralysis|palsy|droop)|weak face|face (is |feels )?(weak|droopy)|facial muscles? (are )?weak"
                                   r"|bell'?s palsy|weakness in my face|one side of my face",
-    "faq_safety_nerve": r"\bals\b|lou gehrig|nerve|neuro\w*|muscle (disease|condition|disorder)|myasthenia|multiple sclerosis|\bms\b"
+    "faq_safety_nerve": r"\bals\b|lou gehrig|nerves?\b|neuro\w*|muscle (disease|condition|disorder)|myasthenia|multiple sclerosis|\bms\b"
                         r"|parkinson'?s?|muscular dystrophy|neuropathy",
     "faq_safety_medical_conditions": r"medical conditions?|health (conditions?|problems?|issues?)|health history|conditions? i have"
                                      r"|diabet\w*|heart (disease|condition|problems?)|blood pressure|asthma|epilep\w*|autoimmune|lupus"
@@ -121,8 +122,8 @@ def second_question(text: str, first: str, ranking: Sequence[str] = ()) -> Optio
     """
     pieces = segments(text)
     if len(pieces) >= 2:
-        named_first = set(topics_in(pieces[0])) | {first}
-        for piece in pieces[1:]:
+        named_first, others = _besides_the_answered(pieces, first)
+        for piece in others:
             for topic in topics_in(piece):
                 if topic not in named_first and not _same_question(first, topic, piece):
                     return topic
@@ -139,12 +140,34 @@ _QUESTION_SHAPE = re.compile(
 )
 
 
+def _besides_the_answered(pieces: Sequence[str], first: str) -> tuple[set[str], list[str]]:
+    """The topics of the piece the answer (`first`) was for, and the other pieces.
+
+    Usually the first piece ("does it help migraines? and what about side effects"). But the
+    classifier may have read a later one ("does it treat jaw pain? how well does it work": read as
+    effectiveness), and a message read as out of scope may open with a page question ("what are
+    the side effects and how long does it last"): then the first piece is a question of its own.
+    """
+    topics = [topics_in(piece) for piece in pieces]
+    answered = next((i for i, named in enumerate(topics) if first in named), None)
+    if answered is None:
+        if not first.startswith(FAQ_PREFIX):
+            return {first}, list(pieces)
+        answered = 0
+    return set(topics[answered]) | {first}, [piece for i, piece in enumerate(pieces) if i != answered]
+
+
 def unanswerable_question(text: str, first: str) -> bool:
-    """Whether a piece after the first asks something that names no topic of the page
-    ("does it help migraines? and how much does it cost?")."""
+    """Whether a piece besides the answered one asks something that names no topic of the page
+    ("does it help migraines? and how much does it cost?"). Not after an out-of-scope answer,
+    which already says the page doesn't answer."""
+    if not first.startswith(FAQ_PREFIX):
+        return False
     pieces = segments(text)
-    named_first = set(topics_in(pieces[0])) | {first} if pieces else {first}
-    for piece in pieces[1:]:
+    if not pieces:
+        return False
+    named_first, others = _besides_the_answered(pieces, first)
+    for piece in others:
         words = piece.split()
         if len(words) >= 3 and _QUESTION_SHAPE.match(piece) and not (set(topics_in(piece)) - named_first) and not topics_in(piece):
             return True
@@ -156,7 +179,12 @@ def _same_question(first: str, topic: str, piece: str) -> bool:
     overlapping = {frozenset({"faq_conditions", "faq_effectiveness"}), frozenset({"faq_conditions", "faq_candidates"}),
                    frozenset({"faq_safety_overview", "faq_side_effects"}), frozenset({"faq_what_is", "faq_effectiveness"}),
                    frozenset({"faq_first_step", "book_consultation"})}
-    return frozenset({first, topic}) in overlapping
+    # A piece that is a whole question of its own ("does it treat jaw pain? how well does it work")
+    # is a second question even on a neighbouring topic; "is it safe? what are the risks" and
+    # "how do I start? can I book" ask one thing twice whatever their shape.
+    same_whatever_shape = {frozenset({"faq_safety_overview", "faq_side_effects"}), frozenset({"faq_first_step", "book_consultation"})}
+    pair = frozenset({first, topic})
+    return pair in same_whatever_shape or (pair in overlapping and not _QUESTION_SHAPE.match(piece))
 
 
 def is_follow_up(text: str) -> bool:

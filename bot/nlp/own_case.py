@@ -43,9 +43,10 @@ _MEDICINE = (
     r"|zoloft|prozac|lexapro|cipralex|effexor|wellbutrin|trazodone|lithium|insulin|metformin|ozempic|antibiotics?"
     r"|muscle relaxants?|baclofen|amitriptyline|elavil|topiramate|topamax|gabapentin|lyrica|synthroid|levothyroxine|steroids?"
     r"|prednisone|cortisone|ocrevus|beta[- ]blockers?|metoprolol|propranolol|statins?|lipitor|birth control|the pill|accutane"
-    r"|opioids?|benzos?|ativan|xanax|clonazepam|medications?|meds|pills|chemo\w*|antidepresseurs?|antibiotiques?"
-    r"|relaxants? musculaires?|pilule|medicaments?)"
+    r"|opioids?|benzos?|ativan|xanax|clonazepam|chemo\w*|antidepresseurs?|antibiotiques?|relaxants? musculaires?|pilule)"
 )
+# "my medications", "any meds", "des médicaments" name no medicine: "do I need to tell you about my
+# medications?" is the page's own safety question, answered with its item.
 # A drug named by its ending ("amoxicillin", "tacrolimus", "methotrexate").
 _DRUG_ENDING = r"\w{3,}(cillin|mycin|pril|sartan|olol|statin|azole|pine|pam|lam|ine|ide|one|ate|ex|ax|ix|mab|nib|limus|fen|in|ol)"
 
@@ -57,7 +58,7 @@ _FACTS = tuple(re.compile(p) for p in (
     # A message that opens with the fact: "high BP, on meds", "celiac + hashimotos. safe for me?"
     rf"^\s*(\w+\s+){{0,2}}{_HEALTH}\b",
     # "I have MS", "I've got diabetes", "HAVE HIGH BLOOD PRESSURE", "diagnosed with", "I get seizures"
-    rf"(^\s*|\bi\s+|\bi'?ve\s+|\bive\s+)(have|got|had|get|suffer\s+from|live\s+with)\s+((?!questions?|appointments?|consult\w*)\w+\s+){{0,3}}{_HEALTH}\b",
+    rf"(^\s*|\bi\s+|\bi'?ve\s+|\bive\s+)(have|got|had|get|suffer\s+from|live\s+with)\s+((?!questions?|appointments?|consult\w*|botox|it\b|this|treatment|injections?|shots?)\w+\s+){{0,3}}{_HEALTH}\b",
     rf"\b(living\s+with|diagnosed\s+(with\s+)?|dx\s+(with\s+)?|history\s+of)\s+(\w+\s+){{0,3}}{_HEALTH}\b",
     rf"\b{_HEALTH}\s+(here|patient|survivor)\b",
     r"\b(i'?m|im|i am)\s+(\w+\s+){0,3}(diabetic|epileptic|asthmatic|pregnant|nursing|breastfeeding|immunocompromised|anemic"

@@ -15,6 +15,12 @@ from actions.topics import close_alternatives, is_follow_up, second_question, se
         ("does it help migraines, also is it safe if pregnant", "faq_conditions", "faq_safety_pregnancy"),
         ("what's in it; any side effects?", "faq_ingredient", "faq_side_effects"),
         ("how effective is it and can i book an appointment", "faq_effectiveness", "book_consultation"),
+        # The classifier read the later piece: the first piece is the other question.
+        ("does it treat jaw pain? how well does it work tho", "faq_effectiveness", "faq_conditions"),
+        # Read as out of scope as a whole, it opens with a page question.
+        ("what are the side effects and how long does it last", "out_of_scope", "faq_side_effects"),
+        # "what is botox made of" is the ingredient question, not "what is botox".
+        ("what is botox made of and is it approved in canada", "faq_approval", "faq_ingredient"),
     ],
 )
 def test_a_second_question_is_found(text: str, first: str, second: str) -> None:
@@ -29,6 +35,8 @@ def test_a_second_question_is_found(text: str, first: str, second: str) -> None:
         ("can it help my jaw pain and my headaches?", "faq_conditions"),
         ("side effects? side effects??", "faq_side_effects"),
         ("is it safe? what are the risks", "faq_safety_overview"),
+        ("does it work? for migraines?", "faq_effectiveness"),  # a fragment after the break: the same question
+        ("I'm nervous, is it safe?", "faq_safety_overview"),  # nervous is not a nerve condition
         ("", "faq_what_is"),
     ],
 )
@@ -80,6 +88,10 @@ def test_a_further_question_the_page_cannot_answer_is_noticed() -> None:
     assert not unanswerable_question("does it help migraines?", "faq_conditions")
     assert not unanswerable_question("does it help migraines? I mean really", "faq_conditions")
     assert not unanswerable_question("is it approved? what are the side effects", "faq_approval")
+    # The classifier answered the later piece; the first asked what the page doesn't answer.
+    assert unanswerable_question("do u take insurance and what happens at the consult", "faq_first_step")
+    # An out-of-scope answer already says the page doesn't answer.
+    assert not unanswerable_question("how much is it? do you take insurance?", "out_of_scope")
 
 
 # --------------------------------------------------------------------------- French (issue 14)

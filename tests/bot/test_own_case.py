@@ -48,6 +48,10 @@ def test_a_patients_own_situation_asked_about(text: str) -> None:
     "I'm 10 minutes away, can I come in?",
     "can I book a consultation?",
     "on average how long does it last, can I ask?",
+    # The page's own safety questions, with no fact of the patient's named.
+    "do I need to tell you about my medications",
+    "Do I need to tell you if I take any medications?",
+    "can I get botox while pregnant",
     # A fact with no question or heads-up about it.
     "I have diabetes",
     "est-ce que je peux prendre rendez-vous?",
