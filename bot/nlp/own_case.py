@@ -54,11 +54,11 @@ _FACTS = tuple(re.compile(p) for p in (
     # "I'm on warfarin", "im taking lithium", "fyi on eliquis", "take methotrexate weekly", "ON BACLOFEN"
     rf"\b(on|taking|take|takes)\s+(\w+\s+){{0,3}}({_MEDICINE}|{_DRUG_ENDING})\b",
     r"\bi\s+(take|use|need)\s+(\w+\s+){0,3}(daily|every|each|twice|once|\d+\s?mg)\b",
-    rf"\bmy\s+({_MEDICINE}|doctor|gp|neurologist|cardiologist|specialist|psychiatrist|oncologist|rheumatologist|endocrinologist)\b",
+    rf"\bmy\s+{_MEDICINE}\b",
     # A message that opens with the fact: "high BP, on meds", "celiac + hashimotos. safe for me?"
     rf"^\s*(\w+\s+){{0,2}}{_HEALTH}\b",
     # "I have MS", "I've got diabetes", "HAVE HIGH BLOOD PRESSURE", "diagnosed with", "I get seizures"
-    rf"(^\s*|\bi\s+|\bi'?ve\s+|\bive\s+)(have|got|had|get|suffer\s+from|live\s+with)\s+((?!questions?|appointments?|consult\w*|botox|it\b|this|treatment|injections?|shots?)\w+\s+){{0,3}}{_HEALTH}\b",
+    rf"(^\s*|\bi\s+(still\s+|also\s+|now\s+|currently\s+|do\s+|already\s+)?|\bi'?ve\s+(still\s+|also\s+)?|\bive\s+)(have|got|had|get|suffer\s+from|live\s+with)\s+((?!questions?|appointments?|consult\w*|botox|it\b|this|treatment|injections?|shots?)\w+\s+){{0,3}}{_HEALTH}\b",
     rf"\b(living\s+with|diagnosed\s+(with\s+)?|dx\s+(with\s+)?|history\s+of)\s+(\w+\s+){{0,3}}{_HEALTH}\b",
     rf"\b{_HEALTH}\s+(here|patient|survivor)\b",
     r"\b(i'?m|im|i am)\s+(\w+\s+){0,3}(diabetic|epileptic|asthmatic|pregnant|nursing|breastfeeding|immunocompromised|anemic"
@@ -73,7 +73,7 @@ _FACTS = tuple(re.compile(p) for p in (
     rf"\b(j'\s?ai|jai|j ai)\s+(\w+\s+|d'\s?|l'\s?){{0,3}}{_HEALTH}\b|\b(je\s+|j)(fais|souffre|vis)\s+(\w+\s+|d'\s?|l'\s?){{0,3}}{_HEALTH}\b",
     r"\b(je\s+suis|chu|chui|j'\s?suis|jsuis)\s+(enceinte|diabetique|epileptique|asthmatique|allergique|cardiaque|en chimio\w*)\b"
     r"|\ballergique\s+(a|au|aux)\b|\bj'\s?allaite\b",
-    r"\b(j'\s?ai|jai)\s+\d{1,3}\s+ans\b|\bmon\s+(medecin|neurologue|cardiologue|specialiste)\b",
+    r"\b(j'\s?ai|jai)\s+\d{1,3}\s+ans\b",
 ))
 
 _ASKS_FOR_SELF = re.compile(
@@ -96,10 +96,16 @@ _ASKS_FOR_SELF = re.compile(
 )
 
 
+_CONDITIONAL = re.compile(r"\b(if|whether|si)\s+(i'?m|im|i am|i|you|someone|a person|people|je|j'\s?|on)\b[^,.?!;]*")
+
+
 def states_own_case(text: str | None) -> bool:
     """True when `text` tells a fact about the patient's own health and asks, or tells the team,
     about it (see the module docstring)."""
     if not text:
         return False
+    # "can I get botox if I'm pregnant" asks the page's question, not about the patient: a fact
+    # inside an "if" is not told.
     normalised = normalise(text)
-    return any(fact.search(normalised) for fact in _FACTS) and bool(_ASKS_FOR_SELF.search(normalised))
+    told = _CONDITIONAL.sub(" ", normalised)
+    return any(fact.search(told) for fact in _FACTS) and bool(_ASKS_FOR_SELF.search(normalised))

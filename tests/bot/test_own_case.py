@@ -25,6 +25,7 @@ from bot.nlp.own_case import states_own_case
     "Can I get botox while I'm on chemo?",
     "i have hypothyroidism and take synthroid every morning, does that matter",
     "Hi, I'd like to note that I have hemophilia A. Would I be able to have the injections safely?",
+    "i still have some bells palsy weakness, can i get treated",
     # French
     "jai la myasthenie grave, cest tu correct pour moi le botox",
     "chu allergique a l'albumine, c ok pr moi?",
@@ -52,6 +53,10 @@ def test_a_patients_own_situation_asked_about(text: str) -> None:
     "do I need to tell you about my medications",
     "Do I need to tell you if I take any medications?",
     "can I get botox while pregnant",
+    # A fact inside an "if" is the page's question, not the patient's own.
+    "is botox ok if i take blood thinners",
+    "can i get botox if i'm pregnant",
+    "my doctor has run out of options for my headaches, should i consider botox",
     # A fact with no question or heads-up about it.
     "I have diabetes",
     "est-ce que je peux prendre rendez-vous?",
