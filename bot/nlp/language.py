@@ -76,6 +76,11 @@ toujours rien tout tous toute beaucoup peu bien bon bonne serrer grincer serre g
 parlez parle parles anglais francais espagnol
 aucun aucune jamais vivre mourir envie vie gorge levres bras jambes poitrine visage souffle urgence
 appelez aidez enflee gonfle etouffe jetouffe jveux jpeux jsuis jvais jme
+premiere premier etape faiblesse faciale faciaux grossesse maladie maladies sla homologue medicales
+medicale mentionner medicaments medicament declarer membre membres societe philosophie devise
+chirurgie securitaire securite dangereux efficace resultats soulagement soulager cosmetique
+esthetique approuve sante paupiere paupieres yeux bouche seche cou raide nausee unites duree
+remboursement allaitement allaite bebe fibromyalgie affaire vot tete machoire serrement grincement
 """.split()
 
 _SPANISH = """

@@ -1031,6 +1031,10 @@ _WEAK_CUES = _compile((
     r"\b(injection|needle|shot)s?\s+(site|spot|area|point)s?\b|\b(point|site)s?\s+d'\s?injection\b"
     r"|\b(endroit|place|zone)s?\s+(de\s+|d'\s?|des\s+)(la\s+|l'\s?)?(injection|piqure)s?\b",
 ))
+# A fragment that ends by asking whether it is normal: "neck stiff after the shots, normal?".
+_IS_IT_NORMAL_TAIL = re.compile(
+    r"[,:;.]\s*(is (this|that|it) |(c'\s?est|c'\s?tu|c'\s?est-tu|est-ce) )?(normal|normale|ok|okay|correct|grave|inquietant)\s*\?+\s*$"
+)
 _FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|my|me|mine|myself|je|mon|ma|mes|moi)\b|\b[jm]'")
 _HYPOTHETICAL = re.compile(
     r"^\s*(can|could|does|do|will|would|might|may)\s+(it|botox|the|injections?|shots?|treatments?|this|that|people|patients"
@@ -1136,8 +1140,9 @@ def describes_symptom_after_treatment(text: str | None) -> bool:
     if any(cue.search(normalised) for cue in _STRONG_CUES):
         return personal or not hypothetical
     if any(cue.search(normalised) for cue in _WEAK_CUES):
-        # "eyelid droopy after botox" states it; "headache after botox?" may be asking.
-        question = normalised.endswith("?") or bool(_QUESTION_START.match(normalised))
+        # "eyelid droopy after botox" states it; "headache after botox?" may be asking; "cou raide
+        # + fatigue après les injections, normal?" asks whether what they have is normal.
+        question = (normalised.endswith("?") or bool(_QUESTION_START.match(normalised))) and not _IS_IT_NORMAL_TAIL.search(normalised)
         # "mon amie a eu la paupière tombante après son botox": someone else's, told as the past.
         someone_else = bool(_SOMEONE_ELSE.search(normalised))
         return (personal or not (question or someone_else)) and not hypothetical

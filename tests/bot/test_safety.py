@@ -926,6 +926,13 @@ def test_every_family_has_positives_and_a_negation_in_both_languages() -> None:
     ("can i get botox monday if i have a headache?", False),
     ("will i get a headache after my tx?", False),
     ("is neck stiffness a side effect?", False),
+    # A fragment asking whether what they have is normal reports it; a question about what may happen doesn't.
+    ("après les injections: cou raide + fatigue, normal?", True),
+    ("post inj, vision kinda fuzzy when reading. ok?", True),
+    ("headache after botox, normal?", True),
+    ("headache after botox?", False),
+    ("is it normal to be tired after botox?", False),
+    ("will i get a headache after botox, is that normal?", False),
 ])
 def test_shortened_treatment_words_and_days(text: str, now: bool) -> None:
     assert safety.describes_symptom_after_treatment(text) is now
