@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Optional
 
@@ -59,6 +60,29 @@ OTHER_LANGUAGES = (ES,)
 
 URGENT_READINGS = (CRISIS_INTENT, EMERGENCY_INTENT)
 URGENT_FLOOR = 0.15
+GREET_INTENT = "greet"
+# Greeting and small-talk words; what a message has beyond them is what it asks.
+_GREETING_WORDS = frozenset("""
+hi hello hey hiya yo good morning afternoon evening day there all everyone folks team dr doctor walters
+how are you doing hope well is it going thanks thank merci bonjour bonsoir salut allo coucou ca va comment
+allez vous tout le monde
+""".split())
+_ASKING = re.compile(
+    r"\?|\b(what|how|why|when|where|who|which|can|could|would|will|do|does|is|are|should|may|explain|tell|like|want"
+    r"|wanna|need|looking|interested|wondering|book|arrange|schedule|est-ce|pourquoi|quand|combien|peut|pouvez"
+    r"|pourriez|voudrais|aimerais)\b"
+)
+_GREETING_TOKENS = re.compile(r"[a-zàâçéèêëîïôûùüÿœ']+")
+MIN_WORDS_PAST_A_GREETING = 4
+
+
+def asks_beyond_a_greeting(text: str) -> bool:
+    """Whether a message asks something past its greeting: four words or more that are not
+    greeting or small talk, and a question or a request among them ("Good afternoon, could you
+    explain how it works?"; not "hello!! how are you", "hi, I'm Anna", "hi, I have a question")."""
+    words = _GREETING_TOKENS.findall(text.lower())
+    content = [w for w in words if w not in _GREETING_WORDS]
+    return len(content) >= MIN_WORDS_PAST_A_GREETING and bool(_ASKING.search(" ".join(content)) or "?" in text)
 OWN_CASE_INTENT = "own_case"
 FAQ_PREFIX = "faq_"
 # Readings that can't be right for a patient telling their own health situation and asking
@@ -113,6 +137,9 @@ class PatternSafeguards(GraphComponent):
             "other_language_intent": OTHER_LANGUAGE_INTENT,
             "switch_language_intent": SWITCH_LANGUAGE_INTENT,
             "own_case_intent": OWN_CASE_INTENT,
+            # The FallbackClassifier's own thresholds (config.yml), for a reading past a greeting.
+            "fallback_threshold": 0.35,
+            "ambiguity_threshold": 0.1,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -123,6 +150,8 @@ class PatternSafeguards(GraphComponent):
         self.other_language_intent = config.get("other_language_intent", defaults["other_language_intent"])
         self.switch_language_intent = config.get("switch_language_intent", defaults["switch_language_intent"])
         self.own_case_intent = config.get("own_case_intent", defaults["own_case_intent"])
+        self.fallback_threshold = float(config.get("fallback_threshold", defaults["fallback_threshold"]))
+        self.ambiguity_threshold = float(config.get("ambiguity_threshold", defaults["ambiguity_threshold"]))
 
     @classmethod
     def create(
@@ -194,7 +223,37 @@ class PatternSafeguards(GraphComponent):
                 self._demote_after_treatment(message)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.emergency_intent and denies_emergency(text):
                 self._demote(message, self.emergency_intent)
+            elif self._best_reading(message) == GREET_INTENT and asks_beyond_a_greeting(text):
+                self._past_the_greeting(message)
         return messages
+
+    @staticmethod
+    def _best_reading(message: Message) -> Optional[str]:
+        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
+        return str(ranking[0][INTENT_NAME_KEY]) if ranking else None
+
+    def _past_the_greeting(self, message: Message) -> None:
+        """"Good morning, I would like to arrange a consultation" read as a greeting: the greeting's
+        words outweighed the request. The other readings, rescaled as if the greeting weren't
+        there, decide as the FallbackClassifier would: the best when sure enough and clear of the
+        second, else "not sure" with them as the "did you mean" candidates."""
+        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
+        greeting = float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        rest = max(1.0 - greeting, 1e-6)
+        rescaled = [{INTENT_NAME_KEY: r[INTENT_NAME_KEY],
+                     PREDICTED_CONFIDENCE_KEY: min(1.0, float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) / rest)}
+                    for r in ranking[1:]]
+        if not rescaled:
+            return
+        best = rescaled[0][PREDICTED_CONFIDENCE_KEY]
+        second = rescaled[1][PREDICTED_CONFIDENCE_KEY] if len(rescaled) > 1 else 0.0
+        if best >= self.fallback_threshold and best - second >= self.ambiguity_threshold:
+            message.set(INTENT, dict(rescaled[0]), add_to_output=True)
+            message.set(INTENT_RANKING_KEY, rescaled, add_to_output=True)
+        else:
+            unsure = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: best}
+            message.set(INTENT, unsure, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [unsure] + rescaled, add_to_output=True)
 
     @staticmethod
     def _add_unlisted(message: Message, asked: Asked) -> None:

@@ -120,6 +120,7 @@ def test_default_config_and_a_config_from_before_the_other_safeguards() -> None:
         "intent": "emergency", "crisis_intent": "crisis",
         "after_treatment_intent": "after_treatment", "other_language_intent": "other_language",
         "switch_language_intent": "switch_language", "own_case_intent": "own_case",
+        "fallback_threshold": 0.35, "ambiguity_threshold": 0.1,
     }
     # A model trained with the first version stored only {"intent": "emergency"}.
     old = PatternSafeguards({"intent": "emergency"})
