@@ -96,6 +96,9 @@ chirurgie médicaments medicaments longtemps vite vraiment beaucoup bien mieux a
 """.split())
 
 
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]")
+
+
 def _clean(x: str) -> str:
     x = " ".join(x.replace("’", "'").split())
     previous = None
@@ -112,7 +115,8 @@ def asked_about(text: str) -> Optional[Asked]:
     None when X is a pronoun, a person, one of the page's own topics, or too long to be a term
     (a story): those are left to the classifier and the vocabulary.
     """
-    lowered = " ".join(text.lower().replace("’", "'").split())
+    # Emoji say how the patient feels, not what they ask ("can it cause acne? 😩").
+    lowered = " ".join(_EMOJI.sub(" ", text.lower().replace("’", "'")).split())
     for pattern, kind in _PATTERNS:
         found = pattern.search(lowered)
         if not found:

@@ -60,12 +60,13 @@ OTHER_LANGUAGES = (ES,)
 
 URGENT_READINGS = (CRISIS_INTENT, EMERGENCY_INTENT)
 URGENT_FLOOR = 0.15
-GREET_INTENT = "greet"
+# A greeting or a thank-you around a question ("Good evening, I was wondering whether ... Thank you.").
+SMALL_TALK_INTENTS = ("greet", "thanks")
 # Greeting and small-talk words; what a message has beyond them is what it asks.
 _GREETING_WORDS = frozenset("""
 hi hello hey hiya yo good morning afternoon evening day there all everyone folks team dr doctor walters
 how are you doing hope well is it going thanks thank merci bonjour bonsoir salut allo coucou ca va comment
-allez vous tout le monde
+allez vous tout le monde so much very kindly in advance again a lot ty thx
 """.split())
 _ASKING = re.compile(
     r"\?|\b(what|how|why|when|where|who|which|can|could|would|will|do|does|is|are|should|may|explain|tell|like|want"
@@ -223,7 +224,7 @@ class PatternSafeguards(GraphComponent):
                 self._demote_after_treatment(message)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.emergency_intent and denies_emergency(text):
                 self._demote(message, self.emergency_intent)
-            elif self._best_reading(message) == GREET_INTENT and asks_beyond_a_greeting(text):
+            elif self._best_reading(message) in SMALL_TALK_INTENTS and asks_beyond_a_greeting(text):
                 self._past_the_greeting(message)
         return messages
 
@@ -233,8 +234,8 @@ class PatternSafeguards(GraphComponent):
         return str(ranking[0][INTENT_NAME_KEY]) if ranking else None
 
     def _past_the_greeting(self, message: Message) -> None:
-        """"Good morning, I would like to arrange a consultation" read as a greeting: the greeting's
-        words outweighed the request. The other readings, rescaled as if the greeting weren't
+        """"Good morning, I would like to arrange a consultation" read as a greeting, "... is it used
+        for Bell's palsy? Thank you." as thanks: the small talk's words outweighed the request. The other readings, rescaled as if the greeting weren't
         there, decide as the FallbackClassifier would: the best when sure enough and clear of the
         second, else "not sure" with them as the "did you mean" candidates."""
         ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]

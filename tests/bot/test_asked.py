@@ -16,6 +16,7 @@ from bot.nlp.components import PatternSafeguards, unlisted_question
     ("does botox help sciatica?", CONDITION, "sciatica"),
     ("does it help with carpal tunnel", CONDITION, "carpal tunnel"),
     ("does it help w/ sensitive teeth", CONDITION, "sensitive teeth"),
+    ("Can it cause acne? 😩", SIDE_EFFECT, "acne"),
     ("will botox help plantar fasciitis", CONDITION, "plantar fasciitis"),
     ("is botox good for tennis elbow", CONDITION, "tennis elbow"),
     ("does it treat gum disease", CONDITION, "gum disease"),

@@ -18,6 +18,10 @@ from bot.nlp.components import PatternSafeguards, asks_beyond_a_greeting
     ("Hi, I'm Anna, how are you?", False),
     ("hey good morning to you all!", False),
     ("hello, is anyone there?", False),
+    ("Good evening, I was wondering whether therapeutic Botox is used for Bell's palsy. Thank you.", True),
+    ("thanks! what are the side effects?", True),
+    ("thanks so much, that's helpful", False),
+    ("thank you very much in advance!", False),
 ])
 def test_what_a_message_asks_past_its_greeting(text: str, asks: bool) -> None:
     assert asks_beyond_a_greeting(text) is asks
@@ -59,3 +63,9 @@ def test_the_fallback_classifiers_unsure_greeting_is_looked_past_too() -> None:
 def test_a_greeting_stays_a_greeting(text: str) -> None:
     message = _process(_parsed(text, [("greet", 0.9), ("faq_what_is", 0.05)]))
     assert message.get("intent")["name"] == "greet"
+
+
+def test_a_question_closed_by_a_thank_you_is_answered() -> None:
+    message = _process(_parsed("Good evening, I was wondering whether therapeutic Botox is used for Bell's palsy. Thank you.",
+                               [("thanks", 0.7), ("faq_conditions", 0.25), ("faq_what_is", 0.02)]))
+    assert message.get("intent")["name"] == "faq_conditions"
