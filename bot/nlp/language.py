@@ -81,6 +81,7 @@ medicale mentionner medicaments medicament declarer membre membres societe philo
 chirurgie securitaire securite dangereux efficace resultats soulagement soulager cosmetique
 esthetique approuve sante paupiere paupieres yeux bouche seche cou raide nausee unites duree
 remboursement allaitement allaite bebe fibromyalgie affaire vot tete machoire serrement grincement
+chui pr allergique
 """.split()
 
 _SPANISH = """

@@ -180,3 +180,17 @@ def test_names_and_english_with_spanish_looking_words_are_not_spanish(text: str)
 def test_codes_with_digits_are_no_languages_words(text: str) -> None:
     # The letters between a code's digits ("ce", "de") once turned an English screening French.
     assert read_language(text) != ("fr", "fr")
+
+
+@pytest.mark.parametrize("text", [
+    "premiere etape?", "faiblesse faciale?", "grossesse + botox = ok?", "SLA / maladie neuro?", "fibromyalgie??",
+    "conditions médicales à mentionner?", "c cosmetique ou c medical vot affaire?", "chu allergique a l'albumine, c ok pr moi?",
+])
+def test_french_fragments_of_the_clinics_subjects_turn_the_conversation_french(text: str) -> None:
+    """A first message of a few French content words got the English answer."""
+    assert read_language(text) == ("fr", "fr")
+
+
+@pytest.mark.parametrize("text", ["is it safe during pregnancy", "what are the side effects", "facial weakness?"])
+def test_english_on_the_same_subjects_stays_english(text: str) -> None:
+    assert read_language(text)[1] in ("en", "")
