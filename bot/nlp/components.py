@@ -60,6 +60,9 @@ OTHER_LANGUAGES = (ES,)
 
 URGENT_READINGS = (CRISIS_INTENT, EMERGENCY_INTENT)
 URGENT_FLOOR = 0.15
+# Below this confidence in its best reading, the classifier's crisis runner-up is looked at even
+# when the FallbackClassifier let the best reading through.
+CRISIS_CHECK_BELOW = 0.6
 # A greeting or a thank-you around a question ("Good evening, I was wondering whether ... Thank you.").
 SMALL_TALK_INTENTS = ("greet", "thanks")
 # Greeting and small-talk words; what a message has beyond them is what it asks.
@@ -187,6 +190,11 @@ class PatternSafeguards(GraphComponent):
         # is a false 911 alarm (the patterns, which read the denial, said no).
         if classified == self.emergency_intent and denies_emergency(text):
             classified = None
+        # Nor a crisis reading of such a message with no word of distress in it (a French "je n'ai
+        # pas de difficulté à respirer…" read as crisis got the 988 message); the crisis patterns,
+        # which ran first, said no.
+        if classified == self.crisis_intent and denies_emergency(text) and not may_be_crisis(text):
+            classified = None
         if classified in URGENT_READINGS:
             return classified, None
         # A patient's own health situation, asked about: "tell the team; Dr. Walters decides",
@@ -213,6 +221,11 @@ class PatternSafeguards(GraphComponent):
                 # Unsure, or not English: a crisis or an emergency among the classifier's two best
                 # readings wins (a helpline shown by mistake costs less than one withheld).
                 classified = self._urgent_runner_up(message) or classified
+            elif self._top_confidence(message) < CRISIS_CHECK_BELOW:
+                # Sure enough to answer, not sure enough to rule out a crisis the patterns missed: a
+                # crisis runner-up in a message with a word of distress wins (read as "continue"
+                # at 0.38 with crisis next, a message in crisis got "nothing is paused").
+                classified = self._urgent_runner_up(message, only=(self.crisis_intent,)) or classified
             forced, asked = self.forced_intent(text, language, classified, message.get(ENTITIES) or [])
             if forced:
                 self._force(message, forced)
@@ -224,6 +237,9 @@ class PatternSafeguards(GraphComponent):
                 self._demote_after_treatment(message)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.emergency_intent and denies_emergency(text):
                 self._demote(message, self.emergency_intent)
+            elif ((message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.crisis_intent and denies_emergency(text)
+                  and not may_be_crisis(text)):
+                self._demote(message, self.crisis_intent)
             elif self._best_reading(message) in SMALL_TALK_INTENTS and asks_beyond_a_greeting(text):
                 self._past_the_greeting(message)
         return messages
@@ -267,11 +283,15 @@ class PatternSafeguards(GraphComponent):
         message.set(ENTITIES, entities, add_to_output=True)
 
     @staticmethod
-    def _urgent_runner_up(message: Message) -> Optional[str]:
+    def _top_confidence(message: Message) -> float:
+        return float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+
+    @staticmethod
+    def _urgent_runner_up(message: Message, only: Sequence[str] = URGENT_READINGS) -> Optional[str]:
         ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
         for entry in ranking[:2]:
             name = entry.get(INTENT_NAME_KEY)
-            if (name in URGENT_READINGS and float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0) >= URGENT_FLOOR
+            if (name in only and float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0) >= URGENT_FLOOR
                     and (name != CRISIS_INTENT or may_be_crisis(message.get(TEXT)))):
                 return str(name)
         return None
@@ -293,8 +313,10 @@ class PatternSafeguards(GraphComponent):
         self._demote(message, self.after_treatment_intent)
 
     def _demote(self, message: Message, intent: str) -> None:
-        """The next intent in the ranking answers instead of `intent`."""
-        ranking = self._ranking_without(message, intent)
+        """The next intent in the ranking answers instead of `intent`; never the other urgent one
+        (an emergency reading of a denied symptom, demoted, promoted "crisis" at 0.0 confidence
+        and got the 988 message; the patterns, which ran first, found neither)."""
+        ranking = [r for r in self._ranking_without(message, intent) if r.get(INTENT_NAME_KEY) not in URGENT_READINGS]
         if ranking:
             message.set(INTENT, dict(ranking[0]), add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

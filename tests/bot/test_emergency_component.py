@@ -383,3 +383,54 @@ def test_a_denial_beside_a_symptom_now_is_still_an_emergency(net: PatternSafegua
     msg = message("no chest pain but I can't breathe", intent="faq_side_effects", confidence=0.6)
     net.process([msg])
     assert msg.get("intent") == {"name": "emergency", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("text", [
+    "je n'ai pas de difficulté à respirer, c'est quoi le botox?",
+    "no trouble breathing or swallowing, just wondering about the side effects",
+])
+def test_the_classifiers_crisis_reading_of_a_denied_symptom_gives_way(net: PatternSafeguards, text: str) -> None:
+    """No word of distress and only denied symptoms: the crisis reading alone would be a false 988 message."""
+    ranking = [{"name": "crisis", "confidence": 0.6}, {"name": "faq_what_is", "confidence": 0.3}]
+    msg = message(text, intent="crisis", confidence=0.6, ranking=ranking)
+    net.process([msg])
+    assert msg.get("intent")["name"] == "faq_what_is"
+
+
+def test_a_crisis_reading_with_a_word_of_distress_stands_beside_a_denied_symptom(net: PatternSafeguards) -> None:
+    ranking = [{"name": "crisis", "confidence": 0.6}, {"name": "faq_what_is", "confidence": 0.3}]
+    msg = message("no trouble breathing, I just don't see the point of living like this", intent="crisis",
+                  confidence=0.6, ranking=ranking)
+    net.process([msg])
+    assert msg.get("intent")["name"] == "crisis"
+
+
+def test_a_crisis_runner_up_with_a_word_of_distress_wins_over_a_middling_reading() -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlp.components import PatternSafeguards
+
+    def message(text: str, ranking: list[tuple[str, float]]) -> Message:
+        entries = [{"name": n, "confidence": c} for n, c in ranking]
+        return Message({"text": text, "intent": dict(entries[0]), "intent_ranking": entries})
+
+    component = PatternSafeguards(PatternSafeguards.get_default_config())
+    middling = message("some days I'm just tired of all of it", [("continue_screening", 0.38), ("crisis", 0.19)])
+    no_word = message("please keep going with it", [("continue_screening", 0.38), ("crisis", 0.19)])
+    sure = message("some days I'm just tired of all of it", [("continue_screening", 0.7), ("crisis", 0.2)])
+    emergency_next = message("my chest feels odd today", [("faq_side_effects", 0.4), ("emergency", 0.3)])
+    component.process([middling, no_word, sure, emergency_next])
+    assert middling.get("intent")["name"] == "crisis"
+    # No word of distress, a sure reading, or an emergency runner-up (only the unsure rule covers it): as read.
+    assert [m.get("intent")["name"] for m in (no_word, sure, emergency_next)] == [
+        "continue_screening", "continue_screening", "faq_side_effects"]
+
+
+def test_a_demoted_emergency_reading_never_promotes_the_crisis_one(net: PatternSafeguards) -> None:
+    """'je n'ai pas de difficulté à respirer' read as emergency, crisis next at 0.0: the 988 message was the result."""
+    ranking = [{"name": "emergency", "confidence": 0.9}, {"name": "crisis", "confidence": 0.0},
+               {"name": "faq_not_cosmetic", "confidence": 0.0}]
+    msg = message("je n'ai pas de difficulté à respirer, c'est esthétique?", intent="emergency", confidence=0.9,
+                  ranking=ranking)
+    net.process([msg])
+    assert msg.get("intent")["name"] == "faq_not_cosmetic"
