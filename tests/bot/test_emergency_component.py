@@ -361,15 +361,17 @@ def test_unsure_with_crisis_among_the_two_best_readings_answers_the_crisis() -> 
         "nlu_fallback", "nlu_fallback", "faq_motto", "nlu_fallback"]
 
 
+@pytest.mark.parametrize("reading", ["emergency", "crisis"])
 @pytest.mark.parametrize("text", [
     "je n'ai pas de difficulté à respirer, c'est quoi le botox?",
     "no trouble breathing or swallowing, just wondering about the side effects",
     "pas de gonflement ni de réaction, est-ce approuvé?",
 ])
-def test_the_classifiers_emergency_reading_of_a_denied_symptom_gives_way(net: PatternSafeguards, text: str) -> None:
-    """The patterns read the denial; the classifier's 'emergency' alone would be a false 911 alarm."""
-    ranking = [{"name": "emergency", "confidence": 0.6}, {"name": "faq_what_is", "confidence": 0.3}]
-    msg = message(text, intent="emergency", confidence=0.6, ranking=ranking)
+def test_the_classifiers_urgent_reading_of_a_denied_symptom_gives_way(net: PatternSafeguards, text: str, reading: str) -> None:
+    """The patterns read the denial; the classifier's 'emergency' alone would be a false 911 alarm, its
+    'crisis' (no word of distress here) a false 988 message."""
+    ranking = [{"name": reading, "confidence": 0.6}, {"name": "faq_what_is", "confidence": 0.3}]
+    msg = message(text, intent=reading, confidence=0.6, ranking=ranking)
     net.process([msg])
     assert msg.get("intent")["name"] == "faq_what_is"
     # An unsure reading with emergency as runner-up does not raise it either.
@@ -383,18 +385,6 @@ def test_a_denial_beside_a_symptom_now_is_still_an_emergency(net: PatternSafegua
     msg = message("no chest pain but I can't breathe", intent="faq_side_effects", confidence=0.6)
     net.process([msg])
     assert msg.get("intent") == {"name": "emergency", "confidence": 1.0}
-
-
-@pytest.mark.parametrize("text", [
-    "je n'ai pas de difficulté à respirer, c'est quoi le botox?",
-    "no trouble breathing or swallowing, just wondering about the side effects",
-])
-def test_the_classifiers_crisis_reading_of_a_denied_symptom_gives_way(net: PatternSafeguards, text: str) -> None:
-    """No word of distress and only denied symptoms: the crisis reading alone would be a false 988 message."""
-    ranking = [{"name": "crisis", "confidence": 0.6}, {"name": "faq_what_is", "confidence": 0.3}]
-    msg = message(text, intent="crisis", confidence=0.6, ranking=ranking)
-    net.process([msg])
-    assert msg.get("intent")["name"] == "faq_what_is"
 
 
 def test_a_crisis_reading_with_a_word_of_distress_stands_beside_a_denied_symptom(net: PatternSafeguards) -> None:
