@@ -59,12 +59,13 @@ def topic_button(domain: dict[str, Any], intent: str, payload: Optional[str] = N
 
 
 def ranked_with_confidence(tracker: Tracker) -> list[tuple[str, float]]:
+    """The classifier's ranking of the latest message, best first, with its confidences."""
     return [(str(r.get("name")), float(r.get("confidence") or 0.0))
             for r in (tracker.latest_message or {}).get("intent_ranking") or []]
 
 
 def ranked(tracker: Tracker) -> list[str]:
-    return [str(r.get("name")) for r in (tracker.latest_message or {}).get("intent_ranking") or []]
+    return [name for name, _ in ranked_with_confidence(tracker)]
 
 
 def own_case(dispatcher: CollectingDispatcher, text: str,
@@ -77,9 +78,9 @@ def own_case(dispatcher: CollectingDispatcher, text: str,
     the facial weakness item), i.e. a specific safety topic among its two best readings."""
     specific = [t for t in topics.topics_in(text) if t.startswith(SAFETY_PREFIX) and t != SAFETY_OVERVIEW]
     if not specific:
-        read = [name for name, confidence in ranking if name != OWN_CASE][:2]
-        sure = {name for name, confidence in ranking if confidence >= OWN_CASE_TOPIC_FLOOR}
-        specific = [t for t in read if t.startswith(SAFETY_PREFIX) and t != SAFETY_OVERVIEW and t in sure][:1]
+        read = [(name, confidence) for name, confidence in ranking if name != OWN_CASE][:2]
+        specific = [name for name, confidence in read if name.startswith(SAFETY_PREFIX) and name != SAFETY_OVERVIEW
+                    and confidence >= OWN_CASE_TOPIC_FLOOR][:1]
     if not specific:
         dispatcher.utter_message(response="utter_own_case")
         return []

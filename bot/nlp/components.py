@@ -87,6 +87,8 @@ def asks_beyond_a_greeting(text: str) -> bool:
     words = _GREETING_TOKENS.findall(text.lower())
     content = [w for w in words if w not in _GREETING_WORDS]
     return len(content) >= MIN_WORDS_PAST_A_GREETING and bool(_ASKING.search(" ".join(content)) or "?" in text)
+
+
 OWN_CASE_INTENT = "own_case"
 FAQ_PREFIX = "faq_"
 # Readings that can't be right for a patient telling their own health situation and asking
@@ -188,12 +190,7 @@ class PatternSafeguards(GraphComponent):
         # too): a second line of defence behind the patterns. Not an emergency reading of a
         # message that only denies urgent symptoms ("je n'ai pas de difficulté à respirer"): that
         # is a false 911 alarm (the patterns, which read the denial, said no).
-        if classified == self.emergency_intent and denies_emergency(text):
-            classified = None
-        # Nor a crisis reading of such a message with no word of distress in it (a French "je n'ai
-        # pas de difficulté à respirer…" read as crisis got the 988 message); the crisis patterns,
-        # which ran first, said no.
-        if classified == self.crisis_intent and denies_emergency(text) and not may_be_crisis(text):
+        if self._denied_urgent_reading(classified, text):
             classified = None
         if classified in URGENT_READINGS:
             return classified, None
@@ -231,30 +228,37 @@ class PatternSafeguards(GraphComponent):
                 self._force(message, forced)
                 if asked is not None:
                     self._add_unlisted(message, asked)
-            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.other_language_intent:
+                continue
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            readings = self._readings(message)
+            if intent == self.other_language_intent:
                 self._demote_other_language(message)
-            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.after_treatment_intent and asks_what_might_happen(text):
+            elif intent == self.after_treatment_intent and asks_what_might_happen(text):
                 self._demote_after_treatment(message)
-            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.emergency_intent and denies_emergency(text):
-                self._demote(message, self.emergency_intent)
-            elif ((message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.crisis_intent and denies_emergency(text)
-                  and not may_be_crisis(text)):
-                self._demote(message, self.crisis_intent)
-            elif self._best_reading(message) in SMALL_TALK_INTENTS and asks_beyond_a_greeting(text):
-                self._past_the_greeting(message)
+            elif self._denied_urgent_reading(intent, text):
+                self._demote(message, str(intent))
+            elif readings and readings[0][INTENT_NAME_KEY] in SMALL_TALK_INTENTS and asks_beyond_a_greeting(text):
+                self._past_the_greeting(message, readings)
         return messages
 
-    @staticmethod
-    def _best_reading(message: Message) -> Optional[str]:
-        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
-        return str(ranking[0][INTENT_NAME_KEY]) if ranking else None
+    def _denied_urgent_reading(self, reading: Optional[str], text: str) -> bool:
+        """The classifier's emergency reading of a message that only denies urgent symptoms ("je
+        n'ai pas de difficulté à respirer"), or its crisis reading of one with no word of distress
+        either: a false 911 or 988 message (the patterns, which read the denial, said no)."""
+        if reading not in URGENT_READINGS or not denies_emergency(text):
+            return False
+        return reading == self.emergency_intent or not may_be_crisis(text)
 
-    def _past_the_greeting(self, message: Message) -> None:
+    @staticmethod
+    def _readings(message: Message) -> list[dict[str, Any]]:
+        """The classifier's ranking without the FallbackClassifier's "not sure", best first."""
+        return [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
+
+    def _past_the_greeting(self, message: Message, ranking: list[dict[str, Any]]) -> None:
         """"Good morning, I would like to arrange a consultation" read as a greeting, "... is it used
-        for Bell's palsy? Thank you." as thanks: the small talk's words outweighed the request. The other readings, rescaled as if the greeting weren't
-        there, decide as the FallbackClassifier would: the best when sure enough and clear of the
+        for Bell's palsy? Thank you." as thanks: the small talk's words outweighed the request. The
+        other readings, rescaled as if the greeting weren't there, decide as the FallbackClassifier would: the best when sure enough and clear of the
         second, else "not sure" with them as the "did you mean" candidates."""
-        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
         greeting = float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
         rest = max(1.0 - greeting, 1e-6)
         rescaled = [{INTENT_NAME_KEY: r[INTENT_NAME_KEY],
@@ -288,8 +292,7 @@ class PatternSafeguards(GraphComponent):
 
     @staticmethod
     def _urgent_runner_up(message: Message, only: Sequence[str] = URGENT_READINGS) -> Optional[str]:
-        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
-        for entry in ranking[:2]:
+        for entry in PatternSafeguards._readings(message)[:2]:
             name = entry.get(INTENT_NAME_KEY)
             if (name in only and float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0) >= URGENT_FLOOR
                     and (name != CRISIS_INTENT or may_be_crisis(message.get(TEXT)))):
