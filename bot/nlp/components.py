@@ -188,9 +188,9 @@ class PatternSafeguards(GraphComponent):
             return ASKED_INTENTS[asked.kind], asked
         # The classifier's own crisis or emergency reading stands (for a French or Spanish message
         # too): a second line of defence behind the patterns. Not an emergency reading of a
-        # message that only denies urgent symptoms ("je n'ai pas de difficulté à respirer"): that
-        # is a false 911 alarm (the patterns, which read the denial, said no).
-        if self._denied_urgent_reading(classified, text):
+        # message that only denies urgent symptoms ("je n'ai pas de difficulté à respirer"), nor a
+        # crisis reading of one without a word of distress: a false 911 or 988 message.
+        if self._unfounded_urgent_reading(classified, text, language):
             classified = None
         if classified in URGENT_READINGS:
             return classified, None
@@ -235,19 +235,24 @@ class PatternSafeguards(GraphComponent):
                 self._demote_other_language(message)
             elif intent == self.after_treatment_intent and asks_what_might_happen(text):
                 self._demote_after_treatment(message)
-            elif self._denied_urgent_reading(intent, text):
+            elif self._unfounded_urgent_reading(intent, text, language):
                 self._demote(message, str(intent))
             elif readings and readings[0][INTENT_NAME_KEY] in SMALL_TALK_INTENTS and asks_beyond_a_greeting(text):
                 self._past_the_greeting(message, readings)
         return messages
 
-    def _denied_urgent_reading(self, reading: Optional[str], text: str) -> bool:
+    def _unfounded_urgent_reading(self, reading: Optional[str], text: str, language: str) -> bool:
         """The classifier's emergency reading of a message that only denies urgent symptoms ("je
-        n'ai pas de difficulté à respirer"), or its crisis reading of one with no word of distress
-        either: a false 911 or 988 message (the patterns, which read the denial, said no)."""
-        if reading not in URGENT_READINGS or not denies_emergency(text):
-            return False
-        return reading == self.emergency_intent or not may_be_crisis(text)
+        n'ai pas de difficulté à respirer"), or its crisis reading of a message with no word of
+        distress at all: a false 911 or 988 message (the patterns, which ran first, said no).
+
+        "Hello, I'm scheduled for my second treatment on Friday. Will it be with Dr. Walters himself
+        or another member of the team?" was read as crisis, best of all, and got the 988 message.
+        A crisis reading is weighed so only in English: in French the classifier is the backstop for
+        more of what the patterns miss, and the blind French set lost two crisis messages to it."""
+        if reading == self.crisis_intent:
+            return denies_emergency(text) and not may_be_crisis(text) if language != EN else not may_be_crisis(text)
+        return reading == self.emergency_intent and denies_emergency(text)
 
     @staticmethod
     def _readings(message: Message) -> list[dict[str, Any]]:

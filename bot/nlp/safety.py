@@ -651,7 +651,12 @@ _CRISIS_EN = (
     r"(?!\s+(shaving|cooking|chopping|by accident|accidentally|on (a|the|some|my)\b|with (a|the) (knife|door|razor)|while|at the gym))",
     r"\b(cut|cutting|slit|slitting|slash|slashing)\s+my\s+(wrists?|arms?|thighs?|throat)\b|\b(been|started|keep|kept|relapsed|relapse)\s+(\w+\s+)?cutting(\s+again)?\s*($|\s(and|so)\b)"
     r"|\bcutting\s+again\b",
-    r"\b(take|taking|took|swallow|swallowing|swallowed)\s+(all|a bunch|the whole bottle|a whole bottle|a handful|every one)\s+(of\s+)?"
+    r"\b(take|taking|took|swallow|swallowing|swallowed)\s+(all|the whole bottle|a whole bottle|every one)\s+(of\s+)?"
+    r"(my\s+|the\s+|those\s+|these\s+)?(\w+\s+)?(pills|meds|medications?|tablets|oxy\w*|painkillers|opioids|sleeping pills)\b"
+    # "a bunch / a handful": "I took / am going to take a handful of pills", but not a patient's
+    # regimen, "I take (I'm taking) a bunch of meds, should I mention that?".
+    r"|\b(took|swallow|swallowing|swallowed|(?<!\bi )(?<!\bim )(?<!\bwe )(?<!\balso )(?<!\busually )(?<!\bdaily )take"
+    r"|(?<!\bim )(?<!\bi'm )(?<!\bwe're )(?<!\balso )(?<!\bcurrently )(?<!\balready )taking)\s+(a bunch|a handful)\s+(of\s+)?"
     r"(my\s+|the\s+|those\s+|these\s+)?(\w+\s+)?(pills|meds|medications?|tablets|oxy\w*|painkillers|opioids|sleeping pills)\b"
     r"|\ball\s+my\s+(\w+\s+)?(pills|meds|medications?|tablets|oxy\w*|painkillers)\s+at\s+once\b"
     r"|\btak(e|ing)\s+them\s+all\s+at\s+once\b|\btoo many\s+(pills|meds|tablets)\s+on purpose\b",
@@ -1162,9 +1167,9 @@ def denies_emergency(text: str | None) -> bool:
 
 # --------------------------------------------------------------------------- words of distress
 
-# When the classifier is unsure, its second-best reading of "crisis" is taken only if the message
-# has a word of that kind: an appointment question whose runner-up happened to be "crisis" got the
-# 988 message. Broad on purpose (stems, three languages): the patterns above are the first line;
+# The classifier's reading of "crisis" (its best or, when it is unsure, its second best) is taken
+# only if the message has a word of that kind: appointment questions read as "crisis" got the 988
+# message. Broad on purpose (stems, three languages): the patterns above are the first line;
 # this only keeps a guess from firing on a message with nothing of distress in it. The emergency
 # runner-up has no such gate: an emergency the patterns miss may be worded any way at all, and a
 # 911 line shown by mistake costs less than one withheld.
@@ -1172,6 +1177,13 @@ _CRISIS_WORDS = re.compile(
     r"\b(die|dying|dead|death|kill\w*|suicid\w*|end (it|it all|my life|things|everything)|live|living|life|alive|hopeless\w*"
     r"|worthless|give up|giving up|go on|going on|no point|burden|hurt(ing)? myself|harm\w*|cut(ting)? myself|overdos\w*|pills"
     r"|disappear\w*|better off|wake up|can'?t (take|cope|do this)|tired of|despair\w*|mourir|mort|meurs|tuer|vivre|vie|en finir"
+    # Stems of the English crisis phrasings the patterns know (tests/bot/safety_phrasings.yml): a
+    # classifier reading of "crisis" in English is taken only with one of these words.
+    r"|kms|unaliv\w*|(the|no) point|keep going|died|born|forever|rope|hang\w*|jump\w*|bridge|goodbyes?|letters?|note"
+    r"|cutting|kil+\w*|su?[ie]?cid\w*|want to dye|into a wall|(thanks|thank you) for everything"
+    r"|(cut|burn|burned|burning|scratch|hit|hitting|hurt|hurting|shoot|drown|use it on) (my|him|her)sel(f|ves)|exist\w*|ending|gun|suffering"
+    r"|hope\w*|be here|be around|all (to be )?over|gone|woke|nobody|no one|without me|happier|miss me|last message|wrists?"
+    r"|knife|train|vanish|keep doing this|notice|a problem for anyone|oxy\w*|sleep forever|my things"
     r"|disparaitre|me faire du mal|desespo\w*|tanne\w*|ecoeure\w*|plus la force|morir|muerte|matar\w*|vivir|vida|acabar)\b"
 )
 

@@ -406,7 +406,7 @@ def test_a_crisis_runner_up_with_a_word_of_distress_wins_over_a_middling_reading
 
     component = PatternSafeguards(PatternSafeguards.get_default_config())
     middling = message("some days I'm just tired of all of it", [("continue_screening", 0.38), ("crisis", 0.19)])
-    no_word = message("please keep going with it", [("continue_screening", 0.38), ("crisis", 0.19)])
+    no_word = message("please carry on with the questions", [("continue_screening", 0.38), ("crisis", 0.19)])
     sure = message("some days I'm just tired of all of it", [("continue_screening", 0.7), ("crisis", 0.2)])
     emergency_next = message("my chest feels odd today", [("faq_side_effects", 0.4), ("emergency", 0.3)])
     component.process([middling, no_word, sure, emergency_next])

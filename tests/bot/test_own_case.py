@@ -7,6 +7,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.components import PatternSafeguards
 from bot.nlp.own_case import states_own_case
+from bot.nlp.safety import is_crisis
 
 
 @pytest.mark.parametrize("text", [
@@ -80,9 +81,25 @@ def test_the_safeguard_replaces_a_topic_or_unsure_reading(intent: str) -> None:
 @pytest.mark.parametrize("intent", ["book_consultation", "request_human", "existing_patient", "stop", "emergency", "crisis",
                                     "out_of_scope"])
 def test_the_safeguard_never_replaces_booking_a_person_a_stop_or_an_urgent_reading(intent: str) -> None:
-    message = _parsed("I'm on warfarin and have MS, is it safe for me?", intent)
+    # A crisis reading stands only with a word of distress in the message (see the test below).
+    text = "I'm on warfarin and have MS, is it safe for me?"
+    if intent == "crisis":
+        text = "I'm on warfarin and have MS and I'm tired of these headaches, is it safe for me?"
+    assert not is_crisis(text)
+    message = _parsed(text, intent)
     PatternSafeguards(PatternSafeguards.get_default_config()).process([message])
     assert message.get("intent")["name"] == intent
+
+
+@pytest.mark.parametrize("text", [
+    "Hello, I'm scheduled for my second treatment on Friday. Will it be with Dr. Walters himself or another member of the team?",
+    "I'm on warfarin and have MS, is it safe for me?",
+])
+def test_a_crisis_reading_without_a_word_of_distress_is_not_taken(text: str) -> None:
+    # The classifier read an appointment question as crisis, best of all: the 988 message for it.
+    message = _parsed(text, "crisis")
+    PatternSafeguards(PatternSafeguards.get_default_config()).process([message])
+    assert message.get("intent")["name"] not in ("crisis", "emergency")
 
 
 def test_an_urgent_pattern_still_comes_first() -> None:
