@@ -150,8 +150,8 @@ class ActionAnswerQuestion(Action):
 
 
 class ActionClarify(Action):
-    """The classifier wasn't sure: a term in the message decides, else 'did you mean ...?', else
-    the topics."""
+    """The classifier wasn't sure: a term in the message decides, else the topics its guesses name
+    in the message's own words, else 'did you mean ...?', else the topics."""
 
     def name(self) -> str:
         return "action_clarify"
@@ -166,8 +166,15 @@ class ActionClarify(Action):
             return answer(dispatcher, topic, entities, conversation_language(tracker))
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         language = conversation_language(tracker)
-        buttons = [b for c in topics.close_alternatives(ranking)
-                   if (b := topic_button(domain, c.intent, language=language))]
+        alternatives = topics.close_alternatives(ranking)
+        named = topics.named_alternatives(text, alternatives)
+        if named:
+            # The message's own words pick among the guesses: answered, no "did you mean".
+            events: list[dict[str, Any]] = []
+            for topic in named:
+                events += answer(dispatcher, topic, entities, language)
+            return events[-1:]
+        buttons = [b for c in alternatives if (b := topic_button(domain, c.intent, language=language))]
         if not buttons:
             dispatcher.utter_message(response="utter_fallback")
             return []

@@ -17,35 +17,39 @@ ACTIONABLE = ("book_consultation", "request_human")
 # Words that point at a topic. A second question is answered only when its own words point at
 # a topic other than the first's: the classifier alone ranks one label per message.
 _KEYWORDS: dict[str, str] = {
-    "faq_side_effects": r"side ?effects?|side ?affects?|risks?|adverse|reactions?|downsides?|after ?effects?",
+    "faq_side_effects": r"side ?effects?|side ?affects?|risks?|adverse|reactions?|downsides?|after ?effects?"
+                        r"|(can|does|could|will|would|might) (it|botox|this|the (treatment|injections?|shots?)) (\w+ )?cause",
     "faq_dr_training": r"train(ed|ing)?|courses?|certif\w*|qualif\w*|institutes?|learn(ed|t)? (it|botox)|educat\w*",
-    "faq_dr_experience": r"experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|years (in|of) practice|who is (dr|doctor|the doctor)|about (dr|doctor) walters",
+    "faq_dr_experience": r"experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|years (in|of) practice|how long (has|have) the dr\b|who is (dr|doctor|the doctor)|about (dr|doctor) walters",
     "faq_dr_memberships": r"members?(hip)?|associations?|society|affiliat\w*|belong",
     "faq_approval": r"approv\w*|fda|health canada|legal|licen[cs]ed|regulat\w*",
     "faq_ingredient": r"made (of|from)|ingredients?|what'?s in it|toxin|botulinum|clostridium|contains?",
     # Not "what is botox made of / used for / approved for": those are other topics' questions.
-    "faq_what_is": r"what is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|what does it do|how does it work|what exactly",
-    "faq_not_cosmetic": r"cosmetic|wrinkles?|beauty|vanity|aesthetic",
+    "faq_what_is": r"what is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|what does it do|how does it work|what exactly|meaning|definition|define\b",
+    "faq_not_cosmetic": r"cosmetic|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines",
     "faq_why_dentist": r"why (a |would a |does a |do )?dentists?|dentists? (do|does|doing|giving|offer)",
-    "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|tried everything|nothing (else )?(has )?work",
+    "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|who('?s| is) (this|it) (meant )?for|tried everything|nothing (else )?(has )?work",
     "faq_first_step": r"first (step|visit|appointment)|how do i (start|begin|get started)|get started|process|what happens at",
-    "faq_effectiveness": r"does it (really |actually )?work|effective(ness)?|how well|success|results?|relief",
+    "faq_effectiveness": r"does it (really |actually )?work|effective(ness)?|how well|success|results?|relief"
+                         # "..., and would it actually help?" (with no term after "help": that asks about a condition)
+                         r"|(would|will|does|could|can) it (really |actually |even )?help( me| at all)?\s*[?.!]*$",
     "faq_conditions": r"treats?|what (can|does) it help|help (with|my)|migraines?|headaches?|jaw|clench\w*|grind\w*|tmj",
     "faq_motto": r"motto|slogan|philosophy|feel better",
     "faq_safety_overview": r"\bsafe(ty)?\b|precautions?|before (the )?treatment",
     "faq_safety_medications": r"medications?|meds|pills|drugs?|prescriptions?|blood thinners?|antidepressants?|insulin|aspirin"
                               r"|ibuprofen|advil|tylenol|warfarin|eliquis|birth control|antibiotics?|supplements?|taking (\w+ )?(daily|every day)",
-    "faq_safety_pregnancy": r"pregnan\w*|expecting (a )?(baby|child)?|conceiv\w*|trying for (a )?(baby|kid)|\bttc\b|having a baby|enceinte",
-    "faq_safety_surgery": r"surger(y|ies)|surgeon|operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
+    "faq_safety_pregnancy": r"pregnan\w*|pregant\w*|pregnet\w*|preggo|expecting (a )?(baby|child)?|conceiv\w*|trying for (a )?(baby|kid)|\bttc\b|having a baby|enceinte",
+    "faq_safety_surgery": r"surger(y|ies)|sugery|surgury|surgeon|(having|getting|get) (my|an?) \w+ (out|removed)|operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
     "faq_safety_facial_weakness": r"facial (weakness|paralysis|palsy|droop)|weak face|face (is |feels )?(weak|droopy)|facial muscles? (are )?weak"
-                                  r"|bell'?s palsy|weakness in my face|one side of my face",
-    "faq_safety_nerve": r"\bals\b|lou gehrig|nerves?\b|neuro\w*|muscle (disease|condition|disorder)|myasthenia|multiple sclerosis|\bms\b"
+                                  r"|bell'?s palsy|weakness in my face|(one|the right|the left) side of my face"
+                                  r"|(face|facial) muscles? (are |r |is |feel |feels )?(\w+ )?weak",
+    "faq_safety_nerve": r"\bals\b|lou gehrig|lambert|\blems\b|nerves?\b|neuro\w*|muscle (disease|condition|disorder)|myasthenia|multiple sclerosis|\bms\b"
                         r"|parkinson'?s?|muscular dystrophy|neuropathy",
     "faq_safety_medical_conditions": r"medical conditions?|health (conditions?|problems?|issues?)|health history|conditions? i have"
                                      r"|diabet\w*|heart (disease|condition|problems?)|blood pressure|asthma|epilep\w*|autoimmune|lupus"
-                                     r"|cancer|thyroid|kidney|liver|illness|chronic (illness|disease)",
+                                     r"|cancer|thyroid|kidney|liver|illness|chronic (illness|disease)|pacemaker|heart block",
     "book_consultation": r"\bbook\w*|appointment|schedule|sign (me )?up|consult(ation)?\b",
-    "request_human": r"talk to (a |someone|somebody|a person|a human|the|staff)|call me|phone me|real person|receptionist",
+    "request_human": r"talk to (a |someone|somebody|a person|a human|the|staff)|call me|phone me|(real|actual) (person|human)|receptionist",
 }
 # The same topics in French (issue 14), accents optional where patients drop them. "nerveuse" (nervous)
 # is not the nerve topic; breastfeeding is not on the page, as in English.
@@ -58,7 +62,7 @@ _KEYWORDS_FR: dict[str, str] = {
     "faq_ingredient": r"fait (avec|de) quoi|ingr[ée]dients?|qu'est-ce qu'il y a dedans|toxine|botulique|compos[ée]",
     "faq_what_is": r"c'est quoi (le botox|ce traitement|le traitement)|qu'est-ce que le botox|comment [çc]a (marche|fonctionne)|comment fonctionne",
     "faq_not_cosmetic": r"esth[ée]tique|cosm[ée]tique|rides?\b|beaut[ée]",
-    "faq_why_dentist": r"pourquoi (un |une |le |les |aller chez le )?dentistes?|dentistes? (qui )?(fait|font|offre|offrent|donne|donnent)",
+    "faq_why_dentist": r"(pourquoi|pk|pq) (un |une |le |les |aller chez le )?dentistes?|clinique dentaire (est )?(bien plac|pour)|dentistes? (qui )?(fait|font|offre|offrent|donne|donnent)",
     "faq_candidates": r"candidat\w*|pour moi\b|pour qui\b|qui peut (en )?(avoir|recevoir)|tout essay[ée]|rien (ne )?(marche|fonctionne)|admissible",
     "faq_first_step": r"premi[èe]re? ([ée]tape|visite|consultation|rencontre|rendez-vous)|comment (on )?(commence|d[ée]bute)|par o[ùu] commencer|processus|comment [çc]a se passe",
     "faq_effectiveness": r"est-ce que [çc]a (marche|fonctionne)|[çc]a (marche|fonctionne)[- ]tu|efficac\w*|r[ée]sultats?|soulag\w*",
@@ -68,7 +72,7 @@ _KEYWORDS_FR: dict[str, str] = {
     "faq_safety_medications": r"m[ée]dicaments?|m[ée]docs?|pilules?|ordonnances?|prescriptions?|anticoagulants?|antid[ée]presseurs?|aspirine|anti-?inflammatoires?|antibiotiques?|suppl[ée]ments?|contraceptifs?",
     "faq_safety_pregnancy": r"grossesse|avoir un b[ée]b[ée]|tomber enceinte",
     "faq_safety_surgery": r"chirurgies?|chirurgien|op[ée]r[ée]e?\b|op[ée]rations?|lifting",
-    "faq_safety_facial_weakness": r"faiblesse (faciale|au visage|du visage|des muscles du visage)|visage (est |qui est )?faible|paralysie (faciale|de bell)|muscles? (du visage|faciaux) (sont )?faibles?",
+    "faq_safety_facial_weakness": r"faiblesse (faciale|au visage|du visage|des muscles du visage|musculaire dans (la face|le visage))|visage (est |qui est )?faible|paralysie (faciale|de bell)|muscles? (du visage|faciaux) (sont )?faibles?",
     "faq_safety_nerve": r"\bsla\b|nerfs?\b|affections? nerveuses?|maladies? nerveuses?|syst[èe]me nerveux|neurologi\w*|maladies? (musculaires?|neuromusculaires?)|myasth[ée]nie|scl[ée]rose en plaques|dystrophie musculaire|neuropathie",
     "faq_safety_medical_conditions": r"conditions? m[ée]dicales?|probl[èe]mes? de sant[ée]|affections? m[ée]dicales?|ant[ée]c[ée]dents|diab[èe]t\w*|cardiaques?|pression art[ée]rielle|hypertension|asthm\w*|[ée]pilep\w*|auto-?immune|thyro[ïi]de|reins?\b|foie\b|maladies? chroniques?",
     "book_consultation": r"r[ée]serv\w*|prendre (un )?(rendez-vous|rdv)|\brdv\b|m'inscrire",
@@ -81,7 +85,7 @@ TOPIC_PATTERNS: dict[str, Pattern[str]] = {
 # Where a second question starts: a question mark, "also", "and" + a question word, "plus".
 _SPLIT = re.compile(
     r"\?+|[;\n]|\balso\b|\bplus\b(?!\s+(?:de|d'|que|qu'|en|tard|t[ôo]t|jamais|rien|besoin|mal|le|la|les|du|pour|efficace|longtemps|vite)\b)"
-    r"|,\s*(?=(?:and |&\s*)?(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)|\b(?:and|&) (?=(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)"
+    r"|,\s*(?=(?:and |&\s*)?(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)|\b(?:and|&|n) (?=(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)"
     # French: "aussi", "également", and "et / pis / puis / ," before a question word.
     r"|\baussi\b|\b[ée]galement\b"
     r"|(?:,\s*|\b(?:et|pis|puis)\s+)(?=(?:est-ce|c'est|comment|combien|qui|quand|o[ùu]|pourquoi|quel\w*|est-il|y a|avez|[êe]tes|faites|le dr|il)\b)",
@@ -210,6 +214,15 @@ def close_alternatives(ranking: Sequence[Mapping[str, Any]], floor: float = 0.12
         if len(chosen) == most:
             break
     return chosen
+
+
+def named_alternatives(text: str, candidates: Sequence[Candidate], most: int = 2) -> list[str]:
+    """The page topics among the classifier's close guesses that the message's own words name, in
+    the order the message names them: "who is this for and how do i get started" (torn between
+    the two, it names both), "my mom has ALS 😢 is botox even an option for her?" (torn between
+    the nerve item and who it may help, it names ALS)."""
+    guessed = {c.intent for c in candidates if c.intent.startswith(FAQ_PREFIX)}
+    return [topic for topic in topics_in(text) if topic in guessed][:most]
 
 
 def entity_values(entities: Iterable[Mapping[str, Any]], kind: str) -> list[str]:

@@ -50,7 +50,7 @@ _HELPS_EN = re.compile(
 _HELPS_EN_SHORT = re.compile(r"^(?:is\s+)?(?:botox|it)\s+(?:good\s+|effective\s+|used\s+)?(?:for|against)\s+" + _X + _END)
 _CAUSES_EN = re.compile(
     r"(?:^|\b)(?:does|do|can|could|will|would|might|may)\s+(?:" + _SUBJECT_EN + r")\s+(?:ever\s+|also\s+)?"
-    r"(?:cause|give|lead\s+to|trigger|result\s+in|bring\s+on|raise|increase|worsen)\s+"
+    r"(?:cause|give|lead\s+to|trigger|result\s+in|bring\s+on|raise|increase|worsen|make)\s+"
     r"(?:you\s+|u\s+|me\s+|people\s+|patients\s+|someone\s+)?" + _X + _END)
 _SIDE_EFFECT_EN = re.compile(r"^(?:is|are)\s+" + _X + r"\s+a\s+(?:possible\s+|common\s+|known\s+)?side\s*effects?" + _END)
 
@@ -67,7 +67,7 @@ _HELPS_FR_ESTCE = re.compile(r"\best[- ]ce\s+(?:efficace|bon|utile)\s+(?:pour|co
 _HELPS_FR_SHORT = re.compile(r"^(?:le\s+)?botox\s+(?:pour|contre)\s+" + _X + _END)
 _CAUSES_FR = re.compile(
     r"(?:^|\b)(?:est[- ]ce\s+que\s+|esque\s+)?(?:" + _SUBJECT_FR + r")\s+" + _MODAL_FR +
-    r"(?:causer|cause|donner|donne|provoquer|provoque|entra[îi]ner|entra[îi]ne)" + _ASKING_FR + r"\s+" + _X + _END)
+    r"(?:causer|cause|donner|donne|provoquer|provoque|entra[îi]ner|entra[îi]ne|faire(?=\s+(?:perdre|tomber)\b))" + _ASKING_FR + r"\s+" + _X + _END)
 
 # (pattern, kind), tried in this order.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -19,7 +19,8 @@ How it decides:
    strictly more than the other one, and when the message has fewer than two words only English
    has: a patient who mixes in "when i chew" or "the botox" reads English. Otherwise it is English
    when English scored anything, and "" when nothing did ("tmj?", "sde efects?", "Anne Smith").
-   A few place names ("Las Vegas", "Los Angeles") are removed first: they are not Spanish.
+   A few place names ("Las Vegas", "Los Angeles") are removed first: they are not Spanish; nor
+   are the clinic's English names ("Health Canada", "Ottawa Dental Society") English words.
 
 Ties go to English, the clinic page's own language: "thanks, merci" is English, "merci!" alone is
 French, "Botox pour migraines?" is French (its one function word is French), and "r u a bot" is
@@ -112,6 +113,13 @@ _PLACE_NAMES = re.compile(
     r"|baton rouge)\b"
 )
 
+# The names on the clinic's page are in English whatever the patient writes: "membre Ottawa Dental
+# Society?" and "homologué Health Canada?" are French questions (answered in English before).
+_CLINIC_NAMES = re.compile(
+    r"\b(health canada|ottawa dental society|canadian dental association|ontario dental association|american academy of"
+    r"( craniofacial pain)?|metropolitan dental|(dr\.?|doctor|docteur) (barton )?walters|barton walters|walters)\b"
+)
+
 _SPANISH_ENDINGS = re.compile(r"..(ado|ada|ido|ida|ando|iendo)s?$")
 _FRENCH_LETTERS = frozenset("àâèêëîïôùûçœæ")
 _SPANISH_LETTERS = frozenset("ñáíóú¿¡")
@@ -133,7 +141,7 @@ def _words(text: str) -> tuple[int, list[str]]:
     """(French elisions found, the remaining words lower-cased, accents kept, names removed)."""
     lowered = text.lower().replace("’", "'")
     # Place names in an English sentence are not Spanish or French ("Las Vegas institute").
-    lowered = _PLACE_NAMES.sub(" ", lowered)
+    lowered = _CLINIC_NAMES.sub(" ", _PLACE_NAMES.sub(" ", lowered))
     # Codes, phone numbers and the like are no language's words: the letters between the digits of
     # "4f5b04b50b66ce3f" are not the French "ce" (an English answer with a code turned French).
     lowered = _WITH_DIGITS.sub(" ", lowered)

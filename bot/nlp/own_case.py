@@ -59,7 +59,13 @@ _FACTS = tuple(re.compile(p) for p in (
     rf"^\s*(\w+\s+){{0,2}}{_HEALTH}\b",
     # "I have MS", "I've got diabetes", "HAVE HIGH BLOOD PRESSURE", "diagnosed with", "I get seizures"
     rf"(^\s*|\bi\s+(still\s+|also\s+|now\s+|currently\s+|do\s+|already\s+)?|\bi'?ve\s+(still\s+|also\s+)?|\bive\s+)(have|got|had|get|suffer\s+from|live\s+with)\s+((?!questions?|appointments?|consult\w*|botox|it\b|this|treatment|injections?|shots?)\w+\s+){{0,3}}{_HEALTH}\b",
-    rf"\b(living\s+with|diagnosed\s+(with\s+)?|dx\s+(with\s+)?|history\s+of)\s+(\w+\s+){{0,3}}{_HEALTH}\b",
+    rf"\b(living\s+with|diagnosed(\s+with)?|dx(\s+with)?|history\s+of)\s+(\w+\s+){{0,3}}{_HEALTH}\b",
+    # Weakness of their own face, told: "the muscles on the right side of my face ... still feel weak"
+    r"\bmy\s+(face|facial\s+muscles?|face\s+muscles?)\b[^.?!]{0,60}\b(weak|weakness|droop\w*|paraly\w*)\b"
+    r"|\bmuscles?\s+(on|in)\s+(the\s+)?(\w+\s+){0,2}(side\s+of\s+)?my\s+face\b[^.?!]{0,60}\b(weak|weakness|droop\w*)\b",
+    # Planning a pregnancy: "we're trying for a baby", "planning to start trying to conceive", "ttc"
+    r"\b(trying|try)\s+(to\s+)?(get\s+pregnant|conceive|for\s+a\s+(baby|kid)|to\s+have\s+a\s+baby)\b|\bttc\b"
+    r"|\b(essaie|essayons|essaye|essayer)\s+(de\s+|d'\s?)(tomber\s+enceinte|avoir\s+un\s+bebe|concevoir)\b",
     rf"\b{_HEALTH}\s+(here|patient|survivor)\b",
     r"\b(i'?m|im|i am)\s+(\w+\s+){0,3}(diabetic|epileptic|asthmatic|pregnant|nursing|breastfeeding|immunocompromised|anemic"
     r"|on dialysis|a minor|under 18)\b",
@@ -88,6 +94,9 @@ _ASKS_FOR_SELF = re.compile(
     r"|\b(ok|okay|k)\s+(or not|2|to)\b|\b(appropriate|suitable|a (good )?fit)\b|\brules?\s+me\s+out\b|\bbe (a |an )?(problem|issue)\b"
     r"|\bable to\b|\b(should|must|need to|have to|want to|i'?d like to)\s+(mention|note|tell|flag|say|disclose)\b"
     r"|\bwhile\s+(i'?m|im|i am)\b|\bsafe\W*$|\bi\s+(can|could|may)\s+(get|have|do|try|still)\b"
+    # "Do you think Botox would be safe in my situation?", "something you need to know before Botox?"
+    r"|\b(botox|it|this|the treatment)\s+(would|will)\s+(still\s+)?be\s+(ok|okay|safe|fine|allowed|alright|a problem|an issue)\b"
+    r"|\bin my (situation|case|condition)\b|\b(you|the team|the dr|the doctor|dr walters)\s+(need|needs|should|would want|want)\s+to\s+know\b"
     # French
     r"|\b(je peux|puis-je|est-ce que je peux|suis-je|est-ce (correct|ok|grave|dangereux|un probleme|risque))\b"
     r"|\b(c'\s?est|cest|c'\s?tu|ctu|c)\s+(tu\s+)?(correct|ok|grave|dangereux|safe|risque|un probleme|derangeant)\b|\bfait\s+tu\b"
@@ -96,7 +105,7 @@ _ASKS_FOR_SELF = re.compile(
 )
 
 
-_CONDITIONAL = re.compile(r"\b(if|whether|si)\s+(i'?m|im|i am|i|you|someone|a person|people|je|j'\s?|on)\b[^,.?!;]*")
+_CONDITIONAL = re.compile(r"\b(if|whether|si)\s+(i'?m|im|i am|i|my|you|someone|a person|people|je|j'\s?|on|mon|ma|mes)\b[^,.?!;]*")
 
 
 def states_own_case(text: str | None) -> bool:

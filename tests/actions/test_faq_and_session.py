@@ -201,6 +201,15 @@ async def test_torn_between_topics_offers_them_and_something_else() -> None:
 
 
 @pytest.mark.asyncio
+async def test_torn_between_topics_the_message_names_answers_them() -> None:
+    tracker = make_tracker("who is this for and how do i get started", "nlu_fallback",
+                           ranking=[("nlu_fallback", 0.45), ("faq_first_step", 0.3), ("faq_candidates", 0.25)])
+    events, dispatcher = await answer(ActionClarify(), tracker)
+    assert responses(dispatcher) == ["utter_faq_candidates", "utter_faq_first_step"]
+    assert events == [{"event": "slot", "timestamp": None, "name": "last_topic", "value": "faq_first_step"}]
+
+
+@pytest.mark.asyncio
 async def test_nothing_close_gets_the_topics() -> None:
     tracker = make_tracker("zzz qqq", "nlu_fallback", ranking=[("nlu_fallback", 0.45), ("greet", 0.3), ("faq_motto", 0.05)])
     _, dispatcher = await answer(ActionClarify(), tracker)
@@ -270,9 +279,14 @@ def test_session_config_does_not_carry_slots_over() -> None:
 
 
 @pytest.mark.asyncio
-async def test_own_case_with_a_safety_topic_gives_the_pages_words_then_the_team_decides() -> None:
-    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker("I'm pregnant, can I still get it?", "own_case"))
-    assert responses(dispatcher) == ["utter_faq_safety_pregnancy", "utter_own_case_short"]
+@pytest.mark.parametrize(("text", "item"), [
+    ("I'm pregnant, can I still get it?", "utter_faq_safety_pregnancy"),
+    ("my face muscles r weak on the left, does that matter", "utter_faq_safety_facial_weakness"),
+    ("having my gallbladder out in march, should i mention that", "utter_faq_safety_surgery"),
+])
+async def test_own_case_with_a_safety_topic_gives_the_pages_words_then_the_team_decides(text: str, item: str) -> None:
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "own_case"))
+    assert responses(dispatcher) == [item, "utter_own_case_short"]
 
 
 @pytest.mark.asyncio
@@ -292,7 +306,7 @@ async def test_own_case_without_a_page_topic_gets_the_general_answer() -> None:
 ])
 async def test_own_case_without_the_topics_words_takes_the_classifiers_safety_reading(
         ranking: list[tuple[str, float]], expected: list[str]) -> None:
-    tracker = make_tracker("my face muscles r weak on the left, does that matter", "own_case", ranking=ranking)
+    tracker = make_tracker("my left cheek droops a bit and i cant lift my brow, does that matter", "own_case", ranking=ranking)
     _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
     assert responses(dispatcher) == expected
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from actions.topics import close_alternatives, is_follow_up, second_question, segments, topics_in
+from actions.topics import (
+    Candidate,
+    close_alternatives,
+    is_follow_up,
+    named_alternatives,
+    second_question,
+    segments,
+    topics_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,6 +54,7 @@ def test_one_question_has_no_second(text: str, first: str) -> None:
 
 def test_segments_split_where_a_question_may_start() -> None:
     assert segments("is it approved? and what does it treat") == ["is it approved", "what does it treat"]
+    assert segments("whats ur motto n how long has the dr been practicing") == ["whats ur motto", "how long has the dr been practicing"]
     assert segments("jaw pain and headaches") == ["jaw pain and headaches"]
 
 
@@ -139,3 +148,34 @@ def test_french_follow_ups() -> None:
     assert is_follow_up("et pour le bruxisme?")
     assert is_follow_up("les céphalées de tension aussi?")
     assert not is_follow_up("quels sont les effets secondaires")
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("can it cause muscle weakness", "faq_side_effects"),
+    ("how long has the dr been practicing", "faq_dr_experience"),
+    ("therapeutic botox meaning", "faq_what_is"),
+    ("I thought it was the anti-aging stuff for crow's feet", "faq_not_cosmetic"),
+    ("am i a candidate, and would it actually help?", "faq_effectiveness"),
+    ("were trying to get pregant soon", "faq_safety_pregnancy"),
+    ("having my gallbladder out in march, should i mention that", "faq_safety_surgery"),
+    ("my face muscles r weak on the left", "faq_safety_facial_weakness"),
+    ("is it allowed for someone with LEMS?", "faq_safety_nerve"),
+    ("i dont want a bot i want a actual human", "request_human"),
+    ("pk un dentiste pour ça?", "faq_why_dentist"),
+])
+def test_the_words_patients_use_name_the_topic(text: str, topic: str) -> None:
+    assert topic in topics_in(text)
+
+
+def test_does_it_help_with_a_term_is_not_the_effectiveness_question() -> None:
+    assert "faq_effectiveness" not in topics_in("does it help with migraines?")
+
+
+def test_the_guesses_the_message_names_are_picked_in_its_order() -> None:
+    torn = [Candidate("faq_first_step", 0.3), Candidate("faq_candidates", 0.25), Candidate("request_human", 0.15)]
+    assert named_alternatives("who is this for and how do i get started", torn) == ["faq_candidates", "faq_first_step"]
+    assert named_alternatives("my mom has ALS, is botox even an option for her?",
+                              [Candidate("faq_safety_nerve", 0.3), Candidate("faq_candidates", 0.2)]) == ["faq_safety_nerve"]
+    # Words that name none of the guesses (or only something to start, like a person) pick nothing.
+    assert named_alternatives("how long is it good for", torn) == []
+    assert named_alternatives("can someone call me", torn) == []

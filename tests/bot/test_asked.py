@@ -36,6 +36,8 @@ from bot.nlp.components import PatternSafeguards, unlisted_question
     ("est-ce efficace contre la sciatique", CONDITION, "sciatique"),
     ("vous traitez la sciatique?", CONDITION, "sciatique"),
     ("ca peut tu donner des boutons", SIDE_EFFECT, "boutons"),
+    ("CAN BOTOX MAKE YOUR HAIR FALL OUT", SIDE_EFFECT, "hair fall out"),
+    ("ça peut-tu faire perdre des cheveux? 😟", SIDE_EFFECT, "perdre des cheveux"),
 ])
 def test_the_term_a_question_is_about(text: str, kind: str, term: str) -> None:
     asked = asked_about(text)

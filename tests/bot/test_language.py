@@ -7,6 +7,9 @@ import pytest
 from bot.nlp.language import detect_language, language_scores, read_language
 
 FRENCH = [
+    # The clinic's English names don't make a French fragment English.
+    "homologué Health Canada?",
+    "membre Ottawa Dental Society?",
     "Botox pour migraines?",  # one function word, and it is French
     "merci!",
     "merci beaucoup",

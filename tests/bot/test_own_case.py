@@ -33,6 +33,13 @@ from bot.nlp.safety import is_crisis
     "je suis diabétique de type 1 et je prends de l'insuline. Est-ce que cela m'empêcherait de recevoir le traitement?",
     "jfais de l'épilepsie, je prends du keppra. c correct?",
     "je suis sous lithium, est-ce correct pour moi?",
+    # "diagnosed with" a condition (its pattern needed two spaces after "diagnosed"), a face that is
+    # weak, a pregnancy planned, a device, "in my situation".
+    "I was diagnosed with an autoimmune disorder last year. Is that something I need to disclose?",
+    "the muscles on the left side of my face are still weak since my stroke, is that something you need to know?",
+    "we're trying for a baby this spring, should I mention that?",
+    "I've had a pacemaker for years. Do you think Botox would be safe in my situation?",
+    "on essaie d'avoir un bébé, est-ce un problème?",
 ])
 def test_a_patients_own_situation_asked_about(text: str) -> None:
     assert states_own_case(text)
@@ -54,6 +61,8 @@ def test_a_patients_own_situation_asked_about(text: str) -> None:
     "do I need to tell you about my medications",
     "Do I need to tell you if I take any medications?",
     "can I get botox while pregnant",
+    "is it safe if my face muscles are weak?",
+    "can i get botox if im trying to get pregnant",
     # A fact inside an "if" is the page's question, not the patient's own.
     "is botox ok if i take blood thinners",
     "can i get botox if i'm pregnant",
