@@ -32,6 +32,9 @@ TITLE_PREFIX = "utter_topic_title_"
 SOMETHING_ELSE = "something_else"
 SOMETHING_ELSE_PAYLOAD = "/request_human"
 OWN_CASE = "own_case"
+OUT_OF_SCOPE = "out_of_scope"
+BOOK = "book_consultation"
+REQUEST_HUMAN = "request_human"
 SAFETY_PREFIX = "faq_safety_"
 SAFETY_OVERVIEW = "faq_safety_overview"
 # How sure the classifier must have been of a safety topic for a patient's own case to be answered
@@ -146,6 +149,50 @@ class ActionAnswerQuestion(Action):
         button = topic_button(domain, second, language=conversation_language(tracker))
         if button:
             dispatcher.utter_message(response="utter_also_asked", buttons=[button])
+        return []
+
+
+class ActionAlsoAsked(Action):
+    """What else the message asks, beside an answer that is a plain response or a request that
+    starts something: "do u take insurance and what happens at the consult" (the first step, then
+    "you also asked something the page doesn't answer"), "what are the side effects and how long
+    does it last" (out of scope, then the side effects), "can it help with clenching? also i'd like
+    someone to call me" (the conditions, then the short message), "how much is it and can i book a
+    consult" (the price isn't on the page, said before the booking starts).
+
+    The first-step and out-of-scope answers stay plain responses so that the rules booking from
+    their offer, or passing the question on, still see them; this runs right after them (or right
+    before a booking or a message starts) and says nothing when there is nothing more."""
+
+    def name(self) -> str:
+        return "action_also_asked"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = latest_text(tracker)
+        first = latest_intent(tracker) or ""
+        if not text or text.startswith("/"):
+            return []  # a button the bot offered
+        # A message read as out of scope, or as a request, is weighed by its pieces only: a page
+        # word inside one question ("how much does botox for migraines cost") is not a second one.
+        ranking = ranked(tracker) if first.startswith(FAQ_PREFIX) else ()
+        second = topics.second_question(text, first, ranking)
+        if second is not None and second.startswith(FAQ_PREFIX) and first in topics.ACTIONABLE:
+            # Answered outright: a button offered as a booking or a message starts would be
+            # pressed inside it.
+            return answer(dispatcher, second, latest_entities(tracker), conversation_language(tracker))
+        if second is not None and (second.startswith(FAQ_PREFIX) or first.startswith(FAQ_PREFIX)):
+            # A page question answered (or offered), or, after the first step, a person offered.
+            return ActionAnswerQuestion._second(dispatcher, domain, tracker, second, latest_entities(tracker))
+        if second is not None or first in (OUT_OF_SCOPE, REQUEST_HUMAN):
+            # Out of scope already says the page doesn't answer; a message to the team carries
+            # the question to a person anyway.
+            return []
+        if first == BOOK and topics.unanswerable_question(text, first, any_first=True):
+            dispatcher.utter_message(response="utter_also_unknown_booking")
+        elif topics.unanswerable_question(text, first):
+            dispatcher.utter_message(response="utter_also_unknown")
         return []
 
 

@@ -359,3 +359,34 @@ async def test_headache_in_any_other_context_is_the_pages_condition(last_topic: 
                            slots={"last_topic": last_topic})
     _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
     assert responses(dispatcher) == ["utter_faq_conditions_named"]
+
+
+# --------------------------------------------------------------------------- what else the message asks
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "intent", "expected"), [
+    # The first-step answer is a plain response (booking from its offer is a rule): a question the
+    # page doesn't answer is said, a page question answered.
+    ("do u take insurance and what happens at the consult", "faq_first_step", ["utter_also_unknown"]),
+    ("what happens at the first visit? and what are the side effects", "faq_first_step", ["utter_faq_side_effects"]),
+    # Out of scope, opening with a page question.
+    ("what are the side effects and how long does it last", "out_of_scope", ["utter_faq_side_effects"]),
+    # A person or a booking asked for with a page question: answered before it starts.
+    ("can it help with clenching? also i'd like someone to call me", "request_human", ["utter_faq_conditions"]),
+    ("is it approved in canada? i want to book a consultation", "book_consultation", ["utter_faq_approval"]),
+    ("how much is it and can i book a consult", "book_consultation", ["utter_also_unknown_booking"]),
+    # Nothing more: nothing said.
+    ("how much does botox for migraines cost", "out_of_scope", []),
+    ("what happens at the first visit?", "faq_first_step", []),
+    ("i want to book a consultation please", "book_consultation", []),
+    # A question carried to a person anyway is not called unanswerable.
+    ("can someone call me about the price? what do you charge", "request_human", []),
+    ("/faq_first_step", "faq_first_step", []),
+])
+async def test_what_else_the_message_asks_is_answered_or_said(text: str, intent: str, expected: list[str]) -> None:
+    from actions.faq import ActionAlsoAsked
+
+    ranking = [(intent, 0.9), ("faq_side_effects", 0.05)]
+    _, dispatcher = await answer(ActionAlsoAsked(), make_tracker(text, intent, ranking=ranking))
+    assert responses(dispatcher) == expected
