@@ -18,9 +18,11 @@ ACTIONABLE = ("book_consultation", "request_human")
 # a topic other than the first's: the classifier alone ranks one label per message.
 _KEYWORDS: dict[str, str] = {
     "faq_side_effects": r"side ?effects?|side ?affects?|risks?|adverse|reactions?|downsides?|after ?effects?"
-                        r"|(can|does|could|will|would|might) (it|botox|this|the (treatment|injections?|shots?)) (\w+ )?cause",
+                        r"|(can|does|could|will|would|might) (it|botox|this|the (treatment|injections?|shots?)) (\w+ )?cause"
+                        r"|complications?|\bcons\b|negatives|drawbacks?|(might|could|will|would) i (experience|feel) after",
     "faq_dr_training": r"train(ed|ing)?|courses?|certif\w*|qualif\w*|institutes?|learn(ed|t)? (it|botox)|educat\w*",
-    "faq_dr_experience": r"experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|years (in|of) practice|how long (has|have) the dr\b|who is (dr|doctor|the doctor)|about (dr|doctor) walters",
+    # Not "what might I experience after the injections" (the side effects).
+    "faq_dr_experience": r"(?<!\bi )(?<!\bwe )(?<!\byou )experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|years (in|of) practice|how long (has|have) the dr\b|who is (dr|doctor|the doctor)|about (dr|doctor) walters",
     "faq_dr_memberships": r"members?(hip)?|associations?|society|affiliat\w*|belong",
     "faq_approval": r"approv\w*|fda|health canada|legal|licen[cs]ed|regulat\w*",
     "faq_ingredient": r"made (of|from)|ingredients?|what'?s in it|toxin|botulinum|clostridium|contains?",
@@ -56,7 +58,7 @@ _KEYWORDS: dict[str, str] = {
 _KEYWORDS_FR: dict[str, str] = {
     "faq_side_effects": r"effets? (secondaires?|ind[ée]sirables?)|risques?|r[ée]actions?|inconv[ée]nients?",
     "faq_dr_training": r"form[ée]e?\b|formations?|cours\b|certifi\w*|qualifi\w*|instituts?|[ée]tudi[ée] (o[ùu]|pour)",
-    "faq_dr_experience": r"exp[ée]rience|depuis combien de temps (il|le dr|le docteur|dr)|ann[ée]es de pratique|qui est le (dr|docteur)|c'est qui le (dr|docteur)",
+    "faq_dr_experience": r"(?<!\bi )(?<!\bwe )(?<!\byou )exp[ée]rience|depuis combien de temps (il|le dr|le docteur|dr)|ann[ée]es de pratique|qui est le (dr|docteur)|c'est qui le (dr|docteur)",
     "faq_dr_memberships": r"membres?|associations?|soci[ée]t[ée]|affili\w*|ordre des dentistes",
     "faq_approval": r"approuv\w*|sant[ée] canada|l[ée]gal\w*|homologu\w*|reconnu",
     "faq_ingredient": r"fait (avec|de) quoi|ingr[ée]dients?|qu'est-ce qu'il y a dedans|toxine|botulique|compos[ée]",

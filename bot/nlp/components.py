@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 import bot.nlp.normalize  # noqa: F401,E402
 from bot.nlp.asked import ASKED_EXTRACTOR, Asked, asked_about
 from bot.nlp.language import EN, ES, only_asks_for_language, read_language
-from bot.nlp.own_case import states_own_case
+from bot.nlp.own_case import names_own_medicine, states_own_case
 from bot.nlp.safety import (
     asks_what_might_happen,
     denies_emergency,
@@ -95,6 +95,7 @@ FAQ_PREFIX = "faq_"
 # about it; any page topic (faq_*) too. Never an urgent reading, booking, a person or a stop;
 # nor out_of_scope, which already says the page can't answer and offers the team (what the page
 # is silent on, breastfeeding for one, stays there).
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 OWN_CASE_REPLACES = (FALLBACK_INTENT, "greet", "thanks", "goodbye", "show_menu", "bot_challenge")
 
 
@@ -197,6 +198,10 @@ class PatternSafeguards(GraphComponent):
         # A patient's own health situation, asked about: "tell the team; Dr. Walters decides",
         # not the page's general answer to a reading of the topic it names (bot.nlp.own_case).
         if (classified in OWN_CASE_REPLACES or (classified or "").startswith(FAQ_PREFIX)) and states_own_case(text):
+            return self.own_case_intent, None
+        # Out of scope only for a medicine the patient names as theirs (a wider rule lost blind
+        # out-of-scope turns: breastfeeding, which the page doesn't mention, stays out of scope).
+        if classified == OUT_OF_SCOPE_INTENT and names_own_medicine(text):
             return self.own_case_intent, None
         if only_asks_for_language(text):
             return self.switch_language_intent, None

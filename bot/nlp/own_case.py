@@ -50,6 +50,13 @@ _MEDICINE = (
 # A drug named by its ending ("amoxicillin", "tacrolimus", "methotrexate").
 _DRUG_ENDING = r"\w{3,}(cillin|mycin|pril|sartan|olol|statin|azole|pine|pam|lam|ine|ide|one|ate|ex|ax|ix|mab|nib|limus|fen|in|ol)"
 
+# A medicine the patient names as theirs: "I'm on warfarin", "ON BACLOFEN", "je suis sous lithium".
+_MEDICINE_FACTS = tuple(re.compile(p) for p in (
+    rf"\b(i'?m|im|i am|i'?ve been|been)\s+(\w+\s+){{0,2}}on\s+({_MEDICINE}|{_DRUG_ENDING})\b|^\s*on\s+({_MEDICINE}|{_DRUG_ENDING})\b"
+    rf"|\bi\s+(take|use)\s+({_MEDICINE}|{_DRUG_ENDING})\b",
+    rf"\bje\s+suis\s+sous\s+({_MEDICINE}|{_DRUG_ENDING})\b|\bje\s+prends?\s+(du|de la|des|le|la|l'\s?)\s*({_MEDICINE}|{_DRUG_ENDING})\b",
+))
+
 _FACTS = tuple(re.compile(p) for p in (
     # "I'm on warfarin", "im taking lithium", "fyi on eliquis", "take methotrexate weekly", "ON BACLOFEN"
     rf"\b(on|taking|take|takes)\s+(\w+\s+){{0,3}}({_MEDICINE}|{_DRUG_ENDING})\b",
@@ -118,3 +125,15 @@ def states_own_case(text: str | None) -> bool:
     normalised = normalise(text)
     told = _CONDITIONAL.sub(" ", normalised)
     return any(fact.search(told) for fact in _FACTS) and bool(_ASKS_FOR_SELF.search(normalised))
+
+
+def names_own_medicine(text: str | None) -> bool:
+    """True when `text` names a medicine the patient is on and asks about it ("ON BACLOFEN FOR
+    SPASTICITY. CAN I DO BOTOX"): read as out of scope by the classifier, it is still the
+    patient's own case. Narrower than `states_own_case` on purpose: other facts read as out of
+    scope (breastfeeding, which the page doesn't mention) stay out of scope."""
+    if not text:
+        return False
+    normalised = normalise(text)
+    told = _CONDITIONAL.sub(" ", normalised)
+    return any(fact.search(told) for fact in _MEDICINE_FACTS) and bool(_ASKS_FOR_SELF.search(normalised))

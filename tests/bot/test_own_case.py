@@ -6,7 +6,7 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.components import PatternSafeguards
-from bot.nlp.own_case import states_own_case
+from bot.nlp.own_case import names_own_medicine, states_own_case
 from bot.nlp.safety import is_crisis
 
 
@@ -94,6 +94,8 @@ def test_the_safeguard_never_replaces_booking_a_person_a_stop_or_an_urgent_readi
     text = "I'm on warfarin and have MS, is it safe for me?"
     if intent == "crisis":
         text = "I'm on warfarin and have MS and I'm tired of these headaches, is it safe for me?"
+    if intent == "out_of_scope":  # a medicine named gives way (test below); other facts don't
+        text = "I'm breastfeeding and have MS, is it safe for me?"
     assert not is_crisis(text)
     message = _parsed(text, intent)
     PatternSafeguards(PatternSafeguards.get_default_config()).process([message])
@@ -115,3 +117,27 @@ def test_an_urgent_pattern_still_comes_first() -> None:
     message = _parsed("I'm on warfarin and my throat is closing, can I take something?", "own_case")
     PatternSafeguards(PatternSafeguards.get_default_config()).process([message])
     assert message.get("intent")["name"] == "emergency"
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("ON BACLOFEN FOR SPASTICITY. CAN I DO BOTOX", True),
+    ("I take lithium, can I still get it", True),
+    ("je suis sous lithium, est-ce correct pour moi?", True),
+    ("can i get botox if im on warfarin", False),  # the page's question
+    ("Nursing mama here, is it ok while I'm breastfeeding?", False),  # no medicine
+    ("I'm on vacation next week, can I book?", False),
+    ("i take the bus, can i come at 5?", False),
+])
+def test_a_medicine_named_as_the_patients_own(text: str, named: bool) -> None:
+    assert names_own_medicine(text) is named
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ON BACLOFEN FOR SPASTICITY. CAN I DO BOTOX", "own_case"),
+    # Breastfeeding isn't on the page: out of scope stays out of scope.
+    ("Nursing mama here, is it ok while I'm breastfeeding?", "out_of_scope"),
+])
+def test_out_of_scope_gives_way_only_to_a_medicine_named(text: str, expected: str) -> None:
+    message = _parsed(text, "out_of_scope")
+    PatternSafeguards(PatternSafeguards.get_default_config()).process([message])
+    assert message.get("intent")["name"] == expected
