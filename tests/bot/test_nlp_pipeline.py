@@ -84,6 +84,7 @@ def test_pipeline_is_blank_english_with_our_components(nlp) -> None:
         ("side_effect", "temporary dry mouth", "temporary dry mouth"),
         ("body_area", "masseter", "jaw"),
         ("condition", "back pain", None),
+        ("unlisted", "douleurs au bas du dos", "back pain"),  # not the page's pains: lower back
         ("condition", "dry mouth", None),  # right words, wrong label
         ("side_effect", "TMJ", None),
         ("condition", "", None),
