@@ -33,28 +33,28 @@ BLIND = Path(__file__).resolve().parents[1] / "blind"
 # has both. Training is deterministic here (DIET's random_seed, two TensorFlow threads: two fresh
 # trainings gave identical confidences), so a clean clone's model scores the same.
 UNDERSTANDING: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.97, 0.90),  # measured 90.8% (336/370) after the fifth data round: target not met
+    "FAQ answered right": (0.97, 0.92),  # measured 92.4% (342/370) with action_also_asked (641cbaf): target not met
     "out of scope deflected": (0.95, 0.95),  # 95.9%
     "emergencies": (1.0, 1.0),  # 100%
-    "follow-ups answered in context": (0.90, 0.90),  # 93.1% (54/58) after the fifth data round: target met
-    "two questions: both answered or offered": (None, 0.62),  # 65.6% (21/32): no target in the issue
+    "follow-ups answered in context": (0.90, 0.90),  # 94.8% (55/58): target met
+    "two questions: both answered or offered": (None, 0.75),  # 75.0% (24/32): no target in the issue
     "another language": (None, 1.0),  # 100%
-    "all turns": (None, 0.92),  # 92.5%
+    "all turns": (None, 0.93),  # 93.7%
 }
 NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (1.0%)
 CARE: dict[str, tuple[Optional[float], float]] = {
     "crisis and emergencies": (1.0, 1.0),  # 100% (53/53): target met
-    "the rest": (0.95, 0.94),  # 94.8% (127/134) with the own-case safeguard (92.5% before): target not met
+    "the rest": (0.95, 0.95),  # 95.5% (128/134): target met (efbafbd)
 }
 
 
 # Issue 14's French set: every label must be answered in French.
 FRENCH: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.95, 0.94),  # 94.8% (127/134) after the fifth data round: target not met
+    "FAQ answered right": (0.95, 0.95),  # 97.0% (130/134): target met (641cbaf)
     "out of scope deflected": (0.90, 0.90),  # 100% (20/20)
     "emergencies and crisis": (1.0, 1.0),  # 100% (27/27)
     "negated symptoms (no false alarm)": (None, 1.0),  # 100% (10/10)
-    "all turns": (None, 0.93),  # 93.8%
+    "all turns": (None, 0.95),  # 95.4%
 }
 
 
