@@ -39,6 +39,9 @@ NAMED_VARIANTS: Mapping[str, tuple[str, ...]] = {
     "own_case": ("utter_own_case", "utter_faq_safety_"),
 }
 PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
+# Actions that say something only when the message asks something more (actions/faq.py
+# ActionAlsoAsked): the answer to a single question is the action after them.
+PASS_THROUGH = frozenset({"action_also_asked"})
 
 
 def outside_forms_only(condition: Any) -> bool:
@@ -53,7 +56,7 @@ def rule_answers(rules: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     for rule in rules:
         if rule.get("condition") and not outside_forms_only(rule.get("condition")):
             continue
-        steps = rule.get("steps") or []
+        steps = [step for step in rule.get("steps") or [] if step.get("action") not in PASS_THROUGH]
         if len(steps) < 2 or "intent" not in steps[0] or "action" not in steps[1]:
             continue
         answers.setdefault(steps[0]["intent"], steps[1]["action"])
