@@ -19,9 +19,10 @@ def test_rules_for_outside_forms_count_and_other_conditions_do_not() -> None:
 def test_an_action_that_only_answers_a_further_question_is_looked_past() -> None:
     # book_consultation -> action_also_asked -> consultation_form: the reply to a single question is
     # the form's, and the project's own rules read so (the bench counted both sides' bookings as misses).
+    import yaml
+
     from benchmarks.answers import expected_answers
     from bot.settings import ROOT
-    import yaml
 
     rules = [{"rule": "book", "steps": [{"intent": "book_consultation"}, {"action": "action_also_asked"},
                                         {"action": "consultation_form"}]},
