@@ -24,7 +24,12 @@ PYTHON310 := $(shell command -v python3.10 2>/dev/null || (command -v pyenv >/de
 NLU_DATA   := $(wildcard data/nlu/*.yml data/nlu/*/*.yml)
 CORE_DATA  := $(wildcard data/stories/*.yml data/rules/*.yml)
 NLP_CODE   := bot/nlp/build.py bot/nlp/vocabulary.py bot/nlp/normalize.py
-TRAIN_DEPS := config.yml domain.yml $(NLU_DATA) $(CORE_DATA) bot/nlp/components.py bot/nlp/safety.py bot/nlp/language.py bot/nlp/focus.py bot/nlp/asked.py bot/nlp/own_case.py $(SPACY_DIR)/meta.json
+# The list of data files, rewritten only when it changes: a removed file retrains too (make sees
+# only files newer than the model, and a removed one is none).
+DATA_LIST  := build/data-files.txt
+$(shell mkdir -p build && printf '%s\n' $(sort $(NLU_DATA) $(CORE_DATA)) > $(DATA_LIST).new \
+  && (cmp -s $(DATA_LIST).new $(DATA_LIST) || cp $(DATA_LIST).new $(DATA_LIST)); rm -f $(DATA_LIST).new)
+TRAIN_DEPS := config.yml domain.yml $(DATA_LIST) $(NLU_DATA) $(CORE_DATA) bot/nlp/components.py bot/nlp/safety.py bot/nlp/language.py bot/nlp/focus.py bot/nlp/asked.py bot/nlp/own_case.py $(SPACY_DIR)/meta.json
 
 .PHONY: help setup run train spacy test test-unit test-scale validate test-conversations test-nlu lint bench sms production clean
 
