@@ -32,7 +32,6 @@ TITLE_PREFIX = "utter_topic_title_"
 SOMETHING_ELSE = "something_else"
 SOMETHING_ELSE_PAYLOAD = "/request_human"
 OWN_CASE = "own_case"
-OUT_OF_SCOPE = "out_of_scope"
 BOOK = "book_consultation"
 REQUEST_HUMAN = "request_human"
 SAFETY_PREFIX = "faq_safety_"
@@ -123,7 +122,7 @@ class ActionAnswerQuestion(Action):
             second = topics.second_question(text, answered, ranked(tracker))
             # "... is it OK for me?" is the own-case question itself, already answered.
             if second and not second.startswith(SAFETY_PREFIX) and second != "faq_candidates":
-                return events + self._second(dispatcher, domain, tracker, second, entities)
+                return events + answer_or_offer(dispatcher, domain, tracker, second, entities)
             return events
         events = answer(dispatcher, topic, entities, conversation_language(tracker))
         if text.startswith("/"):
@@ -138,18 +137,19 @@ class ActionAnswerQuestion(Action):
                 # A further question the page has no answer for: said, never dropped.
                 dispatcher.utter_message(response="utter_also_unknown")
             return events
-        return events + self._second(dispatcher, domain, tracker, second, entities)
+        return events + answer_or_offer(dispatcher, domain, tracker, second, entities)
 
-    @staticmethod
-    def _second(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker, second: str,
-                entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if second.startswith(FAQ_PREFIX) and second in ranked(tracker)[:SECOND_ANSWER_RANK]:
-            return answer(dispatcher, second, entities, conversation_language(tracker))
-        # Less sure, or something to start (booking, a person): offered, never dropped.
-        button = topic_button(domain, second, language=conversation_language(tracker))
-        if button:
-            dispatcher.utter_message(response="utter_also_asked", buttons=[button])
-        return []
+
+def answer_or_offer(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker, second: str,
+                    entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A second question: answered when the classifier ranked its topic high, else offered as a button."""
+    if second.startswith(FAQ_PREFIX) and second in ranked(tracker)[:SECOND_ANSWER_RANK]:
+        return answer(dispatcher, second, entities, conversation_language(tracker))
+    # Less sure, or something to start (booking, a person): offered, never dropped.
+    button = topic_button(domain, second, language=conversation_language(tracker))
+    if button:
+        dispatcher.utter_message(response="utter_also_asked", buttons=[button])
+    return []
 
 
 class ActionAlsoAsked(Action):
@@ -178,21 +178,20 @@ class ActionAlsoAsked(Action):
         # word inside one question ("how much does botox for migraines cost") is not a second one.
         ranking = ranked(tracker) if first.startswith(FAQ_PREFIX) else ()
         second = topics.second_question(text, first, ranking)
-        if second is not None and second.startswith(FAQ_PREFIX) and first in topics.ACTIONABLE:
+        if second is None:
+            # Out of scope already says the page doesn't answer (unanswerable_question knows); a
+            # message to the team carries the question to a person anyway.
+            if first != REQUEST_HUMAN and topics.unanswerable_question(text, first):
+                dispatcher.utter_message(response="utter_also_unknown_booking" if first == BOOK else "utter_also_unknown")
+            return []
+        entities = latest_entities(tracker)
+        if second.startswith(FAQ_PREFIX) and first in topics.ACTIONABLE:
             # Answered outright: a button offered as a booking or a message starts would be
             # pressed inside it.
-            return answer(dispatcher, second, latest_entities(tracker), conversation_language(tracker))
-        if second is not None and (second.startswith(FAQ_PREFIX) or first.startswith(FAQ_PREFIX)):
+            return answer(dispatcher, second, entities, conversation_language(tracker))
+        if second.startswith(FAQ_PREFIX) or first.startswith(FAQ_PREFIX):
             # A page question answered (or offered), or, after the first step, a person offered.
-            return ActionAnswerQuestion._second(dispatcher, domain, tracker, second, latest_entities(tracker))
-        if second is not None or first in (OUT_OF_SCOPE, REQUEST_HUMAN):
-            # Out of scope already says the page doesn't answer; a message to the team carries
-            # the question to a person anyway.
-            return []
-        if first == BOOK and topics.unanswerable_question(text, first, any_first=True):
-            dispatcher.utter_message(response="utter_also_unknown_booking")
-        elif topics.unanswerable_question(text, first):
-            dispatcher.utter_message(response="utter_also_unknown")
+            return answer_or_offer(dispatcher, domain, tracker, second, entities)
         return []
 
 
@@ -216,11 +215,11 @@ class ActionClarify(Action):
         alternatives = topics.close_alternatives(ranking)
         named = topics.named_alternatives(text, alternatives)
         if named:
-            # The message's own words pick among the guesses: answered, no "did you mean".
-            events: list[dict[str, Any]] = []
+            # The message's own words pick among the guesses: answered, no "did you mean"; the
+            # last one answered is the topic a follow-up leans on.
             for topic in named:
-                events += answer(dispatcher, topic, entities, language)
-            return events[-1:]
+                events = answer(dispatcher, topic, entities, language)
+            return events
         buttons = [b for c in alternatives if (b := topic_button(domain, c.intent, language=language))]
         if not buttons:
             dispatcher.utter_message(response="utter_fallback")

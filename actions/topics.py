@@ -163,12 +163,12 @@ def _besides_the_answered(pieces: Sequence[str], first: str) -> tuple[set[str], 
     return set(topics[answered]) | {first}, [piece for i, piece in enumerate(pieces) if i != answered]
 
 
-def unanswerable_question(text: str, first: str, any_first: bool = False) -> bool:
-    """Whether a piece besides the answered one asks something that names no topic of the page
-    ("does it help migraines? and how much does it cost?"). Not after an out-of-scope answer,
-    which already says the page doesn't answer; after a request (booking, a person) only when
-    `any_first` ("how much is it and can i book a consult")."""
-    if not (first.startswith(FAQ_PREFIX) or (any_first and first in ACTIONABLE)):
+def unanswerable_question(text: str, first: str) -> bool:
+    """Whether a piece besides the answered one (a page topic, or a request: "how much is it and can
+    i book a consult") asks something that names no topic of the page ("does it help migraines?
+    and how much does it cost?"). Not after an out-of-scope answer, which already says the page
+    doesn't answer."""
+    if not (first.startswith(FAQ_PREFIX) or first in ACTIONABLE):
         return False
     pieces = segments(text)
     if not pieces:

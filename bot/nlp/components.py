@@ -91,11 +91,11 @@ def asks_beyond_a_greeting(text: str) -> bool:
 
 OWN_CASE_INTENT = "own_case"
 FAQ_PREFIX = "faq_"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 # Readings that can't be right for a patient telling their own health situation and asking
 # about it; any page topic (faq_*) too. Never an urgent reading, booking, a person or a stop;
-# nor out_of_scope, which already says the page can't answer and offers the team (what the page
-# is silent on, breastfeeding for one, stays there).
-OUT_OF_SCOPE_INTENT = "out_of_scope"
+# out_of_scope only for a medicine the patient names (what the page is silent on, breastfeeding
+# for one, stays there).
 OWN_CASE_REPLACES = (FALLBACK_INTENT, "greet", "thanks", "goodbye", "show_menu", "bot_challenge")
 
 
@@ -256,7 +256,8 @@ class PatternSafeguards(GraphComponent):
         A crisis reading is weighed so only in English: in French the classifier is the backstop for
         more of what the patterns miss, and the blind French set lost two crisis messages to it."""
         if reading == self.crisis_intent:
-            return denies_emergency(text) and not may_be_crisis(text) if language != EN else not may_be_crisis(text)
+            no_distress = not may_be_crisis(text)
+            return no_distress if language == EN else no_distress and denies_emergency(text)
         return reading == self.emergency_intent and denies_emergency(text)
 
     @staticmethod

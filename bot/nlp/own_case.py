@@ -118,13 +118,18 @@ _CONDITIONAL = re.compile(r"\b(if|whether|si)\s+(i'?m|im|i am|i|my|you|someone|a
 def states_own_case(text: str | None) -> bool:
     """True when `text` tells a fact about the patient's own health and asks, or tells the team,
     about it (see the module docstring)."""
+    return _told_and_asked(text, _FACTS)
+
+
+def _told_and_asked(text: str | None, facts: tuple[re.Pattern[str], ...]) -> bool:
+    """One of `facts` told (outside an "if") and a question about the patient or a heads-up."""
     if not text:
         return False
     # "can I get botox if I'm pregnant" asks the page's question, not about the patient: a fact
     # inside an "if" is not told.
     normalised = normalise(text)
     told = _CONDITIONAL.sub(" ", normalised)
-    return any(fact.search(told) for fact in _FACTS) and bool(_ASKS_FOR_SELF.search(normalised))
+    return any(fact.search(told) for fact in facts) and bool(_ASKS_FOR_SELF.search(normalised))
 
 
 def names_own_medicine(text: str | None) -> bool:
@@ -132,8 +137,4 @@ def names_own_medicine(text: str | None) -> bool:
     SPASTICITY. CAN I DO BOTOX"): read as out of scope by the classifier, it is still the
     patient's own case. Narrower than `states_own_case` on purpose: other facts read as out of
     scope (breastfeeding, which the page doesn't mention) stay out of scope."""
-    if not text:
-        return False
-    normalised = normalise(text)
-    told = _CONDITIONAL.sub(" ", normalised)
-    return any(fact.search(told) for fact in _MEDICINE_FACTS) and bool(_ASKS_FOR_SELF.search(normalised))
+    return _told_and_asked(text, _MEDICINE_FACTS)
