@@ -521,10 +521,11 @@ _UNSURE_MEDS_RE: Pattern[str] = re.compile(
     r"^(?:i'?m |i am )?(?:not sure|unsure|not certain|idk|dunno|i don'?t know|i do not know|don'?t know"
     r"|i don'?t remember|i can'?t remember|can'?t remember|no idea|i have no idea)$"
 )
+# Whole words only: "huh" inside a medicine's name ("crhuhaovqosb 20 mg") is not confusion.
 _CONFUSED_RE: Pattern[str] = re.compile(
-    r"what (?:do )?you mean|(?:don'?t|do not) understand|what does that mean|huh|^what$|^sorry$|^pardon$"
-    r"|comprends pas|pas compris|veut dire quoi|ca veut dire|^quoi$|^hein$|^comment$|^desolee?$"
-    r"|\bc'?est quoi\b|\bc quoi\b|\bcest quoi\b"
+    r"\b(?:what (?:do )?you mean|(?:don'?t|do not) understand|what does that mean|huh"
+    r"|comprends pas|pas compris|veut dire quoi|ca veut dire|c'?est quoi|c quoi)\b"
+    r"|^(?:what|sorry|pardon|quoi|hein|comment|desolee?)$"
 )
 
 

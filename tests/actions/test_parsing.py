@@ -293,6 +293,20 @@ def test_parse_medications_returns_none_for_non_answers(message: str) -> None:
     assert parse_medications(message) is None
 
 
+@pytest.mark.parametrize(
+    "message",
+    # A name that holds a word of confusion inside it is still a name (CI once drew "crhuhaovqosb").
+    ["crhuhaovqosb 20 mg twice a day", "Shuhcort cream", "Whatever the dentist gave me", "Comprendix 5 mg"],
+)
+def test_parse_medications_reads_confusion_words_only_whole(message: str) -> None:
+    assert parse_medications(message) == Medications(False, message)
+
+
+@pytest.mark.parametrize("message", ["huh", "what do you mean?", "I don't understand", "c'est quoi?", "je comprends pas"])
+def test_parse_medications_still_hears_confusion(message: str) -> None:
+    assert parse_medications(message) is None
+
+
 # --------------------------------------------------------------------------- contact method
 
 

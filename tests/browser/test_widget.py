@@ -346,6 +346,18 @@ def test_old_copies_in_local_storage_are_removed(running_bot: Any, open_page: An
     assert stored(page, running_bot)["session"]["id"] != "AbCdEfGhIjKlMnOpQrStUv"
 
 
+def shown_messages(page: Any) -> list[tuple[str, str, int]]:
+    """Each message in the log: its speaker, its words and its time (ms since the epoch)."""
+    return page.eval_on_selector_all(
+        ".mdw-log .mdw-msg",
+        """items => items.map(li => [
+            li.querySelector('.mdw-sr') ? li.querySelector('.mdw-sr').textContent : '',
+            li.querySelector('.mdw-bubble') ? li.querySelector('.mdw-bubble').innerText : '',
+            li.querySelector('time') ? Date.parse(li.querySelector('time').getAttribute('datetime')) : 0,
+        ])""",
+    )
+
+
 def test_a_reload_replays_the_conversation_from_the_server(running_bot: Any, open_page: Any) -> None:
     page = open_page(running_bot.web_url + "/")
     open_widget(page)
@@ -356,13 +368,17 @@ def test_a_reload_replays_the_conversation_from_the_server(running_bot: Any, ope
     wait_turn_over(page)
     session_id = stored(page, running_bot)["session"]["id"]
     saved_texts(running_bot.settings.database_url, session_id, count=2)
-    shown = page.locator(".mdw-log .mdw-msg").all_inner_texts()
+    shown = shown_messages(page)
     assert "Clostridium" not in json.dumps(browser_storage(page))  # the browser keeps no copy
 
     page.reload()
     wait_online(page)
     expect(page.locator(".mdw-log .mdw-msg")).to_have_count(len(shown))
-    assert page.locator(".mdw-log .mdw-msg").all_inner_texts() == shown
+    replayed = shown_messages(page)
+    # The same speakers and words; the times are the server's now, a few milliseconds from the
+    # browser's clock that stamped the live messages (the same minute but for a boundary between).
+    assert [(who, words) for who, words, _ in replayed] == [(who, words) for who, words, _ in shown]
+    assert all(abs(again - before) < 60_000 for (_, _, again), (_, _, before) in zip(replayed, shown))
     expect(page.locator(".mdw-replies")).to_have_count(1)  # only the unanswered question's buttons
     click_reply(page, "Yes")  # a quick reply replayed from the server still works
     bot_says(page, "What brings you to us?")
