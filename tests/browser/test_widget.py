@@ -378,7 +378,7 @@ def test_a_reload_replays_the_conversation_from_the_server(running_bot: Any, ope
     # The same speakers and words; the times are the server's now, a few milliseconds from the
     # browser's clock that stamped the live messages (the same minute but for a boundary between).
     assert [(who, words) for who, words, _ in replayed] == [(who, words) for who, words, _ in shown]
-    assert all(abs(again - before) < 60_000 for (_, _, again), (_, _, before) in zip(replayed, shown))
+    assert all(abs(again - before) < 60_000 for (_, _, again), (_, _, before) in zip(replayed, shown, strict=False))
     expect(page.locator(".mdw-replies")).to_have_count(1)  # only the unanswered question's buttons
     click_reply(page, "Yes")  # a quick reply replayed from the server still works
     bot_says(page, "What brings you to us?")
