@@ -386,6 +386,13 @@ _EMERGENCY_DENIALS = _compile((
     r"\bi\s+(can|could)\s+(swallow|breathe|talk|speak|see)\s+(just\s+|totally\s+|perfectly\s+)?(fine|ok|okay|normally|well|no problem)\b"
     r"|\b(swallow|breathe)\s+(just\s+|totally\s+|perfectly\s+)?(fine|ok|okay|normally)\b"
     r"|\b(breathing|swallowing|speaking|speech|talking)\s+(is\s+|are\s+|'s\s+|seems\s+)?(totally\s+|perfectly\s+|completely\s+)?(fine|ok|okay|normal|good)\b",
+    # Someone else's reaction, told as the past ("my sister had a bad reaction to a medication once"):
+    # blanked, not the clause, so "my mom had a bad reaction and now she can't breathe" still counts.
+    r"\b(my|his|her|a|our)\s+(best\s+)?(friends?|sisters?|brothers?|mom|mum|mother|dad|father|wife|husband|partner|daughters?"
+    r"|sons?|co-?workers?|colleagues?|neighbou?rs?|cousins?|aunts?|uncles?|grand(ma|pa|mother|father)|relatives?)\s+(once\s+|also\s+)?"
+    r"had\s+(a|an)\s+(\w+\s+){0,2}reactions?\b"
+    r"|\b(ma|mon|mes)\s+(amie?s?|soeurs?|freres?|mere|pere|femme|mari|cousine?s?|tante|oncle|voisine?s?|collegues?)\s+(a|ont)\s+"
+    r"(deja\s+|une fois\s+)?eu\s+une\s+(\w+\s+){0,2}reactions?\b",
     # "before you tell me to call 911": the patient expects the advice, and says they don't need it.
     r"\b(before|don'?t|do not|no need to|not asking you to)\s+(you\s+)?(tell|telling|say|saying)\s+(me\s+)?(to\s+)?call\s+911\b",
     _denial(
@@ -1050,6 +1057,9 @@ _HYPOTHETICAL = re.compile(
     r"|\b(i'll|i will|i'd|i would|i might|i may|i could|going to|gonna)\s+(\w+\s+)?(get|have|develop|experience|end up)\b"
     r"|\bwhat if\b|\bwhat (happens|do i do|should i do|to do|would happen) if\b|\bis it (possible|common|likely) (to|that)\b|^\s*if\s+(my|i|the|it|there|you)\b|\bin case\b"
     r"|\b(worried|afraid|scared|nervous|concerned)\s+(that|about|of|i)\b"
+    # Asked of anyone ("what side effects one might experience following the treatment").
+    r"|\b(can|could|will|would|might|may)\s+(one|someone|people|patients|a person|they)\s+(\w+\s+)?(get|have|develop|experience|expect|notice|feel)\b"
+    r"|\bwhat\s+(kind of\s+|sort of\s+|type of\s+)?(side effects?|symptoms?|reactions?)\s+(\w+\s+){0,4}(might|could|can|may|would|should|to expect)\b"
     r"|\b(peux|pourrais|vais|risque)[\s-]+(je\s+)?(avoir|developper|ressentir)\b|\bpeut[\s-]+(il|elle|on)?\s*(causer|provoquer|donner|entrainer)\b"
     r"|\best[\s-]ce\s+(que|qu'\s?)\s*(ca|le botox|l'\s?injection|on)\b|^\s*(le botox|l'\s?injection|les injections)\b.*\bpeu[tv]"
     r"|\b(que|quoi)\s+faire\s+(si|en cas)\b|\bet si\b|\bau cas ou\b|\bsi jamais\b|\ben cas d[e']|\b(je fais|on fait|dois-je faire|je dois faire)"

@@ -543,6 +543,9 @@ NOT_SYMPTOM_NOW = [
     "qu'est-ce que je fais si j'ai la paupière qui tombe après le botox?",
     "c'est quoi les effets secondaires du botox?",
     "mon mal de tête est parti depuis l'injection",
+    # asked of anyone, from a fresh development set (stop 20)
+    "I would be grateful if you could explain what side effects one might experience following the treatment.",
+    "what side effects might I get after botox?",
     # no treatment named
     "I have a headache",
     "my eyelid droops",
