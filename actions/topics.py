@@ -25,19 +25,21 @@ _KEYWORDS: dict[str, str] = {
     "faq_dr_experience": r"(?<!\bi )(?<!\bwe )(?<!\byou )experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|years (in|of) practice|how long (has|have) the dr\b|who is (dr|doctor|the doctor)|about (dr|doctor) walters",
     "faq_dr_memberships": r"members?(hip)?|associations?|society|affiliat\w*|belong",
     "faq_approval": r"approv\w*|fda|health canada|legal|licen[cs]ed|regulat\w*",
-    "faq_ingredient": r"made (of|from)|ingredients?|what'?s in it|toxin|botulinum|clostridium|contains?",
+    "faq_ingredient": r"made (of|from)|ingredients?|what'?s (actually |really |exactly )?in (it|the (shot|needle|injections?|syringe)|botox)"
+                      r"|toxin|botulinum|clostridium|contains?|poison\w*",
     # Not "what is botox made of / used for / approved for": those are other topics' questions.
     "faq_what_is": r"what is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|what does it do|how does it work|what exactly|meaning|definition|define\b",
     "faq_not_cosmetic": r"cosmetic|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines",
     "faq_why_dentist": r"why (a |would a |does a |do )?dentists?|dentists? (do|does|doing|giving|offer)",
     "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|who('?s| is) (this|it) (meant )?for|tried everything|nothing (else )?(has )?work",
     "faq_first_step": r"first (step|visit|appointment)|how do i (start|begin|get started)|get started|process|what happens at",
-    "faq_effectiveness": r"does it (really |actually )?work|effective(ness)?|how well|success|results?|relief"
+    "faq_effectiveness": r"does it (really |actually )?work|effective(ness)?|how well|succ?ess?\w*|results?|relief|wor(th|ht) it"
                          # "..., and would it actually help?" (with no term after "help": that asks about a condition)
                          r"|(would|will|does|could|can) it (really |actually |even )?help( me| at all)?\s*[?.!]*$",
-    "faq_conditions": r"treats?|what (can|does) it help|help (with|my)|migraines?|headaches?|jaw|clench\w*|grind\w*|tmj",
+    # "treats?" whole: "how long does one treatment last" asks no condition.
+    "faq_conditions": r"treats?\b|what (can|does) it help|help (with|my)|migraines?|headaches?|jaw|clench\w*|grind\w*|tmj",
     "faq_motto": r"motto|slogan|philosophy|feel better",
-    "faq_safety_overview": r"\bsafe(ty)?\b|precautions?|before (the )?treatment",
+    "faq_safety_overview": r"\bsafe(ty)?\b|precautions?|before (the )?treatment|dangerous|harmful",
     "faq_safety_medications": r"medications?|meds|pills|drugs?|prescriptions?|blood thinners?|antidepressants?|insulin|aspirin"
                               r"|ibuprofen|advil|tylenol|warfarin|eliquis|birth control|antibiotics?|supplements?|taking (\w+ )?(daily|every day)",
     "faq_safety_pregnancy": r"pregnan\w*|pregant\w*|pregnet\w*|preggo|expecting (a )?(baby|child)?|conceiv\w*|trying for (a )?(baby|kid)|\bttc\b|having a baby|enceinte",
@@ -51,7 +53,8 @@ _KEYWORDS: dict[str, str] = {
                                      r"|diabet\w*|heart (disease|condition|problems?)|blood pressure|asthma|epilep\w*|autoimmune|lupus"
                                      r"|cancer|thyroid|kidney|liver|illness|chronic (illness|disease)|pacemaker|heart block",
     "book_consultation": r"\bbook\w*|appointment|schedule|sign (me )?up|consult(ation)?\b",
-    "request_human": r"talk to (a |someone|somebody|a person|a human|the|staff)|call me|phone me|(real|actual) (person|human)|receptionist",
+    "request_human": r"talk to (a |someone|somebody|a person|a human|the|staff)|call me|phone me|(real|actual) (person|human)|receptionist"
+                     r"|(get|speak (to|with)|talk with|chat with) (a|an actual|a real) (human|person)",
 }
 # The same topics in French (issue 14), accents optional where patients drop them. "nerveuse" (nervous)
 # is not the nerve topic; breastfeeding is not on the page, as in English.

@@ -60,7 +60,7 @@ _MEDICINE_FACTS = tuple(re.compile(p) for p in (
 _FACTS = tuple(re.compile(p) for p in (
     # "I'm on warfarin", "im taking lithium", "fyi on eliquis", "take methotrexate weekly", "ON BACLOFEN"
     rf"\b(on|taking|take|takes)\s+(\w+\s+){{0,3}}({_MEDICINE}|{_DRUG_ENDING})\b",
-    r"\bi\s+(take|use|need)\s+(\w+\s+){0,3}(daily|every|each|twice|once|\d+\s?mg)\b",
+    r"\bi\s+(take|use|need)\s+(\w+\s+){0,4}(daily|every|each|twice|once|\d+\s?mg)\b",
     rf"\bmy\s+{_MEDICINE}\b",
     # A message that opens with the fact: "high BP, on meds", "celiac + hashimotos. safe for me?"
     rf"^\s*(\w+\s+){{0,2}}{_HEALTH}\b",
@@ -68,10 +68,11 @@ _FACTS = tuple(re.compile(p) for p in (
     rf"(^\s*|\bi\s+(still\s+|also\s+|now\s+|currently\s+|do\s+|already\s+)?|\bi'?ve\s+(still\s+|also\s+)?|\bive\s+)(have|got|had|get|suffer\s+from|live\s+with)\s+((?!questions?|appointments?|consult\w*|botox|it\b|this|treatment|injections?|shots?)\w+\s+){{0,3}}{_HEALTH}\b",
     rf"\b(living\s+with|diagnosed(\s+with)?|dx(\s+with)?|history\s+of)\s+(\w+\s+){{0,3}}{_HEALTH}\b",
     # Weakness of their own face, told: "the muscles on the right side of my face ... still feel weak"
-    r"\bmy\s+(face|facial\s+muscles?|face\s+muscles?)\b[^.?!]{0,60}\b(weak|weakness|droop\w*|paraly\w*)\b"
+    # "the left side of my face never fully came back. It still feels weaker than the right"
+    r"\bmy\s+(face|facial\s+muscles?|face\s+muscles?)\b[^?!]{0,80}\b(weak\w*|droop\w*|paraly\w*)\b"
     r"|\bmuscles?\s+(on|in)\s+(the\s+)?(\w+\s+){0,2}(side\s+of\s+)?my\s+face\b[^.?!]{0,60}\b(weak|weakness|droop\w*)\b",
     # Planning a pregnancy: "we're trying for a baby", "planning to start trying to conceive", "ttc"
-    r"\b(trying|try)\s+(to\s+)?(get\s+pregnant|conceive|for\s+a\s+(baby|kid)|to\s+have\s+a\s+baby)\b|\bttc\b"
+    r"\b(trying|try)\s+(to\s+)?(get\s+pregnant|conceive|for\s+(a|our|my)\s+(first\s+|second\s+|next\s+)?(baby|kid|child)|to\s+have\s+a\s+baby)\b|\bttc\b"
     r"|\b(essaie|essayons|essaye|essayer)\s+(de\s+|d'\s?)(tomber\s+enceinte|avoir\s+un\s+bebe|concevoir)\b",
     rf"\b{_HEALTH}\s+(here|patient|survivor)\b",
     r"\b(i'?m|im|i am)\s+(\w+\s+){0,3}(diabetic|epileptic|asthmatic|pregnant|nursing|breastfeeding|immunocompromised|anemic"
@@ -104,6 +105,9 @@ _ASKS_FOR_SELF = re.compile(
     # "Do you think Botox would be safe in my situation?", "something you need to know before Botox?"
     r"|\b(botox|it|this|the treatment)\s+(would|will)\s+(still\s+)?be\s+(ok|okay|safe|fine|allowed|alright|a problem|an issue)\b"
     r"|\bin my (situation|case|condition)\b|\b(you|the team|the dr|the doctor|dr walters)\s+(need|needs|should|would want|want)\s+to\s+know\b"
+    # "Do I need to tell you about all of those?", "Would I need to let you know", "something you'd need to know"
+    r"|\b(do|would|will|should)\s+i\s+(need|have)\s+to\s+(tell|let|inform|mention|say)\b|\b(you'?d|you would)\s+(need|want)\s+to\s+know\b"
+    r"|\bsomething\s+i\s+(should|can|could)\s+(be\s+)?(do|doing|get|getting|have|try)\b"
     # French
     r"|\b(je peux|puis-je|est-ce que je peux|suis-je|est-ce (correct|ok|grave|dangereux|un probleme|risque))\b"
     r"|\b(c'\s?est|cest|c'\s?tu|ctu|c)\s+(tu\s+)?(correct|ok|grave|dangereux|safe|risque|un probleme|derangeant)\b|\bfait\s+tu\b"

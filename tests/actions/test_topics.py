@@ -29,6 +29,10 @@ from actions.topics import (
         ("what are the side effects and how long does it last", "out_of_scope", "faq_side_effects"),
         # "what is botox made of" is the ingredient question, not "what is botox".
         ("what is botox made of and is it approved in canada", "faq_approval", "faq_ingredient"),
+        # From a fresh development set (stop 20): words patients use for these topics.
+        ("what's actually in it and is it approved here?", "faq_approval", "faq_ingredient"),
+        ("What's botulinum toxin exactly and is it dangerous?", "faq_ingredient", "faq_safety_overview"),
+        ("is it worht it honestly? and whats the first visit like", "faq_first_step", "faq_effectiveness"),
     ],
 )
 def test_a_second_question_is_found(text: str, first: str, second: str) -> None:
@@ -45,6 +49,8 @@ def test_a_second_question_is_found(text: str, first: str, second: str) -> None:
         ("is it safe? what are the risks", "faq_safety_overview"),
         ("does it work? for migraines?", "faq_effectiveness"),  # a fragment after the break: the same question
         ("I'm nervous, is it safe?", "faq_safety_overview"),  # nervous is not a nerve condition
+        # "treatment" is not "treat": no conditions question in how long one lasts.
+        ("is it safe overall, and how long does one treatment last?", "faq_safety_overview"),
         ("", "faq_what_is"),
     ],
 )

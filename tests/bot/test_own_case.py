@@ -40,6 +40,14 @@ from bot.nlp.safety import is_crisis
     "we're trying for a baby this spring, should I mention that?",
     "I've had a pacemaker for years. Do you think Botox would be safe in my situation?",
     "on essaie d'avoir un bébé, est-ce un problème?",
+    # From a fresh development set (stop 20): stories that end by asking whether to tell the team.
+    "I take a handful of pills every morning - blood pressure, a statin, and something for my thyroid. "
+    "I'd love to try botox for my migraines. Do I need to tell you about all of those?",
+    "After a bad ear infection a few years back the left side of my face never fully came back. It still feels "
+    "weaker than the right, especially when I smile. Is that something you'd need to know before doing botox?",
+    "I'm on warfarin because of a clot I had last year, and I bruise super easily. I'm still interested in botox "
+    "for my jaw though. Would I need to let you know about that before the injections?",
+    "we're starting to try for our first baby this fall. Is this something I should be doing?",
 ])
 def test_a_patients_own_situation_asked_about(text: str) -> None:
     assert states_own_case(text)
