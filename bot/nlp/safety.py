@@ -368,6 +368,14 @@ _ES_NEG_FILLERS = (
     r"|gran|grandes|la|el|los|las|un|una|de|ya|mayor|mayores|tipo|algun|alguna|me|nada|perdido"
 )
 
+# Someone else (for the denials below): "my sister", "her aunt", "a friend".
+_RELATIVE = (
+    r"(my|his|her|a|our)\s+(best\s+)?(friends?|sisters?|brothers?|mom|mum|mother|dad|father|wife|husband|partner|daughters?"
+    r"|sons?|co-?workers?|colleagues?|neighbou?rs?|cousins?|aunts?|uncles?|grand(ma|pa|mother|father)|relatives?)"
+)
+_THEIR_SYMPTOM = (
+    r"((a|an)\s+(\w+\s+){0,2}reactions?|(trouble|difficulty|problems?)\s+(breathing|swallowing|speaking|talking)|hives|swelling)"
+)
 _EMERGENCY_DENIALS = _compile((
     # First, before the generic denials blank "pas besoin" and leave "d'appeler le 911".
     r"\b(no|don'?t|do not|doesn'?t|not)\s+(need|necessary|needed|reason)\s+(to\s+)?(call|calling|for)\s+(911|an ambulance|the ambulance)\b"
@@ -386,13 +394,15 @@ _EMERGENCY_DENIALS = _compile((
     r"\bi\s+(can|could)\s+(swallow|breathe|talk|speak|see)\s+(just\s+|totally\s+|perfectly\s+)?(fine|ok|okay|normally|well|no problem)\b"
     r"|\b(swallow|breathe)\s+(just\s+|totally\s+|perfectly\s+)?(fine|ok|okay|normally)\b"
     r"|\b(breathing|swallowing|speaking|speech|talking)\s+(is\s+|are\s+|'s\s+|seems\s+)?(totally\s+|perfectly\s+|completely\s+)?(fine|ok|okay|normal|good)\b",
-    # Someone else's reaction, told as the past ("my sister had a bad reaction to a medication once"):
+    # Someone else's reaction, told as hearsay or as once in the past ("My sister had a bad reaction to
+    # a medication once", "her aunt apparently had trouble swallowing after hers"): that phrase is
     # blanked, not the clause, so "my mom had a bad reaction and now she can't breathe" still counts.
-    r"\b(my|his|her|a|our)\s+(best\s+)?(friends?|sisters?|brothers?|mom|mum|mother|dad|father|wife|husband|partner|daughters?"
-    r"|sons?|co-?workers?|colleagues?|neighbou?rs?|cousins?|aunts?|uncles?|grand(ma|pa|mother|father)|relatives?)\s+(once\s+|also\s+)?"
-    r"had\s+(a|an)\s+(\w+\s+){0,2}reactions?\b"
+    # Without "once" or "apparently" it stays: "my son had a severe reaction ten minutes ago" is a
+    # parent reporting an emergency.
+    rf"\b{_RELATIVE}\s+(apparently|once|also once)\s+had\s+{_THEIR_SYMPTOM}\b"
+    rf"|\b{_RELATIVE}\s+had\s+{_THEIR_SYMPTOM}\b(\s+[\w']+){{0,6}}\s+once\b"
     r"|\b(ma|mon|mes)\s+(amie?s?|soeurs?|freres?|mere|pere|femme|mari|cousine?s?|tante|oncle|voisine?s?|collegues?)\s+(a|ont)\s+"
-    r"(deja\s+|une fois\s+)?eu\s+une\s+(\w+\s+){0,2}reactions?\b",
+    r"((deja|une fois)\s+eu\s+une\s+(\w+\s+){0,2}reactions?\b|eu\s+une\s+(\w+\s+){0,2}reactions?\b(\s+[\w']+){0,6}\s+une fois\b)",
     # "before you tell me to call 911": the patient expects the advice, and says they don't need it.
     r"\b(before|don'?t|do not|no need to|not asking you to)\s+(you\s+)?(tell|telling|say|saying)\s+(me\s+)?(to\s+)?call\s+911\b",
     _denial(
