@@ -34,6 +34,7 @@ SOMETHING_ELSE_PAYLOAD = "/request_human"
 OWN_CASE = "own_case"
 BOOK = "book_consultation"
 REQUEST_HUMAN = "request_human"
+BOT_CHALLENGE = "bot_challenge"
 SAFETY_PREFIX = "faq_safety_"
 SAFETY_OVERVIEW = "faq_safety_overview"
 # How sure the classifier must have been of a safety topic for a patient's own case to be answered
@@ -178,6 +179,10 @@ class ActionAlsoAsked(Action):
         # word inside one question ("how much does botox for migraines cost") is not a second one.
         ranking = ranked(tracker) if first.startswith(FAQ_PREFIX) else ()
         second = topics.second_question(text, first, ranking)
+        if first == BOT_CHALLENGE:
+            # "Are you a real person? And what is this treatment anyway?", "are you a robot? can I
+            # get a human": the other question answered or offered; nothing said about the rest.
+            return answer_or_offer(dispatcher, domain, tracker, second, latest_entities(tracker)) if second else []
         if second is None:
             # Out of scope already says the page doesn't answer (unanswerable_question knows); a
             # message to the team carries the question to a person anyway.

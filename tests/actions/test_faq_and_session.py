@@ -383,6 +383,10 @@ async def test_headache_in_any_other_context_is_the_pages_condition(last_topic: 
     # A question carried to a person anyway is not called unanswerable.
     ("can someone call me about the price? what do you charge", "request_human", []),
     ("/faq_first_step", "faq_first_step", []),
+    # Asked with "are you a bot?": the other question or a person offered (a button); nothing else said.
+    ("Are you a real person? And what is botulinum toxin exactly?", "bot_challenge", ["utter_also_asked"]),
+    ("are you a robot? 🤖 can I get a human", "bot_challenge", ["utter_also_asked"]),
+    ("are you a bot?", "bot_challenge", []),
 ])
 async def test_what_else_the_message_asks_is_answered_or_said(text: str, intent: str, expected: list[str]) -> None:
     from actions.faq import ActionAlsoAsked
