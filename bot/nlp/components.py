@@ -6,10 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -29,6 +26,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 # (Rasa imports this module when it resolves the config's components, before any node runs).
 import bot.nlp.normalize  # noqa: F401,E402
 from bot.nlp.asked import ASKED_EXTRACTOR, Asked, asked_about
+from bot.nlp.graph import ConfiguredComponent
 from bot.nlp.language import EN, ES, only_asks_for_language, read_language
 from bot.nlp.own_case import names_own_medicine, states_own_case
 from bot.nlp.safety import (
@@ -100,7 +98,7 @@ OWN_CASE_REPLACES = (FALLBACK_INTENT, "greet", "thanks", "goodbye", "show_menu",
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class PatternSafeguards(GraphComponent):
+class PatternSafeguards(ConfiguredComponent):
     """Forces an intent when a pattern safeguard fires, and records the message's language.
 
     In this order of priority, the first that fires wins and is put first in the ranking with
@@ -159,16 +157,6 @@ class PatternSafeguards(GraphComponent):
         self.own_case_intent = config.get("own_case_intent", defaults["own_case_intent"])
         self.fallback_threshold = float(config.get("fallback_threshold", defaults["fallback_threshold"]))
         self.ambiguity_threshold = float(config.get("ambiguity_threshold", defaults["ambiguity_threshold"]))
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> PatternSafeguards:
-        return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

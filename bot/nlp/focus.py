@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlp.graph import ConfiguredComponent
 
 # A sentence ends at . ! ? (or a line break) followed by a space, except after a title ("Dr.").
 _END = re.compile(r"(?<!\bdr)(?<!\bmr)(?<!\bms)(?<!\bmrs)(?<!\bst)[.!?]+(?=\s)|\n+", re.IGNORECASE)
@@ -52,7 +51,7 @@ def focus_span(text: str) -> tuple[int, int]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class QuestionFocus(GraphComponent):
+class QuestionFocus(ConfiguredComponent):
     """Narrows a long message's tokens to its question, before the featurizers read them."""
 
     @staticmethod
@@ -61,16 +60,6 @@ class QuestionFocus(GraphComponent):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.min_tokens = int(config.get("min_tokens", 30))
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> QuestionFocus:
-        return cls(config)
 
     def focus(self, message: Message) -> None:
         tokens = message.get(TOKENS_NAMES[TEXT])

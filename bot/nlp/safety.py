@@ -369,10 +369,13 @@ _ES_NEG_FILLERS = (
 )
 
 # Someone else (for the denials below): "my sister", "her aunt", "a friend".
-_RELATIVE = (
-    r"(my|his|her|a|our)\s+(best\s+)?(friends?|sisters?|brothers?|mom|mum|mother|dad|father|wife|husband|partner|daughters?"
-    r"|sons?|co-?workers?|colleagues?|neighbou?rs?|cousins?|aunts?|uncles?|grand(ma|pa|mother|father)|relatives?)"
+# The people patients tell about (one list for the emergency denials and the after-treatment check).
+_OTHERS_EN = (
+    r"friends?|sisters?|brothers?|mom|mum|mother|dad|father|wife|husband|partner|daughters?|sons?"
+    r"|co-?workers?|colleagues?|neighbou?rs?|cousins?|aunts?|uncles?"
 )
+_OTHERS_FR = r"amie?s?|soeurs?|freres?|mere|pere|femme|mari|voisine?s?|collegues?"
+_RELATIVE = rf"(my|his|her|a|our)\s+(best\s+)?({_OTHERS_EN}|grand(ma|pa|mother|father)|relatives?)"
 _THEIR_SYMPTOM = (
     r"((a|an)\s+(\w+\s+){0,2}reactions?|(trouble|difficulty|problems?)\s+(breathing|swallowing|speaking|talking)|hives|swelling)"
 )
@@ -401,7 +404,7 @@ _EMERGENCY_DENIALS = _compile((
     # parent reporting an emergency.
     rf"\b{_RELATIVE}\s+(apparently|once|also once)\s+had\s+{_THEIR_SYMPTOM}\b"
     rf"|\b{_RELATIVE}\s+had\s+{_THEIR_SYMPTOM}\b(\s+[\w']+){{0,6}}\s+once\b"
-    r"|\b(ma|mon|mes)\s+(amie?s?|soeurs?|freres?|mere|pere|femme|mari|cousine?s?|tante|oncle|voisine?s?|collegues?)\s+(a|ont)\s+"
+    rf"|\b(ma|mon|mes)\s+({_OTHERS_FR}|cousine?s?|tante|oncle)\s+(a|ont)\s+"
     r"((deja|une fois)\s+eu\s+une\s+(\w+\s+){0,2}reactions?\b|eu\s+une\s+(\w+\s+){0,2}reactions?\b(\s+[\w']+){0,6}\s+une fois\b)",
     # "before you tell me to call 911": the patient expects the advice, and says they don't need it.
     r"\b(before|don'?t|do not|no need to|not asking you to)\s+(you\s+)?(tell|telling|say|saying)\s+(me\s+)?(to\s+)?call\s+911\b",
@@ -1075,11 +1078,7 @@ _HYPOTHETICAL = re.compile(
     r"|\b(que|quoi)\s+faire\s+(si|en cas)\b|\bet si\b|\bau cas ou\b|\bsi jamais\b|\ben cas d[e']|\b(je fais|on fait|dois-je faire|je dois faire)"
     r"\s+quoi\s+si\b|\bqu'\s?est-ce\s+que\s+je\s+(fais|dois faire)\s+si\b"
 )
-_SOMEONE_ELSE = re.compile(
-    r"\b(my|mon|ma|mes)\s+(best\s+)?(friends?|sisters?|brothers?|mom|mum|mother|dad|father|wife|husband|partner|daughters?|sons?"
-    r"|co-?workers?|colleagues?|neighbou?rs?|cousins?|aunts?|uncles?|boss|amie?s?|soeurs?|freres?|mere|pere|femme|mari|voisine?s?"
-    r"|collegues?)\b"
-)
+_SOMEONE_ELSE = re.compile(rf"\b(my|mon|ma|mes)\s+(best\s+)?({_OTHERS_EN}|boss|{_OTHERS_FR})\b")
 _QUESTION_START = re.compile(r"\s*(is|are|can|could|does|do|will|would|what|how|why|when|should|est-ce|est ce)\b")
 # A symptom that has gone or got better is not a symptom now ("gone fuzzy" is not gone).
 _RESOLVED = re.compile(

@@ -19,14 +19,13 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import FEATURE_TYPE_SEQUENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlp.graph import ConfiguredComponent
 
 
 def placeholder(features: Features) -> Features:
@@ -44,22 +43,12 @@ def keep_sentence_features(message: Message) -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class SentenceFeaturesOnly(GraphComponent):
+class SentenceFeaturesOnly(ConfiguredComponent):
     """Empties the text's token-level features, which DIET without a transformer never reads."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SentenceFeaturesOnly:
-        return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
