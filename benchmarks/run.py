@@ -16,6 +16,12 @@
 4. One table (medians of the repetitions; ratio ours/reference), printed and written to
    benchmarks/results/<date>-<commit>.md and benchmarks/results/latest.md.
 
+The reference's model is kept in build/bench/reference-<key>/ and reused by later runs whose inputs
+are the same (key: the reference config, domain.yml, every file under data/, Rasa's version and the
+epochs): stock Rasa trained from scratch on identical inputs, with its seeds, gives the same model,
+and training it takes 30 to 60 minutes of a 2-core machine. Its training figures are then the ones
+measured when it was trained, and the report says so. --fresh-reference trains it again.
+
 --quick: a smoke run of the whole pipeline: 3 epochs for every ML component (so training times and
 accuracies mean nothing), fewer messages, one repetition; results in <date>-<commit>-quick.md
 (latest.md untouched).
@@ -25,6 +31,7 @@ Every loop is bounded in count and time; only localhost is called. Nothing is as
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -51,6 +58,7 @@ from bot.run import commands, service_env
 from bot.settings import ROOT, load_settings
 
 RESULTS = ROOT / "benchmarks" / "results"
+REFERENCE_CACHE = ROOT / "build" / "bench"
 BIN = Path(sys.executable).parent
 SPACY_DIR = ROOT / "build" / "spacy" / "en_metro_dental"
 SNAPSHOT_FILES = ("domain.yml", "config.yml", "credentials.yml", "endpoints.yml")
@@ -212,6 +220,70 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
 # on one 2-core machine and was still at DIET's 69th epoch of 100 after 2,400 s on a slower one
 # (2026-11-30), where that limit stopped the whole run: the limit only guards against a hang.
 TRAINING_TIMEOUT_S = 3 * 3600
+
+
+def reference_key(snapshot: Path, reference_config_text: str, epochs: Optional[int]) -> str:
+    """What the reference's model depends on: its config, the domain, the training data, Rasa."""
+    import rasa
+
+    digest = hashlib.sha256()
+    digest.update(f"rasa {rasa.__version__}\nepochs {epochs}\n".encode())
+    digest.update(reference_config_text.encode())
+    digest.update((snapshot / "domain.yml").read_bytes())
+    for path in sorted(p for p in (snapshot / "data").rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(snapshot)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class CachedReference:
+    """A reference model trained by an earlier run on the same inputs, with that run's figures."""
+
+    directory: Path
+
+    @property
+    def model(self) -> Path:
+        return self.directory / "reference.tar.gz"
+
+    @property
+    def record(self) -> Path:
+        return self.directory / "training.json"
+
+    def load(self) -> Optional[dict[str, Any]]:
+        if not (self.model.exists() and self.record.exists()):
+            return None
+        try:
+            return json.loads(self.record.read_text())
+        except (OSError, ValueError):
+            return None  # a half-written record: trained again
+
+    def save(self, model: Path, figures: Mapping[str, Optional[float]], info: Mapping[str, str]) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(model, self.model)
+        self.record.write_text(json.dumps({**figures, "trained": datetime.now().isoformat(timespec="seconds"),
+                                           "commit": info.get("short commit", "")}, indent=1))
+
+
+def reference_cache(ws: Workspace, plan: Plan) -> CachedReference:
+    key = reference_key(ws.snapshot, ws.configs["reference"].read_text(), plan.epochs)
+    return CachedReference(REFERENCE_CACHE / f"reference-{key}")
+
+
+def train_or_reuse_reference(ws: Workspace, plan: Plan, info: Mapping[str, str], fresh: bool,
+                             cache: Optional[CachedReference] = None) -> tuple[dict[str, Optional[float]], str]:
+    """The reference's model and training figures, and how they were had (for the report):
+    reused when an earlier run trained it on the same inputs, else trained and kept."""
+    cache = cache or reference_cache(ws, plan)
+    record = None if fresh else cache.load()
+    if record is not None:
+        ws.models["reference"] = cache.model
+        how = (f"reused: trained on the same inputs by the run of {record.get('trained')} (commit "
+               f"{record.get('commit')}); its training figures are that run's ({cache.directory.name})")
+        log(f"reference: {how}")
+        return {"train_scratch": record.get("train_scratch"), "train_nochange": record.get("train_nochange")}, how
+    figures = train(ws, "reference", plan)
+    cache.save(ws.models["reference"], figures, info)
+    return figures, f"trained in this run, and kept for later runs on the same inputs ({cache.directory.name})"
 
 
 def train(ws: Workspace, name: str, plan: Plan) -> dict[str, Optional[float]]:
@@ -502,6 +574,7 @@ def render(results: Mapping[str, Mapping[str, Optional[float]]], runs: Mapping[s
         "- Cold start: from starting `rasa run` to the first answered REST message (model loading, "
         "imports, first prediction, and the action server's session start). Peak memory: VmHWM of the "
         "Rasa server process from /proc/<pid>/status after the load.",
+        f"- Reference model: {details.get('reference', {}).get('model', 'trained in this run')}.",
         f"- Training from scratch: wall time of `rasa train` with an empty Rasa cache, 1 run. No-change "
         f"retrain: `rasa train` again into the same output directory ({plan.retrain_repetitions} "
         "run(s), median): Rasa's fingerprints hit its cache for every component, so nothing is trained "
@@ -537,6 +610,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer messages, one repetition (smoke run)")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temporary directory (models, logs)")
+    parser.add_argument("--fresh-reference", action="store_true",
+                        help="train the reference again even when an earlier run trained it on the same inputs")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else Plan()
     if not (SPACY_DIR / "meta.json").exists():
@@ -553,8 +628,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     details: dict[str, Any] = {name: {} for name in CONFIGS}
     actions: Optional[Actions] = None
     try:
-        for name in CONFIGS:
-            results[name].update(train(ws, name, plan))
+        results["ours"].update(train(ws, "ours", plan))
+        reference_figures, reference_how = train_or_reuse_reference(ws, plan, info, fresh=args.fresh_reference)
+        results["reference"].update(reference_figures)
+        details["reference"]["model"] = reference_how
         for name in CONFIGS:
             results[name]["intent_accuracy"] = intent_accuracy(ws, name)
         actions = start_actions(ws)
