@@ -11,7 +11,6 @@ migraines is still answered about migraines; the safety nets read the whole text
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -21,33 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp.graph import ConfiguredComponent
-
-# A sentence ends at . ! ? (or a line break) followed by a space, except after a title ("Dr.").
-_END = re.compile(r"(?<!\bdr)(?<!\bmr)(?<!\bms)(?<!\bmrs)(?<!\bst)[.!?]+(?=\s)|\n+", re.IGNORECASE)
-SHORT_SENTENCE_WORDS = 5
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence with some words in it."""
-    spans, start = [], 0
-    for match in _END.finditer(text):
-        spans.append((start, match.end()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip(" .!?\n")]
-
-
-def focus_span(text: str) -> tuple[int, int]:
-    """Character offsets of the part of `text` that asks the question."""
-    spans = sentences(text)
-    if len(spans) < 2:
-        return 0, len(text)
-    asked = [i for i, (start, end) in enumerate(spans) if "?" in text[start:end]]
-    last = asked[-1] if asked else len(spans) - 1
-    first = last
-    if len(text[spans[last][0]:spans[last][1]].split()) < SHORT_SENTENCE_WORDS and last > 0:
-        first = last - 1
-    return spans[first][0], spans[last][1]
+from bot.nlp.sentences import focus_span
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)

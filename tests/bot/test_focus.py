@@ -7,7 +7,8 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlp.focus import QuestionFocus, focus_span
+from bot.nlp.focus import QuestionFocus
+from bot.nlp.sentences import focus_span
 
 STORY = ("I have had migraines for about ten years and nothing the doctors gave me has really worked. "
          "My sister saw Dr. Walters last spring and she said it changed her life. "
