@@ -23,17 +23,22 @@ from actions.common import (
     response_for,
     topic_for,
 )
+from actions.parsing import asks_what_bot_is
 from bot.nlp.language import is_french_variation
+from bot.nlp.sentences import question_part
 
 # How deep in the classifier's ranking a second question's topic must be to be answered
 # outright; further down it is offered as a button instead.
 SECOND_ANSWER_RANK = 5
 TITLE_PREFIX = "utter_topic_title_"
+# A message this long is a story: its question part (bot.nlp.sentences) is read first.
+STORY_MIN_WORDS = 20
 SOMETHING_ELSE = "something_else"
 SOMETHING_ELSE_PAYLOAD = "/request_human"
 OWN_CASE = "own_case"
 BOOK = "book_consultation"
 REQUEST_HUMAN = "request_human"
+ALSO_ASKED_RESPONSES = {BOOK: "utter_also_asked_book", REQUEST_HUMAN: "utter_also_asked_human"}
 BOT_CHALLENGE = "bot_challenge"
 SAFETY_PREFIX = "faq_safety_"
 SAFETY_OVERVIEW = "faq_safety_overview"
@@ -149,7 +154,8 @@ def answer_or_offer(dispatcher: CollectingDispatcher, domain: dict[str, Any], tr
     # Less sure, or something to start (booking, a person): offered, never dropped.
     button = topic_button(domain, second, language=conversation_language(tracker))
     if button:
-        dispatcher.utter_message(response="utter_also_asked", buttons=[button])
+        # The words say what the button does: shows an answer, starts a booking, or a message to the team.
+        dispatcher.utter_message(response=ALSO_ASKED_RESPONSES.get(second, "utter_also_asked"), buttons=[button])
     return []
 
 
@@ -177,12 +183,15 @@ class ActionAlsoAsked(Action):
             return []  # a button the bot offered
         # A message read as out of scope, or as a request, is weighed by its pieces only: a page
         # word inside one question ("how much does botox for migraines cost") is not a second one.
-        ranking = ranked(tracker) if first.startswith(FAQ_PREFIX) else ()
-        second = topics.second_question(text, first, ranking)
         if first == BOT_CHALLENGE:
             # "Are you a real person? And what is this treatment anyway?", "are you a robot? can I
             # get a human": the other question answered or offered; nothing said about the rest.
+            # The piece asking what the bot is ("a real person?") is no wish for a person.
+            second = next((topic for piece in topics.segments(text) if not asks_what_bot_is(piece)
+                           for topic in topics.topics_in(piece)), None)
             return answer_or_offer(dispatcher, domain, tracker, second, latest_entities(tracker)) if second else []
+        ranking = ranked(tracker) if first.startswith(FAQ_PREFIX) else ()
+        second = topics.second_question(text, first, ranking)
         if second is None:
             # Out of scope already says the page doesn't answer (unanswerable_question knows); a
             # message to the team carries the question to a person anyway.
@@ -212,18 +221,36 @@ class ActionClarify(Action):
     ) -> list[dict[str, Any]]:
         text = latest_text(tracker)
         entities = latest_entities(tracker)
+        language = conversation_language(tracker)
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        alternatives = topics.close_alternatives(ranking)
+        # A story's question decides before its background: "my wife says I grind my teeth ... is
+        # it actually safe?" asks about safety, not about grinding. The question part's own term,
+        # then the guesses it names; only then a term or guess anywhere in the message.
+        start, question = question_part(text, STORY_MIN_WORDS)
+        if start:
+            in_question = [e for e in entities if int(e.get("start") or 0) >= start]
+            topic = topic_for("nlu_fallback", in_question, question)
+            named = [] if topic != "nlu_fallback" else topics.named_alternatives(question, alternatives)
+            if topic != "nlu_fallback" or named:
+                for chosen in named or [topic]:
+                    # The question's own terms name the answer's ("... Is it safe for jaw pain?").
+                    events = answer(dispatcher, chosen, in_question or entities, language)
+                return events
         topic = topic_for("nlu_fallback", entities, text)
         if topic != "nlu_fallback":
-            return answer(dispatcher, topic, entities, conversation_language(tracker))
-        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-        language = conversation_language(tracker)
-        alternatives = topics.close_alternatives(ranking)
+            return answer(dispatcher, topic, entities, language)
         named = topics.named_alternatives(text, alternatives)
         if named:
             # The message's own words pick among the guesses: answered, no "did you mean"; the
             # last one answered is the topic a follow-up leans on.
             for topic in named:
                 events = answer(dispatcher, topic, entities, language)
+            # "Who is it for, and can I book a consult?": what else it asks (a booking, a person,
+            # a topic the guesses missed) is offered, never dropped.
+            second = topics.second_question(text, named[-1], ranked(tracker))
+            if second and second not in named:
+                events += answer_or_offer(dispatcher, domain, tracker, second, entities)
             return events
         buttons = [b for c in alternatives if (b := topic_button(domain, c.intent, language=language))]
         if not buttons:

@@ -886,6 +886,11 @@ _ASKS_WHAT_BOT_IS_RE: Pattern[str] = re.compile(
 )
 
 
+def asks_what_bot_is(text: str) -> bool:
+    """True for "are you a real person?", "is this a bot", "es-tu un robot"."""
+    return bool(_ASKS_WHAT_BOT_IS_RE.search(_norm(text)))
+
+
 def wants_person(text: str, call_back_counts: bool = True) -> bool:
     """True when the patient asks for a person: "I want a human", "can someone call me?".
 

@@ -22,27 +22,27 @@ _KEYWORDS: dict[str, str] = {
                         r"|complications?|\bcons\b|negatives|drawbacks?|(might|could|will|would) i (experience|feel) after",
     "faq_dr_training": r"train(ed|ing)?|courses?|certif\w*|qualif\w*|institutes?|learn(ed|t)? (it|botox)|educat\w*",
     # Not "what might I experience after the injections" (the side effects).
-    "faq_dr_experience": r"(?<!\bi )(?<!\bwe )(?<!\byou )experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|years (in|of) practice|how long (has|have) the dr\b|who is (dr|doctor|the doctor)|about (dr|doctor) walters",
+    "faq_dr_experience": r"(?<!\bi )(?<!\bwe )(?<!\byou )experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|how long (he|dr\.?|doctor|the doctor)( walters)? (has |have )?(been )?(practi[cs]\w*|in practice|working|doing)|how many years (has|have) (he|dr|doctor|the|walters)|(he|dr\.?( walters)?|walters|doctor|dentist) (has )?been practi[cs]\w*|years (in|of) practice|how long (has|have) the dr\b|who is (dr|doctor|the doctor)|about (dr|doctor) walters",
     "faq_dr_memberships": r"members?(hip)?|associations?|society|affiliat\w*|belong",
     "faq_approval": r"approv\w*|fda|health canada|legal|licen[cs]ed|regulat\w*",
     "faq_ingredient": r"made (of|from)|ingredients?|what'?s (actually |really |exactly )?in (it|the (shot|needle|injections?|syringe)|botox)"
-                      r"|toxin|botulinum|clostridium|contains?|poison\w*",
+                      r"|toxin|botulinum|clostridium|contains?|poison\w*|made (frm|out of|with)|wh?a?t'?s? (is )?it made",
     # Not "what is botox made of / used for / approved for": those are other topics' questions.
     "faq_what_is": r"what is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|what does it do|how does it work|what exactly|meaning|definition|define\b",
     "faq_not_cosmetic": r"cosmetic|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines",
     "faq_why_dentist": r"why (a |would a |does a |do )?dentists?|dentists? (do|does|doing|giving|offer)",
-    "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|who('?s| is) (this|it) (meant )?for|tried everything|nothing (else )?(has )?work",
-    "faq_first_step": r"first (step|visit|appointment)|how do i (start|begin|get started)|get started|process|what happens at",
-    "faq_effectiveness": r"does it (really |actually )?work|effective(ness)?|how well|succ?ess?\w*|results?|relief|wor(th|ht) it"
+    "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|who('?s| is) (this|it|botox|the treatment|this treatment)( treatment)? (meant |designed |intended )?for|tried everything|nothing (else )?(has )?work",
+    "faq_first_step": r"first (step|visit|appointment)|how do i (start|begin|get started)|get (started|strated|statred|startd)|process|what happens at",
+    "faq_effectiveness": r"does (it|botox|this|the treatment) (really |actually )?work|effective(ness)?|how well|succ?ess?\w*|results?|relief|wor(th|ht) it"
                          # "..., and would it actually help?" (with no term after "help": that asks about a condition)
                          r"|(would|will|does|could|can) it (really |actually |even )?help( me| at all)?\s*[?.!]*$",
     # "treats?" whole: "how long does one treatment last" asks no condition.
     "faq_conditions": r"treats?\b|what (can|does) it help|help (with|my)|migraines?|headaches?|jaw|clench\w*|grind\w*|tmj",
     "faq_motto": r"motto|slogan|philosophy|feel better",
     "faq_safety_overview": r"\bsafe(ty)?\b|precautions?|before (the )?treatment|dangerous|harmful",
-    "faq_safety_medications": r"medications?|meds|pills|drugs?|prescriptions?|blood thinners?|antidepressants?|insulin|aspirin"
+    "faq_safety_medications": r"medications?|meds|pills|drugs?|prescriptions?|blood[- ]?thin+\w*|antidepressants?|insulin|aspirin"
                               r"|ibuprofen|advil|tylenol|warfarin|eliquis|birth control|antibiotics?|supplements?|taking (\w+ )?(daily|every day)",
-    "faq_safety_pregnancy": r"pregnan\w*|pregant\w*|pregnet\w*|preggo|expecting (a )?(baby|child)?|conceiv\w*|trying for (a )?(baby|kid)|\bttc\b|having a baby|enceinte",
+    "faq_safety_pregnancy": r"pregnan\w*|pregant\w*|pregnet\w*|preggo|\bpreg\b|start(ing)? a family|expecting (a )?(baby|child)?|conceiv\w*|trying for (a )?(baby|kid)|\bttc\b|having a baby|enceinte",
     "faq_safety_surgery": r"surger(y|ies)|sugery|surgury|surgeon|(having|getting|get) (my|an?) \w+ (out|removed)|operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
     "faq_safety_facial_weakness": r"facial (weakness|paralysis|palsy|droop)|weak face|face (is |feels )?(weak|droopy)|facial muscles? (are )?weak"
                                   r"|bell'?s palsy|weakness in my face|(one|the right|the left) side of my face"

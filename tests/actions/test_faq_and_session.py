@@ -163,6 +163,20 @@ def test_named_responses_use_the_values_the_actions_fill() -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("text, payload", [
+    # "a real person?" asks what the bot is: the button is the other question, not a person.
+    ("Are you a real person? And what is botulinum toxin exactly?", "/faq_ingredient"),
+    ("are you a robot? 🤖 can I get a human", "/request_human"),
+])
+async def test_after_are_you_a_bot_the_button_is_the_other_question(text: str, payload: str) -> None:
+    from actions.faq import ActionAlsoAsked
+
+    tracker = make_tracker(text, "bot_challenge", ranking=[("bot_challenge", 0.9), ("faq_side_effects", 0.05)])
+    _, dispatcher = await answer(ActionAlsoAsked(), tracker)
+    assert [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []] == [payload]
+
+
+@pytest.mark.asyncio
 async def test_two_questions_in_one_message_are_both_answered() -> None:
     tracker = make_tracker("what are the side effects and is dr walters trained in this?", "faq_side_effects",
                            ranking=[("faq_side_effects", 0.6), ("faq_dr_training", 0.3), ("faq_what_is", 0.05)])
@@ -175,7 +189,8 @@ async def test_two_questions_in_one_message_are_both_answered() -> None:
 async def test_a_second_question_the_classifier_did_not_rank_is_offered_as_a_button() -> None:
     tracker = make_tracker("is it approved? also can I book", "faq_approval", ranking=[("faq_approval", 0.9)])
     _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
-    assert responses(dispatcher) == ["utter_faq_approval", "utter_also_asked"]
+    # The words say the button starts a booking, not that it shows an answer.
+    assert responses(dispatcher) == ["utter_faq_approval", "utter_also_asked_book"]
     assert dispatcher.messages[1]["buttons"] == [{"title": "Book a consultation", "payload": "/book_consultation"}]
 
 
@@ -210,6 +225,16 @@ async def test_torn_between_topics_the_message_names_answers_them() -> None:
 
 
 @pytest.mark.asyncio
+async def test_torn_between_topics_what_else_the_message_asks_is_offered() -> None:
+    # The guesses named the first question only; the booking it also asks for is offered.
+    tracker = make_tracker("Who is it for, and can I book a consult?", "nlu_fallback",
+                           ranking=[("nlu_fallback", 0.45), ("faq_candidates", 0.3), ("faq_what_is", 0.2)])
+    _, dispatcher = await answer(ActionClarify(), tracker)
+    assert responses(dispatcher) == ["utter_faq_candidates", "utter_also_asked_book"]
+    assert dispatcher.messages[1]["buttons"] == [{"title": "Book a consultation", "payload": "/book_consultation"}]
+
+
+@pytest.mark.asyncio
 async def test_nothing_close_gets_the_topics() -> None:
     tracker = make_tracker("zzz qqq", "nlu_fallback", ranking=[("nlu_fallback", 0.45), ("greet", 0.3), ("faq_motto", 0.05)])
     _, dispatcher = await answer(ActionClarify(), tracker)
@@ -223,6 +248,45 @@ async def test_a_term_alone_is_answered_even_when_the_classifier_is_unsure() -> 
     events, dispatcher = await answer(ActionClarify(), tracker)
     assert responses(dispatcher) == ["utter_faq_conditions_named"]
     assert events[0]["value"] == "faq_conditions"
+
+
+def located(name: str, value: str, text: str) -> dict[str, Any]:
+    return {**entity(name, value), "start": text.index(value), "end": text.index(value) + len(value)}
+
+
+GRIND_STORY = ("My wife saw your ad and thinks I should go because I grind my teeth at night. "
+               "I'm kind of skeptical of anything with the word botox in it. Is it actually safe?")
+TORN = [("nlu_fallback", 0.45), ("faq_safety_overview", 0.3), ("faq_conditions", 0.2)]
+
+
+@pytest.mark.asyncio
+async def test_an_unsure_story_is_answered_by_its_question_not_by_its_background() -> None:
+    # "grind" is the story's; "is it actually safe?" is what it asks (before: the grinding answer).
+    tracker = make_tracker(GRIND_STORY, "nlu_fallback", [located("condition", "grind", GRIND_STORY)], ranking=TORN)
+    events, dispatcher = await answer(ActionClarify(), tracker)
+    assert responses(dispatcher) == ["utter_faq_safety_overview"]
+    assert events[0]["value"] == "faq_safety_overview"
+
+
+@pytest.mark.asyncio
+async def test_an_unsure_story_whose_question_names_a_term_is_answered_about_it() -> None:
+    text = ("I've had headaches for years and tried everything my doctor gave me, nothing worked. "
+            "Now my jaw is sore every morning as well. Is it actually safe for jaw pain?")
+    entities = [located("condition", "headaches", text), located("condition", "jaw pain", text)]
+    _, dispatcher = await answer(ActionClarify(), make_tracker(text, "nlu_fallback", entities, ranking=TORN))
+    assert responses(dispatcher) == ["utter_faq_conditions_named"]
+    assert dispatcher.messages[0]["condition"] == "jaw pain"
+
+
+@pytest.mark.asyncio
+async def test_an_unsure_story_whose_question_names_nothing_falls_back_on_its_term() -> None:
+    # "Would it be an option for someone like me?" names no topic: the story's migraines decide.
+    text = ("I have had migraines since I was a teenager and I have tried every pill out there with "
+            "no luck at all. Would it be an option for someone like me?")
+    entities = [located("condition", "migraines", text)]
+    tracker = make_tracker(text, "nlu_fallback", entities, ranking=[("nlu_fallback", 0.45), ("faq_conditions", 0.3)])
+    _, dispatcher = await answer(ActionClarify(), tracker)
+    assert responses(dispatcher) == ["utter_faq_conditions_named"]
 
 
 def test_every_offered_topic_has_a_title() -> None:
@@ -385,7 +449,7 @@ async def test_headache_in_any_other_context_is_the_pages_condition(last_topic: 
     ("/faq_first_step", "faq_first_step", []),
     # Asked with "are you a bot?": the other question or a person offered (a button); nothing else said.
     ("Are you a real person? And what is botulinum toxin exactly?", "bot_challenge", ["utter_also_asked"]),
-    ("are you a robot? 🤖 can I get a human", "bot_challenge", ["utter_also_asked"]),
+    ("are you a robot? 🤖 can I get a human", "bot_challenge", ["utter_also_asked_human"]),
     ("are you a bot?", "bot_challenge", []),
 ])
 async def test_what_else_the_message_asks_is_answered_or_said(text: str, intent: str, expected: list[str]) -> None:

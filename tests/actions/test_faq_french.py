@@ -57,7 +57,7 @@ async def test_a_second_question_offered_as_a_button_is_titled_in_french() -> No
     tracker = make_tracker("is it approved? also can I book", "faq_approval", [("faq_approval", 0.9)], "fr")
     dispatcher = CollectingDispatcher()
     await ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
-    offered = [m for m in dispatcher.messages if m.get("response") == "utter_also_asked"]
+    offered = [m for m in dispatcher.messages if m.get("response") == "utter_also_asked_book"]
     assert len(offered) == 1, dispatcher.messages
     assert offered[0]["buttons"] == [{"title": "Réserver une consultation", "payload": "/book_consultation"}]
 

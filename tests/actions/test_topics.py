@@ -168,6 +168,16 @@ def test_french_follow_ups() -> None:
     ("is it allowed for someone with LEMS?", "faq_safety_nerve"),
     ("i dont want a bot i want a actual human", "request_human"),
     ("pk un dentiste pour ça?", "faq_why_dentist"),
+    # Found on the third development set (tests/dev/understanding_dev3.yml).
+    ("Could you tell me how long Dr. Walters has practised", "faq_dr_experience"),
+    ("wht is it made frm", "faq_ingredient"),
+    ("whats the philosophy of the clinic and who is this treatment for", "faq_candidates"),
+    ("how do i get strated", "faq_first_step"),
+    ("im on blood thiners is that ok", "faq_safety_medications"),
+    ("tryna get preg soon is botox ok", "faq_safety_pregnancy"),
+    ("We're planning to start a family next year. Does that matter for Botox?", "faq_safety_pregnancy"),
+    ("What's involved in the first visit and how many years has the dentist been practising?", "faq_dr_experience"),
+    ("I'm a teacher. Honestly, does botox work well?", "faq_effectiveness"),
 ])
 def test_the_words_patients_use_name_the_topic(text: str, topic: str) -> None:
     assert topic in topics_in(text)
