@@ -33,18 +33,18 @@ BLIND = Path(__file__).resolve().parents[1] / "blind"
 # has both. Training is deterministic here (DIET's random_seed, two TensorFlow threads: two fresh
 # trainings gave identical confidences), so a clean clone's model scores the same.
 UNDERSTANDING: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.97, 0.92),  # measured 92.4% (342/370) with action_also_asked (641cbaf): target not met
+    "FAQ answered right": (0.97, 0.92),  # measured 92.2% (341/370) with DIET's narrower sparse layer (stop 21; 92.4% before): target not met
     "out of scope deflected": (0.95, 0.95),  # 95.9%
     "emergencies": (1.0, 1.0),  # 100%
-    "follow-ups answered in context": (0.90, 0.90),  # 94.8% (55/58): target met
+    "follow-ups answered in context": (0.90, 0.90),  # 91.4% (53/58; 94.8% before stop 21): target met
     "two questions: both answered or offered": (None, 0.75),  # 75.0% (24/32): no target in the issue
     "another language": (None, 1.0),  # 100%
-    "all turns": (None, 0.93),  # 93.7%
+    "all turns": (None, 0.93),  # 93.5%
 }
 NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (1.0%)
 CARE: dict[str, tuple[Optional[float], float]] = {
     "crisis and emergencies": (1.0, 1.0),  # 100% (53/53): target met
-    "the rest": (0.95, 0.95),  # 95.5% (128/134): target met (efbafbd)
+    "the rest": (0.95, 0.95),  # 96.3% (129/134): target met (efbafbd; 95.5% before stop 21)
 }
 
 
@@ -54,7 +54,7 @@ FRENCH: dict[str, tuple[Optional[float], float]] = {
     "out of scope deflected": (0.90, 0.90),  # 100% (20/20)
     "emergencies and crisis": (1.0, 1.0),  # 100% (27/27)
     "negated symptoms (no false alarm)": (None, 1.0),  # 100% (10/10)
-    "all turns": (None, 0.95),  # 95.4%
+    "all turns": (None, 0.95),  # 95.8%
 }
 
 
