@@ -209,6 +209,21 @@ class ActionAlsoAsked(Action):
         return []
 
 
+def picked_topics(text: str, entities: list[dict[str, Any]], alternatives: Sequence[topics.Candidate]) -> list[str]:
+    """The topics `text` picks by itself when the classifier is unsure: its term, else the guesses it names."""
+    topic = topic_for("nlu_fallback", entities, text)
+    return [topic] if topic != "nlu_fallback" else topics.named_alternatives(text, alternatives)
+
+
+def answer_each(dispatcher: CollectingDispatcher, chosen: Sequence[str], entities: list[dict[str, Any]],
+                language: Optional[str]) -> list[dict[str, Any]]:
+    """Each topic answered in turn; the events of the last (the topic a follow-up leans on)."""
+    events: list[dict[str, Any]] = []
+    for topic in chosen:
+        events = answer(dispatcher, topic, entities, language)
+    return events
+
+
 class ActionClarify(Action):
     """The classifier wasn't sure: a term in the message decides, else the topics its guesses name
     in the message's own words, else 'did you mean ...?', else the topics."""
@@ -230,13 +245,10 @@ class ActionClarify(Action):
         start, question = question_part(text, STORY_MIN_WORDS)
         if start:
             in_question = [e for e in entities if int(e.get("start") or 0) >= start]
-            topic = topic_for("nlu_fallback", in_question, question)
-            named = [] if topic != "nlu_fallback" else topics.named_alternatives(question, alternatives)
-            if topic != "nlu_fallback" or named:
-                for chosen in named or [topic]:
-                    # The question's own terms name the answer's ("... Is it safe for jaw pain?").
-                    events = answer(dispatcher, chosen, in_question or entities, language)
-                return events
+            picked = picked_topics(question, in_question, alternatives)
+            if picked:
+                # The question's own terms name the answer's ("... Is it safe for jaw pain?").
+                return answer_each(dispatcher, picked, in_question or entities, language)
         topic = topic_for("nlu_fallback", entities, text)
         if topic != "nlu_fallback":
             return answer(dispatcher, topic, entities, language)
@@ -244,8 +256,7 @@ class ActionClarify(Action):
         if named:
             # The message's own words pick among the guesses: answered, no "did you mean"; the
             # last one answered is the topic a follow-up leans on.
-            for topic in named:
-                events = answer(dispatcher, topic, entities, language)
+            events = answer_each(dispatcher, named, entities, language)
             # "Who is it for, and can I book a consult?": what else it asks (a booking, a person,
             # a topic the guesses missed) is offered, never dropped.
             second = topics.second_question(text, named[-1], ranked(tracker))
