@@ -27,9 +27,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 import bot.nlp.normalize  # noqa: F401,E402
 from bot.nlp.asked import ASKED_EXTRACTOR, Asked, asked_about
 from bot.nlp.graph import ConfiguredComponent
-from bot.nlp.language import EN, ES, only_asks_for_language, read_language
+from bot.nlp.language import EN, UNSPOKEN, only_asks_for_language, read_language
 from bot.nlp.own_case import names_own_medicine, states_own_case
 from bot.nlp.safety import (
+    asks_hypothetically,
     asks_what_might_happen,
     denies_emergency,
     describes_symptom_after_treatment,
@@ -53,7 +54,7 @@ SWITCH_LANGUAGE_INTENT = "switch_language"
 # "does it help X?" / "can it cause X?" about a term the page doesn't name (bot/nlp/asked.py).
 ASKED_INTENTS = {CONDITION: "faq_conditions", SIDE_EFFECT: "faq_side_effects"}
 # Languages the assistant does not answer in: their messages get the short multilingual reply.
-OTHER_LANGUAGES = (ES,)
+OTHER_LANGUAGES = UNSPOKEN
 
 
 URGENT_READINGS = (CRISIS_INTENT, EMERGENCY_INTENT)
@@ -246,7 +247,10 @@ class PatternSafeguards(ConfiguredComponent):
         if reading == self.crisis_intent:
             no_distress = not may_be_crisis(text)
             return no_distress if language == EN else no_distress and denies_emergency(text)
-        return reading == self.emergency_intent and denies_emergency(text)
+        # "will it make it hard to swallow?", "if i had a reaction would my throat swell up?" were
+        # read as emergencies (development set 4): a what-if in so many words, in English, asks
+        # about side effects. The patterns, which catch a symptom told, had already said no.
+        return reading == self.emergency_intent and (denies_emergency(text) or (language == EN and asks_hypothetically(text)))
 
     @staticmethod
     def _readings(message: Message) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""Which language a patient wrote in: English, French, Spanish, or "" when the text doesn't say.
+"""Which language a patient wrote in: English, French, Spanish, German, Italian, Portuguese, or ""
+when the text doesn't say.
 
 Pure Python, no model and no download: a message is scored by the words it contains.
 
@@ -40,6 +41,14 @@ import re
 import unicodedata
 
 EN, FR, ES = "en", "fr", "es"
+# Languages the assistant doesn't speak but recognises, so that their speakers get the short
+# multilingual reply (clinic contact, 911, 988) instead of an English "not understood".
+DE, IT, PT = "de", "it", "pt"
+UNSPOKEN = (ES, DE, IT, PT)
+# German, Italian and Portuguese need two words of their own: one is too easily a name in a
+# screening answer ("Ola Nordmann", "Anna Costa") or a loan word.
+_LEAST_POINTS = {DE: 2, IT: 2, PT: 2}
+NOT_ENGLISH = (FR, *UNSPOKEN)
 UNSURE = ""
 EN_ONLY = "en_only"
 UNKNOWN = "unknown"
@@ -99,8 +108,35 @@ medicamentos pastillas cirugia cirugias vivir morir morirme muero muerto muerta 
 respiro trago ahogo desmayo desmaye labios pecho brazos piernas cuerpo aire voz ganas mejor aqui kiero
 """.split()
 
+# German, Italian and Portuguese: their commonest function words, greetings and the clinic's
+# subjects, leaving out every word English (or French) also writes ("die", "was", "will", "also",
+# "come", "per", "as", "do", "non"), so that an English message never scores them.
+_GERMAN = """
+der das dem ein eine einen einem einer und ist sind bin nicht kein keine mit fur auch
+gegen wie wo wann warum wieviel wer ich sie wir ihr mein meine mir mich kann konnen mochte
+habe haben hilft helfen machen gibt hallo guten morgen abend danke bitte tschuss ja nein oder
+aber wenn dass sehr kopfschmerzen schmerzen zahn zahne zahnarzt kiefer termin behandlung kostet
+kosten nebenwirkungen schwanger sprechen deutsch englisch knirschen zahneknirschen migrane
+""".split()
+
+_ITALIAN = """
+gli della dello delle degli nella nel che di sono sei siamo hai abbiamo mi ti ci
+vorrei posso puoi potete questo questa quello quella anche molto grazie buongiorno buonasera ciao
+ prego prenotare visita possibile dolore dolori testa denti dente mascella aiuto quanto costa
+trattamento effetti collaterali incinta parlare italiano inglese perche quando chi sempre
+mai niente tutto bruxismo emicrania cefalea
+""".split()
+
+_PORTUGUESE = """
+ola voce voces tratam tratar tratamento obrigado obrigada bom boa dia tarde noite nao 
+ uma uns umas os meu minha seu sua isso isto muito tambem posso pode podem quero gostaria
+marcar consulta dor dores cabeca dentes dente mandibula quanto custa efeitos colaterais gravida
+falar portugues ingles porque quando onde quem ajuda enxaqueca bruxismo
+""".split()
+
 _LEXICON: dict[str, frozenset[str]] = {}
-for _lang, _words in ((EN, _ENGLISH), (FR, _FRENCH), (ES, _SPANISH)):
+for _lang, _words in ((EN, _ENGLISH), (FR, _FRENCH), (ES, _SPANISH), (DE, _GERMAN), (IT, _ITALIAN),
+                      (PT, _PORTUGUESE)):
     for _word in _words:
         _LEXICON[_word] = _LEXICON.get(_word, frozenset()) | {_lang}
 
@@ -162,7 +198,7 @@ def language_scores(text: str | None) -> dict[str, float]:
     """The points each language scored (see the module's docstring), `en_only`: the words only
     English has, and `unknown`: the words no table knows (names, drugs, codes, typos). Useful to
     see why a message was called what it was."""
-    scores = {EN: 0.0, FR: 0.0, ES: 0.0, EN_ONLY: 0.0, UNKNOWN: 0.0}
+    scores = {EN: 0.0, FR: 0.0, ES: 0.0, DE: 0.0, IT: 0.0, PT: 0.0, EN_ONLY: 0.0, UNKNOWN: 0.0}
     if not text:
         return scores
     elisions, words = _words(text)
@@ -200,11 +236,18 @@ def detect_language(text: str | None) -> str:
 
 
 def _detected(scores: dict[str, float]) -> str:
-    english, french, spanish = scores[EN], scores[FR], scores[ES]
+    english = scores[EN]
     if scores[EN_ONLY] < _MIXED_ENGLISH_WORDS:
-        for lang, score, other in ((FR, french, spanish), (ES, spanish, french)):
-            if score >= 1 and score > english and score > other:
+        for lang in NOT_ENGLISH:
+            score = scores[lang]
+            if (score >= _LEAST_POINTS.get(lang, 1) and score > english
+                    and all(score > scores[other] for other in NOT_ENGLISH if other != lang)):
                 return lang
+        # Spanish, German, Italian and Portuguese share words ("bruxismo", "quando"): a message
+        # that ties among them is still in a language the assistant doesn't speak.
+        best = max(scores[lang] for lang in UNSPOKEN)
+        if best >= 2 and best > english and best > scores[FR]:
+            return next(lang for lang in UNSPOKEN if scores[lang] == best)
     return EN if english > 0 else UNSURE
 
 

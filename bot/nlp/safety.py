@@ -505,6 +505,27 @@ _QUESTION = re.compile(
     r"|llamo|j'\s?appelle)\b"
 )
 _RIGHT_NOW = re.compile(r"\bright\s+now\b")
+# A sentence that only dates the one before it as long past, and what that one must be: told in
+# the past tense, with no word of the present ("I have hives. That was years ago I had them too"
+# is happening).
+_DATED_BY_NEXT = re.compile(
+    r"^(that|this)\s*(was|happened)\s+((\d+|a few|a couple( of)?|many|several|two|three|some)\s+)?(years?|decades?)\s+ago\b"
+    r"|^(that|this)\s*(was|happened)\s+(a\s+)?(long time|ages)\s+ago\b"
+    r"|^(that|this)\s*(was|happened)\s+(when i was|as a) (a kid|little|young|a child|a teen\w*|kid|child|teen\w*)\b"
+    r"|^(c'\s?etait|ca s'\s?est passe)\s+(il y a\s+)(\d+|des|quelques|plusieurs|deux|trois)\s+ans\b"
+)
+_PAST_TENSE = re.compile(r"\b(had|got|was|were|broke out|reacted|developed|went|ended up|j'\s?ai eu|j'\s?etais|j'\s?ai fait)\b")
+_PRESENT = re.compile(r"\b(have|has|am|i'm|im|is|are|now|still|currently|can'?t|cannot|cant|keep|keeps|j'\s?ai (?!eu)|je suis|maintenant|encore)\b")
+# A fragment that names a symptom and asks whether it is a side effect ("difficulty swallowing as a
+# side effect?", "trouble breathing = side effect??", "effet secondaire ?"): the whole clause is
+# asked, but its question comes after the symptom, so `_before_a_question` would keep the symptom.
+# Only without a word of the patient's own ("my throat is swelling, a side effect?" is told).
+_ASKED_AS_SIDE_EFFECT = re.compile(
+    r"(\b(as|a|an|like|is|=)\s+(an?\s+)?(possible\s+|common\s+|known\s+|rare\s+)?"
+    r"(side\s*effects?|complications?|risks?|effets?\s+secondaires?|efectos?\s+secundarios?)|:\s*side\s*effects?)"
+    r"\s*(of\s+(it|botox|the\s+\w+))?\s*$"
+)
+_OWN = re.compile(r"\b(i|i'm|im|i've|ive|my|me|mine|je|j'|mon|ma|mes|moi|yo|mi|mis|me)\b")
 # "allergic reaction!!! help", "my throat... help me": a cry for help with a word of alarm.
 _HELP = re.compile(r"(^|[.!?,;]\s*)(please\s+|pls\s+|plz\s+)?(help|aidez-moi|aide-moi|au secours|ayuda|auxilio)(\s+me)?(\s+please)?\s*([.!?]|$)")
 _ALARM = re.compile(
@@ -566,8 +587,17 @@ def is_emergency(text: str | None) -> bool:
     normalised = _RIGHT_NOW.sub("now", normalise(text))
     question = bool(_QUESTION.search(normalised))
     crying_for_help = bool(_HELP.search(normalised))
-    for clause in clauses(normalised):
+    parts = clauses(normalised)
+    for number, clause in enumerate(parts):
         if _LONG_AGO.search(clause):
+            continue
+        # "I got hives all over. That was years ago and I'm totally fine now": the next sentence
+        # dates this one (development set 4).
+        if (number + 1 < len(parts) and _DATED_BY_NEXT.match(parts[number + 1]) and _PAST_TENSE.search(clause)
+                and not _PRESENT.search(clause)):
+            continue
+        if (number == len(parts) - 1 and normalised.rstrip().endswith("?") and _ASKED_AS_SIDE_EFFECT.search(clause)
+                and not _OWN.search(clause)):
             continue
         remaining = _before_a_question(_blank_denials(clause, _EMERGENCY_DENIALS), question)
         if any(p.search(remaining) for p in _EMERGENCY_PATTERNS):
@@ -1111,10 +1141,24 @@ _SYMPTOM_PATTERNS = _compile(_SYMPTOMS_EN + _SYMPTOMS_FR)
 _TREATMENT_MENTION = re.compile(rf"\b{_TREATMENT}\b|\b(on|il|elle|vous|ils)\s+m'\s?(a|ont|avez)\s+(pique|injecte)\b")
 
 
-def _has_symptom_now(text: str) -> bool:
+# A clause about someone else's body ("said her eyes were dry for a bit afterwards"), with no word
+# of the patient's own.
+_THIRD_PERSON = re.compile(r"\b(her|his|their|she|he|they|sa|son|ses|elle|il)\b")
+_FIRST_PERSON_CLAUSE = re.compile(r"\b(i|i'm|im|i've|ive|my|me|mine|je|j'|mon|ma|mes|moi)\b")
+
+
+def _has_symptom_now(text: str, only_own: bool = False) -> bool:
     for clause in clauses(text, _SYMPTOM_CLAUSES):
         if _RESOLVED.search(clause):
             continue
+        if only_own and not _FIRST_PERSON_CLAUSE.search(_SOMEONE_ELSE.sub(" ", clause)):
+            # Someone else's symptom told in the past ("her eyes were dry for a bit afterwards"),
+            # or a general question ("is dry eye a known side effect"): not the patient's now. A
+            # symptom someone else has now ("now her eyelid droops") still counts.
+            if _THIRD_PERSON.search(clause) and _PAST_TENSE.search(clause) and not _PRESENT.search(clause):
+                continue
+            if _QUESTION_START.match(clause) and not _THIRD_PERSON.search(clause):
+                continue
         remaining = _blank_denials(clause, _SYMPTOM_DENIALS)
         if any(p.search(remaining) for p in _SYMPTOM_PATTERNS):
             return True
@@ -1141,6 +1185,22 @@ def asks_what_might_happen(text: str | None) -> bool:
     return bool(_HYPOTHETICAL.search(normalised)) or (question and not personal)
 
 
+def asks_hypothetically(text: str | None) -> bool:
+    """Asked as a what-if in so many words ("will it make it hard to swallow?", "if i had a reaction
+    would my throat swell up?", "can botox cause trouble breathing?"), with no word that anything is
+    happening now or started recently. Narrower than `asks_what_might_happen`: a bare question
+    ("throat tight??") is not enough. The NLU component lets it outweigh the classifier's own
+    emergency reading of a message the emergency patterns (which ran first) did not catch."""
+    if not text:
+        return False
+    normalised = normalise(text)
+    if any(cue.search(normalised) for cue in _STRONG_CUES) or re.search(_NOW, normalised):
+        return False
+    if re.search(rf"\b{_RECENT}\b|\bsince\b", normalised):
+        return False
+    return bool(_HYPOTHETICAL.search(normalised))
+
+
 def describes_symptom_after_treatment(text: str | None) -> bool:
     """True when `text` describes a symptom the patient has now, after an injection (English, French).
 
@@ -1158,7 +1218,11 @@ def describes_symptom_after_treatment(text: str | None) -> bool:
     normalised = normalise(text)
     if not _TREATMENT_MENTION.search(normalised) or not _has_symptom_now(text):
         return False
-    # "my friend had blurry vision after her botox" is someone else's story, not the patient's.
+    # "my friend had blurry vision after her botox" is someone else's story, not the patient's;
+    # so is "My friend had botox ... said her eyes were dry for a bit afterwards. Now I'm nervous"
+    # (development set 3): only a clause about someone else's body tells the symptom.
+    if _SOMEONE_ELSE.search(normalised) and not _has_symptom_now(text, only_own=True):
+        return False
     personal = bool(_FIRST_PERSON.search(_SOMEONE_ELSE.sub(" ", normalised)))
     hypothetical = bool(_HYPOTHETICAL.search(normalised))
     if any(cue.search(normalised) for cue in _STRONG_CUES):

@@ -165,6 +165,9 @@ ORDER = [
     ("English please", "switch_language", "en"),
     ("¿Cuánto cuesta el botox?", "other_language", "es"),
     ("no tengo problemas para respirar", "other_language", "es"),  # a denial: not an emergency, still Spanish
+    ("Hallo, hilft Botox auch gegen Kopfschmerzen?", "other_language", "de"),
+    ("Buongiorno, vorrei prenotare una visita per il bruxismo", "other_language", "it"),
+    ("Olá, vocês tratam bruxismo com botox?", "other_language", "pt"),
 ]
 
 
@@ -424,3 +427,27 @@ def test_a_demoted_emergency_reading_never_promotes_the_crisis_one(net: PatternS
                   ranking=ranking)
     net.process([msg])
     assert msg.get("intent")["name"] == "faq_not_cosmetic"
+
+
+@pytest.mark.parametrize("text", [
+    "will it make it hard to swallow? and when can i come in for a consult",
+    "if i had an alergic reaction to it would my throat swell up? just wondering b4 i book",
+])
+def test_the_classifiers_emergency_reading_of_an_english_what_if_is_demoted(net: PatternSafeguards, text: str) -> None:
+    """Development set 4: side-effect questions in so many what-if words got the 911 message."""
+    ranking = [{"name": "emergency", "confidence": 0.8}, {"name": "faq_side_effects", "confidence": 0.15}]
+    msg = message(text, intent="emergency", confidence=0.8, ranking=ranking)
+    net.process([msg])
+    assert msg.get("intent")["name"] == "faq_side_effects"
+
+
+@pytest.mark.parametrize("text", [
+    "throat tight??",  # a bare question is not a what-if
+    "my throat is tight now, will it get worse?",  # happening now
+    "since the shots my throat feels weird, could it be swelling?",
+])
+def test_the_classifiers_emergency_reading_stands_without_a_what_if(net: PatternSafeguards, text: str) -> None:
+    ranking = [{"name": "emergency", "confidence": 0.8}, {"name": "faq_side_effects", "confidence": 0.15}]
+    msg = message(text, intent="emergency", confidence=0.8, ranking=ranking)
+    net.process([msg])
+    assert msg.get("intent")["name"] == "emergency"

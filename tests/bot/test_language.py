@@ -197,3 +197,33 @@ def test_french_fragments_of_the_clinics_subjects_turn_the_conversation_french(t
 @pytest.mark.parametrize("text", ["is it safe during pregnancy", "what are the side effects", "facial weakness?"])
 def test_english_on_the_same_subjects_stays_english(text: str) -> None:
     assert read_language(text)[1] in ("en", "")
+
+
+# German, Italian and Portuguese got an English answer (development set 4): they are recognised,
+# so that their speakers get the short multilingual reply with the clinic's contact and 911.
+@pytest.mark.parametrize("text,language", [
+    ("Hallo, hilft Botox auch gegen Kopfschmerzen? Wie kann ich einen Termin machen?", "de"),
+    ("Ich habe Migräne, kann ich kommen?", "de"),
+    ("Buongiorno, vorrei prenotare una visita per il bruxismo. È possibile?", "it"),
+    ("quanto costa il trattamento?", "it"),
+    ("Olá, vocês tratam bruxismo com botox?", "pt"),
+    ("quero marcar uma consulta", "pt"),
+])
+def test_german_italian_and_portuguese_are_recognised(text: str, language: str) -> None:
+    assert detect_language(text) == language
+    assert read_language(text)[1] == ""  # the conversation's language doesn't move
+
+
+@pytest.mark.parametrize("text", [
+    "Ola Nordmann", "Anna Costa", "Chi Nguyen", "grazie", "Danke!",  # one word of theirs is not enough
+    "die hard fan of botox lol", "per session cost?", "my email is anne@gmail.com", "come in on monday",
+    "is it a sin to ask about the dose", "do you do it in the afternoon",
+])
+def test_names_loan_words_and_english_are_not_german_italian_or_portuguese(text: str) -> None:
+    assert detect_language(text) in ("en", "")
+
+
+def test_a_message_tied_between_unspoken_languages_is_still_unspoken() -> None:
+    # "bruxismo" and "quanto" are Italian and Portuguese both.
+    assert detect_language("bruxismo quanto custa") in ("it", "pt")
+    assert detect_language("bruxismo quanto") in ("it", "pt")

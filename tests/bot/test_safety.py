@@ -964,3 +964,17 @@ def test_symptoms_denied_by_saying_what_works(text: str, denied: bool) -> None:
 ])
 def test_words_of_distress(text: str, expected: bool) -> None:
     assert safety.may_be_crisis(text) is expected
+
+
+# Development set 3: a friend's symptom, told in the past, then a general question, got the
+# after-treatment message. A symptom someone else has now, or the patient's own, still does.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("My friend had botox for her jaw and said her eyes were dry for a bit afterwards. Now I'm nervous about it. "
+     "Is dry eye a known side effect?", False),
+    ("my wife got botox yesterday and now her eyelid droops, what should she do?", True),
+    ("my mom had botox on monday, her eyelid is droopy", True),
+    ("My husband took me to get botox yesterday and now my eyelid droops", True),
+    ("since my botox my eyelid droops, my friend said hers did too", True),
+])
+def test_someone_elses_past_symptom_is_not_the_patients_now(text: str, expected: bool) -> None:
+    assert describes_symptom_after_treatment(text) is expected
