@@ -11,6 +11,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 
 from bot.nlp.asked import ASKED_EXTRACTOR
 from bot.nlp.language import EN, FR, LANGUAGE_SLOT
+from bot.nlp.sentences import question_part
 from bot.nlp.vocabulary import CONDITION, SIDE_EFFECT, UNLISTED_LABEL, canonical, canonical_near, name_in
 
 HEALTH_SLOTS: tuple[str, ...] = (
@@ -68,6 +69,8 @@ HELPS_INTENTS = ("faq_effectiveness", "faq_candidates", "faq_what_is", "faq_why_
 # Intents that say little by themselves: a condition or side effect in the message decides.
 WEAK_INTENTS = ("nlu_fallback", "show_menu", "out_of_scope")
 WEAK_MAX_WORDS = 5
+# A message this long is a story: its question part (bot.nlp.sentences) is read first.
+STORY_MIN_WORDS = 20
 UNLISTED = UNLISTED_LABEL
 # The page's wording for headaches, which are on both of its lists (a condition it treats and a
 # possible side effect): the vocabulary reads every "headache" as this condition.
@@ -186,6 +189,14 @@ def named_mention(tracker: Tracker, entity: str) -> Optional[str]:
     return mention(latest_entities(tracker), entity)
 
 
+def in_question(entities: list[dict[str, Any]], text: str, entity: str) -> bool:
+    """Whether an `entity` of the message lies in the part that asks the question (the whole of a
+    short message; a story's last question, bot.nlp.sentences.question_part). An entity without
+    a position counts."""
+    start, _ = question_part(text, STORY_MIN_WORDS) if text else (0, "")
+    return any(found.get("entity") == entity and int(found.get("start", start) or 0) >= start for found in entities)
+
+
 def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "", last_topic: Optional[str] = None) -> str:
     """The topic to answer: the classifier's, unless the terms in the message say otherwise.
 
@@ -204,7 +215,10 @@ def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "", last_
     # "does it cause headaches?" stays a side effect.
     if intent == "faq_side_effects" and condition and not side_effect and not unlisted and not only_headaches:
         return "faq_conditions"
-    if intent in HELPS_INTENTS and unlisted:
+    # In a story only a term its question names: "nothing fixed my TMJ ... How well does botox
+    # work?" asks how well it works, "the meds make me nauseous. Would I be someone this could
+    # work for?" who it is for (development sets 3 and 4).
+    if intent in HELPS_INTENTS and unlisted and in_question(entities, text, UNLISTED):
         return "faq_conditions"
     if intent in WEAK_INTENTS and (intent != "out_of_scope" or short):
         if side_effect and not condition:

@@ -14,6 +14,7 @@ from actions import topics
 from actions.common import (
     FAQ_PREFIX,
     LAST_TOPIC_SLOT,
+    STORY_MIN_WORDS,
     WEAK_MAX_WORDS,
     answer_for,
     conversation_language,
@@ -25,14 +26,13 @@ from actions.common import (
 )
 from actions.parsing import asks_what_bot_is
 from bot.nlp.language import is_french_variation
+from bot.nlp.own_case import states_own_case
 from bot.nlp.sentences import question_part
 
 # How deep in the classifier's ranking a second question's topic must be to be answered
 # outright; further down it is offered as a button instead.
 SECOND_ANSWER_RANK = 5
 TITLE_PREFIX = "utter_topic_title_"
-# A message this long is a story: its question part (bot.nlp.sentences) is read first.
-STORY_MIN_WORDS = 20
 SOMETHING_ELSE = "something_else"
 SOMETHING_ELSE_PAYLOAD = "/request_human"
 OWN_CASE = "own_case"
@@ -77,18 +77,23 @@ def ranked(tracker: Tracker) -> list[str]:
 
 
 def own_case(dispatcher: CollectingDispatcher, text: str,
-             ranking: Sequence[tuple[str, float]] = ()) -> list[dict[str, Any]]:
+             ranking: Sequence[tuple[str, float]] = (), last_topic: Optional[str] = None) -> list[dict[str, Any]]:
     """A patient's own situation: what the page asks them to tell the team about it, then that
     only Dr. Walters decides (never a yes).
 
     The page's safety topic is the one the message names, else the classifier's own reading when
     a safeguard put `own_case` over it ("my face muscles r weak on the left, does that matter":
-    the facial weakness item), i.e. a specific safety topic among its two best readings."""
+    the facial weakness item), i.e. a specific safety topic among its two best readings, else,
+    for a follow-up that names nothing and tells no situation of its own ("is it still ok to do it
+    then?"), the specific safety topic just answered."""
     specific = [t for t in topics.topics_in(text) if t.startswith(SAFETY_PREFIX) and t != SAFETY_OVERVIEW]
     if not specific:
         read = [(name, confidence) for name, confidence in ranking if name != OWN_CASE][:2]
         specific = [name for name, confidence in read if name.startswith(SAFETY_PREFIX) and name != SAFETY_OVERVIEW
                     and confidence >= OWN_CASE_TOPIC_FLOOR][:1]
+    if (not specific and last_topic and last_topic.startswith(SAFETY_PREFIX) and last_topic != SAFETY_OVERVIEW
+            and topics.is_follow_up(text) and not topics.topics_in(text) and not states_own_case(text)):
+        specific = [last_topic]
     if not specific:
         dispatcher.utter_message(response="utter_own_case")
         return []
@@ -122,7 +127,7 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_menu")
             return []
         if topic == OWN_CASE:
-            events = own_case(dispatcher, text, ranked_with_confidence(tracker))
+            events = own_case(dispatcher, text, ranked_with_confidence(tracker), tracker.get_slot(LAST_TOPIC_SLOT))
             # What else the message asks ("... and what are the side effects?") is not dropped.
             answered = events[0]["value"] if events else OWN_CASE
             second = topics.second_question(text, answered, ranked(tracker))
@@ -191,6 +196,12 @@ class ActionAlsoAsked(Action):
                            for topic in topics.topics_in(piece)), None)
             return answer_or_offer(dispatcher, domain, tracker, second, latest_entities(tracker)) if second else []
         ranking = ranked(tracker) if first.startswith(FAQ_PREFIX) else ()
+        pieces = topics.segments(text)
+        if first != REQUEST_HUMAN and len(pieces) > 1 and any(asks_what_bot_is(piece) for piece in pieces):
+            # "is it for people who cant take meds? also r u a real person": what the bot is,
+            # answered, not a person offered; the rest is read without that piece.
+            dispatcher.utter_message(response="utter_bot_challenge")
+            text = " ? ".join(piece for piece in pieces if not asks_what_bot_is(piece))
         second = topics.second_question(text, first, ranking)
         if second is None:
             # Out of scope already says the page doesn't answer (unanswerable_question knows); a

@@ -880,7 +880,8 @@ _CALL_BACK_RE: Pattern[str] = re.compile(
 )
 # "Are you a human?" asks what the bot is; it is not a wish to talk to someone.
 _ASKS_WHAT_BOT_IS_RE: Pattern[str] = re.compile(
-    r"\b(?:are you|is this|am i talking to)\s+(?:a\s+)?(?:real\s+)?(?:human|person|bot|robot|computer|machine|ai)\b"
+    r"\b(?:are you|are u|r you|r u|ru|is this|is it|am i talking to|am i talking with|am i chatting with)\s+(?:a\s+|an\s+)?"
+    r"(?:real\s+|actual\s+|live\s+)?(?:human|person|bot|robot|computer|machine|ai)\b"
     r"|\b(?:es tu|etes vous|t'es|t'es tu|c'est|est ce que c'est|est ce que je parle a|je parle a)\s+"
     r"(?:un\s+|une\s+)?(?:vrai\s+|vraie\s+)?(?:humain|humaine|personne|robot|bot|ordi|ordinateur|machine|ia)\b"
 )

@@ -28,12 +28,13 @@ _KEYWORDS: dict[str, str] = {
     "faq_ingredient": r"made (of|from)|ingredients?|what'?s (actually |really |exactly )?in (it|the (shot|needle|injections?|syringe)|botox)"
                       r"|toxin|botulinum|clostridium|contains?|poison\w*|made (frm|out of|with)|wh?a?t'?s? (is )?it made",
     # Not "what is botox made of / used for / approved for": those are other topics' questions.
-    "faq_what_is": r"what is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|what does it do|how does it work|what exactly|meaning|definition|define\b",
-    "faq_not_cosmetic": r"cosmetic|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines",
-    "faq_why_dentist": r"why (a |would a |does a |do )?dentists?|dentists? (do|does|doing|giving|offer)",
+    "faq_what_is": r"what is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|what does (it|botox|this|the treatment) (actually |really |even |exactly )?do\b|how does it work|what exactly|meaning|definition|define\b",
+    "faq_not_cosmetic": r"cosmetic|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines|botox (on|in) my forehead",
+    "faq_why_dentist": r"why (a |would a |does a |do )?dentists?|dentists? (do|does|doing|giving|offer)"
+                       r"|why (is |are |would |does |do )?(a |my |the |your )?dental (clinic|office|practice)|dental (clinic|office|practice) (doing|offering|giving)",
     "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|who('?s| is) (this|it|botox|the treatment|this treatment)( treatment)? (meant |designed |intended )?for|tried everything|nothing (else )?(has )?work",
     "faq_first_step": r"first (step|visit|appointment)|how do i (start|begin|get started)|get (started|strated|statred|startd)|process|what happens at",
-    "faq_effectiveness": r"does (it|botox|this|the treatment) (really |actually )?work|effective(ness)?|how well|succ?ess?\w*|results?|relief|wor(th|ht) it"
+    "faq_effectiveness": r"does (it|botox|this|the treatment) (really |actually |even )?work|effective(ness)?|how well|succ?ess?\w*|results?|relief|wor(th|ht) it"
                          # "..., and would it actually help?" (with no term after "help": that asks about a condition)
                          r"|(would|will|does|could|can) it (really |actually |even )?help( me| at all)?\s*[?.!]*$",
     # "treats?" whole: "how long does one treatment last" asks no condition.
@@ -42,18 +43,18 @@ _KEYWORDS: dict[str, str] = {
     "faq_safety_overview": r"\bsafe(ty)?\b|precautions?|before (the )?treatment|dangerous|harmful",
     "faq_safety_medications": r"medications?|meds|pills|drugs?|prescriptions?|blood[- ]?thin+\w*|antidepressants?|insulin|aspirin"
                               r"|ibuprofen|advil|tylenol|warfarin|eliquis|birth control|antibiotics?|supplements?|taking (\w+ )?(daily|every day)",
-    "faq_safety_pregnancy": r"pregnan\w*|pregant\w*|pregnet\w*|preggo|\bpreg\b|start(ing)? a family|expecting (a )?(baby|child)?|conceiv\w*|trying for (a )?(baby|kid)|\bttc\b|having a baby|enceinte",
+    "faq_safety_pregnancy": r"pregnan\w*|pregant\w*|pregnet\w*|preggo|\bpreg\b|start(ing)? a family|expecting (a )?(baby|child)?|conceiv\w*|tr(y|ying) for (a )?(baby|kid)|\bttc\b|having a baby|weeks along|\bmy ob\b|ob-?gyn|enceinte",
     "faq_safety_surgery": r"surger(y|ies)|sugery|surgury|surgeon|(having|getting|get) (my|an?) \w+ (out|removed)|operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
     "faq_safety_facial_weakness": r"facial (weakness|paralysis|palsy|droop)|weak face|face (is |feels )?(weak|droopy)|facial muscles? (are )?weak"
                                   r"|bell'?s palsy|weakness in my face|(one|the right|the left) side of my face"
-                                  r"|(face|facial) muscles? (are |r |is |feel |feels )?(\w+ )?weak",
+                                  r"|(face|facial) muscles? (are |r |is |feel |feels )?(\w+ )?weak|(my )?face (is |feels )?(already |still |a bit |kind of )weak",
     "faq_safety_nerve": r"\bals\b|lou gehrig|lambert|\blems\b|nerves?\b|neuro\w*|muscle (disease|condition|disorder)|myasthenia|multiple sclerosis|\bms\b"
                         r"|parkinson'?s?|muscular dystrophy|neuropathy",
     "faq_safety_medical_conditions": r"medical conditions?|health (conditions?|problems?|issues?)|health history|conditions? i have"
                                      r"|diabet\w*|heart (disease|condition|problems?)|blood pressure|asthma|epilep\w*|autoimmune|lupus"
                                      r"|cancer|thyroid|kidney|liver|illness|chronic (illness|disease)|pacemaker|heart block",
-    "book_consultation": r"\bbook\w*|appointment|schedule|sign (me )?up|consult(ation)?\b",
-    "request_human": r"talk to (a |someone|somebody|a person|a human|the|staff)|call me|phone me|(real|actual) (person|human)|receptionist"
+    "book_consultation": r"\bbook\w*|appointment|schedule|sign (me )?up|consult(ation)?\b|on the calendar",
+    "request_human": r"talk to (a |someone|somebody|a person|a human|the|staff)|t(a)?lk (2|to) (the )?(dr|doc|doctor|dentist)\b|speak (to|with) (the )?(dr|doc|doctor|dentist)\b|call me|phone me|(real|actual) (person|human)|receptionist"
                      r"|(get|speak (to|with)|talk with|chat with) (a|an actual|a real) (human|person)",
 }
 # The same topics in French (issue 14), accents optional where patients drop them. "nerveuse" (nervous)
@@ -191,10 +192,22 @@ def _same_question(first: str, topic: str, piece: str) -> bool:
                    frozenset({"faq_first_step", "book_consultation"})}
     # A piece that is a whole question of its own ("does it treat jaw pain? how well does it work")
     # is a second question even on a neighbouring topic; "is it safe? what are the risks" and
-    # "how do I start? can I book" ask one thing twice whatever their shape.
+    # "how do I start? can I book" ask one thing twice whatever their shape. But a piece that names
+    # its topic in so many words ("is it safe and what are the side effects") asks it: the page
+    # answers safety and side effects apart.
     same_whatever_shape = {frozenset({"faq_safety_overview", "faq_side_effects"}), frozenset({"faq_first_step", "book_consultation"})}
     pair = frozenset({first, topic})
+    if pair in same_whatever_shape and _NAMED_OUTRIGHT.get(topic, _NOTHING).search(piece) and _QUESTION_SHAPE.match(piece):
+        return False
     return pair in same_whatever_shape or (pair in overlapping and not _QUESTION_SHAPE.match(piece))
+
+
+_NOTHING = re.compile(r"(?!)")
+# A safety or side-effect question in its own words, not only "risks" or "dangers".
+_NAMED_OUTRIGHT: dict[str, Pattern[str]] = {
+    "faq_side_effects": re.compile(r"\bside ?[ae]ffects?|\beffets? secondaires?", re.IGNORECASE),
+    "faq_safety_overview": re.compile(r"\bsafe(ty)?\b|\bs[ée]curitaire", re.IGNORECASE),
+}
 
 
 def is_follow_up(text: str) -> bool:

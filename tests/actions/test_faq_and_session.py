@@ -128,6 +128,27 @@ async def test_an_unlisted_side_effect_is_never_confirmed() -> None:
     assert dispatcher.messages[0]["mention"] == "bruising"
 
 
+STORY_TMJ = ("I tried a night guard, then physio, then a muscle relaxant and nothing fixed my TMJ. "
+             "I'm willing to try anything at this point. How well does botox work?")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "intent", "expected"), [
+    # A story's background term is not what it asks (development set 3).
+    (STORY_TMJ, "faq_effectiveness", "utter_faq_effectiveness"),
+    # Named in the question itself, it is: the page doesn't mention it.
+    ("I tried a night guard and physio and a muscle relaxant for years and nothing worked for me. "
+     "Does botox work for TMJ?", "faq_effectiveness", "utter_faq_conditions_unlisted"),
+    ("does it work for TMJ", "faq_effectiveness", "utter_faq_conditions_unlisted"),
+])
+async def test_an_unlisted_term_decides_a_helps_question_only_in_the_question_part(
+        text: str, intent: str, expected: str) -> None:
+    start = text.find("TMJ")
+    found = {**entity("unlisted", "TMJ"), "start": start, "end": start + 3}
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, intent, [found]))
+    assert responses(dispatcher)[0] == expected
+
+
 @pytest.mark.asyncio
 async def test_a_side_effect_read_as_a_condition_question_is_answered_as_a_side_effect() -> None:
     tracker = make_tracker("and dry mouth?", "faq_conditions", [entity("side_effect", "dry mouth")])
@@ -385,6 +406,24 @@ async def test_a_misspelt_unlisted_term_from_the_entity_ruler_gets_the_unlisted_
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "last_topic", "expected"), [
+    # Development set 4: "my face is weak on one side from an old injury" answered, then this.
+    ("is it still ok to do it then?", "faq_safety_facial_weakness",
+     ["utter_faq_safety_facial_weakness", "utter_own_case_short"]),
+    # Not after the general safety answer, nor when the follow-up names a topic of its own.
+    ("is it still ok to do it then?", "faq_safety_overview", ["utter_own_case"]),
+    ("and if I'm on blood thinners, is that ok for me then?", "faq_safety_facial_weakness",
+     ["utter_faq_safety_medications", "utter_own_case_short"]),
+    # Not a follow-up: a situation of its own, the general answer.
+    ("I'm allergic to eggs, is it ok for me?", "faq_safety_facial_weakness", ["utter_own_case"]),
+])
+async def test_an_own_case_follow_up_that_names_nothing_takes_the_safety_topic_just_answered(
+        text: str, last_topic: str, expected: list[str]) -> None:
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "own_case", slots={"last_topic": last_topic}))
+    assert responses(dispatcher) == expected
+
+
+@pytest.mark.asyncio
 async def test_own_case_then_another_question_answers_both() -> None:
     tracker = make_tracker("I have ALS, can I get it? and what are the side effects", "own_case",
                            ranking=[("own_case", 0.7), ("faq_side_effects", 0.2)])
@@ -451,6 +490,9 @@ async def test_headache_in_any_other_context_is_the_pages_condition(last_topic: 
     ("Are you a real person? And what is botulinum toxin exactly?", "bot_challenge", ["utter_also_asked"]),
     ("are you a robot? 🤖 can I get a human", "bot_challenge", ["utter_also_asked_human"]),
     ("are you a bot?", "bot_challenge", []),
+    # A page question with "are you a bot?" (development set 4): what the bot is, said, not a person offered.
+    ("is it for people who cant take meds? also r u a real person", "faq_candidates", ["utter_bot_challenge"]),
+    ("is it approved? are you a bot? and can i book", "faq_approval", ["utter_bot_challenge", "utter_also_asked_book"]),
 ])
 async def test_what_else_the_message_asks_is_answered_or_said(text: str, intent: str, expected: list[str]) -> None:
     from actions.faq import ActionAlsoAsked

@@ -33,6 +33,10 @@ from actions.topics import (
         ("what's actually in it and is it approved here?", "faq_approval", "faq_ingredient"),
         ("What's botulinum toxin exactly and is it dangerous?", "faq_ingredient", "faq_safety_overview"),
         ("is it worht it honestly? and whats the first visit like", "faq_first_step", "faq_effectiveness"),
+        # Development set 4: safety and side effects, each asked in so many words, are two questions.
+        ("is it safe and what are the side effects", "faq_side_effects", "faq_safety_overview"),
+        ("is it safe and what are the side effects", "faq_safety_overview", "faq_side_effects"),
+        ("what are the side effects, is it safe?", "faq_side_effects", "faq_safety_overview"),
     ],
 )
 def test_a_second_question_is_found(text: str, first: str, second: str) -> None:
@@ -168,6 +172,16 @@ def test_french_follow_ups() -> None:
     ("is it allowed for someone with LEMS?", "faq_safety_nerve"),
     ("i dont want a bot i want a actual human", "request_human"),
     ("pk un dentiste pour ça?", "faq_why_dentist"),
+    # Found on the fourth development set (tests/dev/understanding_dev4.yml).
+    ("we're starting to try for a baby in the next few months", "faq_safety_pregnancy"),
+    ("I'm 29 weeks along and my OB said to ask around", "faq_safety_pregnancy"),
+    ("Why is a dental clinic doing Botox now?", "faq_why_dentist"),
+    ("I got Botox on my forehead a few years ago. Is this a different thing?", "faq_not_cosmetic"),
+    ("can we get something on the calendar?", "book_consultation"),
+    ("WHAT DOES BOTOX ACTUALLY DO", "faq_what_is"),
+    ("does it even work tho", "faq_effectiveness"),
+    ("what if my face is already weak", "faq_safety_facial_weakness"),
+    ("can i tlk 2 the dr directly", "request_human"),
     # Found on the third development set (tests/dev/understanding_dev3.yml).
     ("Could you tell me how long Dr. Walters has practised", "faq_dr_experience"),
     ("wht is it made frm", "faq_ingredient"),
