@@ -138,6 +138,7 @@ class ActionAnswerQuestion(Action):
         events = answer(dispatcher, topic, entities, conversation_language(tracker))
         if text.startswith("/"):
             return events  # a button the bot offered: nothing more to read in it
+        text = say_what_the_bot_is(dispatcher, text)
         second = topics.second_question(text, topic, ranked(tracker))
         if second is not None and second == latest_intent(tracker) and len(text.split()) <= WEAK_MAX_WORDS:
             # The classifier's reading of a short message that its term or the context replaced
@@ -149,6 +150,17 @@ class ActionAnswerQuestion(Action):
                 dispatcher.utter_message(response="utter_also_unknown")
             return events
         return events + answer_or_offer(dispatcher, domain, tracker, second, entities)
+
+
+def say_what_the_bot_is(dispatcher: CollectingDispatcher, text: str) -> str:
+    """A message that also asks what the bot is ("is it for people who cant take meds? also r u a
+    real person"): that piece answered (utter_bot_challenge), not read as a wish for a person.
+    Returns the message without it, for the rest to be read."""
+    pieces = topics.segments(text)
+    if len(pieces) < 2 or not any(asks_what_bot_is(piece) for piece in pieces):
+        return text
+    dispatcher.utter_message(response="utter_bot_challenge")
+    return " ? ".join(piece for piece in pieces if not asks_what_bot_is(piece))
 
 
 def answer_or_offer(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker, second: str,
@@ -196,12 +208,8 @@ class ActionAlsoAsked(Action):
                            for topic in topics.topics_in(piece)), None)
             return answer_or_offer(dispatcher, domain, tracker, second, latest_entities(tracker)) if second else []
         ranking = ranked(tracker) if first.startswith(FAQ_PREFIX) else ()
-        pieces = topics.segments(text)
-        if first != REQUEST_HUMAN and len(pieces) > 1 and any(asks_what_bot_is(piece) for piece in pieces):
-            # "is it for people who cant take meds? also r u a real person": what the bot is,
-            # answered, not a person offered; the rest is read without that piece.
-            dispatcher.utter_message(response="utter_bot_challenge")
-            text = " ? ".join(piece for piece in pieces if not asks_what_bot_is(piece))
+        if first != REQUEST_HUMAN:
+            text = say_what_the_bot_is(dispatcher, text)
         second = topics.second_question(text, first, ranking)
         if second is None:
             # Out of scope already says the page doesn't answer (unanswerable_question knows); a

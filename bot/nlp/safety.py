@@ -1147,9 +1147,22 @@ _THIRD_PERSON = re.compile(r"\b(her|his|their|she|he|they|sa|son|ses|elle|il)\b"
 _FIRST_PERSON_CLAUSE = re.compile(r"\b(i|i'm|im|i've|ive|my|me|mine|je|j'|mon|ma|mes|moi)\b")
 
 
+# A clause that asks about the treatment in general ("can botox cause an allergic reaction", "is
+# dry eye a known side effect"), not "can't lift my brow" (a "can" with an apostrophe is no question).
+_GENERAL_QUESTION = re.compile(
+    r"\s*((can|could|does|do|will|would|might|may)\s+(it|botox|the|injections?|shots?|treatments?|this|that|people|patients"
+    r"|someone|you|one|they)\b|(is|are)\s+([\w']+\s+){1,3}(a\s+|an\s+)?(known\s+|common\s+|possible\s+|normal\s+)?side\s*effects?\b)"
+)
+
+
 def _has_symptom_now(text: str, only_own: bool = False) -> bool:
-    for clause in clauses(text, _SYMPTOM_CLAUSES):
+    parts = clauses(text, _SYMPTOM_CLAUSES)
+    for number, clause in enumerate(parts):
         if _RESOLVED.search(clause):
+            continue
+        # Dated as long past by the next sentence ("I got hives all over. That was years ago").
+        if (number + 1 < len(parts) and _DATED_BY_NEXT.match(parts[number + 1]) and _PAST_TENSE.search(clause)
+                and not _PRESENT.search(clause)):
             continue
         if only_own and not _FIRST_PERSON_CLAUSE.search(_SOMEONE_ELSE.sub(" ", clause)):
             # Someone else's symptom told in the past ("her eyes were dry for a bit afterwards"),
@@ -1157,7 +1170,7 @@ def _has_symptom_now(text: str, only_own: bool = False) -> bool:
             # symptom someone else has now ("now her eyelid droops") still counts.
             if _THIRD_PERSON.search(clause) and _PAST_TENSE.search(clause) and not _PRESENT.search(clause):
                 continue
-            if _QUESTION_START.match(clause) and not _THIRD_PERSON.search(clause):
+            if _GENERAL_QUESTION.match(clause) and not _THIRD_PERSON.search(clause):
                 continue
         remaining = _blank_denials(clause, _SYMPTOM_DENIALS)
         if any(p.search(remaining) for p in _SYMPTOM_PATTERNS):

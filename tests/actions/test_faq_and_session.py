@@ -424,6 +424,15 @@ async def test_an_own_case_follow_up_that_names_nothing_takes_the_safety_topic_j
 
 
 @pytest.mark.asyncio
+async def test_a_page_question_with_are_you_a_bot_gets_both_answers_and_no_person_offered() -> None:
+    """Development set 4: "r u a real person" beside a page question offered a message to the team."""
+    tracker = make_tracker("is it for people who cant take meds? also r u a real person", "faq_candidates",
+                           ranking=[("faq_candidates", 0.8), ("bot_challenge", 0.1)])
+    _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_candidates", "utter_bot_challenge"]
+
+
+@pytest.mark.asyncio
 async def test_own_case_then_another_question_answers_both() -> None:
     tracker = make_tracker("I have ALS, can I get it? and what are the side effects", "own_case",
                            ranking=[("own_case", 0.7), ("faq_side_effects", 0.2)])

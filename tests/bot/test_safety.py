@@ -975,6 +975,12 @@ def test_words_of_distress(text: str, expected: bool) -> None:
     ("my mom had botox on monday, her eyelid is droopy", True),
     ("My husband took me to get botox yesterday and now my eyelid droops", True),
     ("since my botox my eyelid droops, my friend said hers did too", True),
+    # A reaction the next sentence dates as long past is not a symptom now (development set 4).
+    ("The last time I had any kind of injection I got hives all over. That was years ago and I'm totally fine now. "
+     "Can Botox cause an allergic reaction?", False),
+    # A general question after a recent treatment still reads as the patient's own symptom.
+    ("got botox monday. is droopy eyelid a side effect? mine is drooping now", True),
+    ("my eyelid droops since my botox, is that a known side effect?", True),
 ])
 def test_someone_elses_past_symptom_is_not_the_patients_now(text: str, expected: bool) -> None:
     assert describes_symptom_after_treatment(text) is expected
