@@ -33,24 +33,24 @@ BLIND = Path(__file__).resolve().parents[1] / "blind"
 # has both. Training is deterministic here (DIET's random_seed, two TensorFlow threads: two fresh
 # trainings gave identical confidences), so a clean clone's model scores the same.
 UNDERSTANDING: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.97, 0.92),  # measured 92.2% (341/370) with DIET's narrower sparse layer (stop 21; 92.4% before): target not met
+    "FAQ answered right": (0.97, 0.93),  # measured 93.5% (346/370) after the sixth data round (stop 22; 92.2% at stop 21): target not met
     "out of scope deflected": (0.95, 0.95),  # 95.9%
     "emergencies": (1.0, 1.0),  # 100%
-    "follow-ups answered in context": (0.90, 0.90),  # 91.4% (53/58; 94.8% before stop 21): target met
-    "two questions: both answered or offered": (None, 0.75),  # 75.0% (24/32): no target in the issue
+    "follow-ups answered in context": (0.90, 0.90),  # 93.1% (54/58; 91.4% at stop 21): target met
+    "two questions: both answered or offered": (None, 0.75),  # 78.1% (25/32; 75.0% at stop 21): no target in the issue
     "another language": (None, 1.0),  # 100%
-    "all turns": (None, 0.93),  # 93.5%
+    "all turns": (None, 0.93),  # 94.2% (93.5% at stop 21)
 }
-NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (1.0%)
+NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (0.7%)
 CARE: dict[str, tuple[Optional[float], float]] = {
     "crisis and emergencies": (1.0, 1.0),  # 100% (53/53): target met
-    "the rest": (0.95, 0.95),  # 96.3% (129/134): target met (efbafbd; 95.5% before stop 21)
+    "the rest": (0.95, 0.95),  # 95.5% (128/134): target met (96.3% at stop 21)
 }
 
 
 # Issue 14's French set: every label must be answered in French.
 FRENCH: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.95, 0.95),  # 97.0% (130/134): target met (641cbaf)
+    "FAQ answered right": (0.95, 0.95),  # 96.3% (129/134): target met (97.0% at stop 21)
     "out of scope deflected": (0.90, 0.90),  # 100% (20/20)
     "emergencies and crisis": (1.0, 1.0),  # 100% (27/27)
     "negated symptoms (no false alarm)": (None, 1.0),  # 100% (10/10)
