@@ -33,18 +33,18 @@ BLIND = Path(__file__).resolve().parents[1] / "blind"
 # has both. Training is deterministic here (DIET's random_seed, two TensorFlow threads: two fresh
 # trainings gave identical confidences), so a clean clone's model scores the same.
 UNDERSTANDING: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.97, 0.93),  # measured 93.5% (346/370) after the sixth data round (stop 22; 92.2% at stop 21): target not met
+    "FAQ answered right": (0.97, 0.93),  # measured 93.5% (346/370) after the sixth data round, character n-grams up to three (stop 22; 92.2% at stop 21): target not met
     "out of scope deflected": (0.95, 0.95),  # 95.9%
     "emergencies": (1.0, 1.0),  # 100%
     "follow-ups answered in context": (0.90, 0.90),  # 93.1% (54/58; 91.4% at stop 21): target met
     "two questions: both answered or offered": (None, 0.75),  # 78.1% (25/32; 75.0% at stop 21): no target in the issue
     "another language": (None, 1.0),  # 100%
-    "all turns": (None, 0.93),  # 94.2% (93.5% at stop 21)
+    "all turns": (None, 0.93),  # 94.4% (93.5% at stop 21)
 }
 NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (0.7%)
 CARE: dict[str, tuple[Optional[float], float]] = {
     "crisis and emergencies": (1.0, 1.0),  # 100% (53/53): target met
-    "the rest": (0.95, 0.95),  # 95.5% (128/134): target met (96.3% at stop 21)
+    "the rest": (0.95, 0.95),  # 96.3% (129/134): target met
 }
 
 
