@@ -128,8 +128,8 @@ mai niente tutto bruxismo emicrania cefalea
 """.split()
 
 _PORTUGUESE = """
-ola voce voces tratam tratar tratamento obrigado obrigada bom boa dia tarde noite nao 
- uma uns umas os meu minha seu sua isso isto muito tambem posso pode podem quero gostaria
+ola voce voces tratam tratar tratamento obrigado obrigada bom boa dia tarde noite nao
+uma uns umas os meu minha seu sua isso isto muito tambem posso pode podem quero gostaria
 marcar consulta dor dores cabeca dentes dente mandibula quanto custa efeitos colaterais gravida
 falar portugues ingles porque quando onde quem ajuda enxaqueca bruxismo
 """.split()
