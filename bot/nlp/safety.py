@@ -1144,7 +1144,6 @@ _TREATMENT_MENTION = re.compile(rf"\b{_TREATMENT}\b|\b(on|il|elle|vous|ils)\s+m'
 # A clause about someone else's body ("said her eyes were dry for a bit afterwards"), with no word
 # of the patient's own.
 _THIRD_PERSON = re.compile(r"\b(her|his|their|she|he|they|sa|son|ses|elle|il)\b")
-_FIRST_PERSON_CLAUSE = re.compile(r"\b(i|i'm|im|i've|ive|my|me|mine|je|j'|mon|ma|mes|moi)\b")
 
 
 # A clause that asks about the treatment in general ("can botox cause an allergic reaction", "is
@@ -1164,7 +1163,7 @@ def _has_symptom_now(text: str, only_own: bool = False) -> bool:
         if (number + 1 < len(parts) and _DATED_BY_NEXT.match(parts[number + 1]) and _PAST_TENSE.search(clause)
                 and not _PRESENT.search(clause)):
             continue
-        if only_own and not _FIRST_PERSON_CLAUSE.search(_SOMEONE_ELSE.sub(" ", clause)):
+        if only_own and not _FIRST_PERSON.search(_SOMEONE_ELSE.sub(" ", clause)):
             # Someone else's symptom told in the past ("her eyes were dry for a bit afterwards"),
             # or a general question ("is dry eye a known side effect"): not the patient's now. A
             # symptom someone else has now ("now her eyelid droops") still counts.
