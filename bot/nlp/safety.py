@@ -516,6 +516,13 @@ _DATED_BY_NEXT = re.compile(
 )
 _PAST_TENSE = re.compile(r"\b(had|got|was|were|broke out|reacted|developed|went|ended up|j'\s?ai eu|j'\s?etais|j'\s?ai fait)\b")
 _PRESENT = re.compile(r"\b(have|has|am|i'm|im|is|are|now|still|currently|can'?t|cannot|cant|keep|keeps|j'\s?ai (?!eu)|je suis|maintenant|encore)\b")
+
+
+def _dated_by_next(parts: list[str], number: int) -> bool:
+    """Clause `number` is told in the past and the next one dates it as long past."""
+    clause = parts[number]
+    return (number + 1 < len(parts) and bool(_DATED_BY_NEXT.match(parts[number + 1])) and bool(_PAST_TENSE.search(clause))
+            and not _PRESENT.search(clause))
 # A fragment that names a symptom and asks whether it is a side effect ("difficulty swallowing as a
 # side effect?", "trouble breathing = side effect??", "effet secondaire ?"): the whole clause is
 # asked, but its question comes after the symptom, so `_before_a_question` would keep the symptom.
@@ -593,8 +600,7 @@ def is_emergency(text: str | None) -> bool:
             continue
         # "I got hives all over. That was years ago and I'm totally fine now": the next sentence
         # dates this one (development set 4).
-        if (number + 1 < len(parts) and _DATED_BY_NEXT.match(parts[number + 1]) and _PAST_TENSE.search(clause)
-                and not _PRESENT.search(clause)):
+        if _dated_by_next(parts, number):
             continue
         if (number == len(parts) - 1 and normalised.rstrip().endswith("?") and _ASKED_AS_SIDE_EFFECT.search(clause)
                 and not _OWN.search(clause)):
@@ -1160,8 +1166,7 @@ def _has_symptom_now(text: str, only_own: bool = False) -> bool:
         if _RESOLVED.search(clause):
             continue
         # Dated as long past by the next sentence ("I got hives all over. That was years ago").
-        if (number + 1 < len(parts) and _DATED_BY_NEXT.match(parts[number + 1]) and _PAST_TENSE.search(clause)
-                and not _PRESENT.search(clause)):
+        if _dated_by_next(parts, number):
             continue
         if only_own and not _FIRST_PERSON.search(_SOMEONE_ELSE.sub(" ", clause)):
             # Someone else's symptom told in the past ("her eyes were dry for a bit afterwards"),
@@ -1177,6 +1182,13 @@ def _has_symptom_now(text: str, only_own: bool = False) -> bool:
     return False
 
 
+def _told_as_now(normalised: str) -> bool:
+    """A word that the treatment happened and the symptom is there, now or recently ("since my
+    shots", "still", "yesterday"): then a question about it is no what-if."""
+    return (any(cue.search(normalised) for cue in _STRONG_CUES) or bool(re.search(_NOW, normalised))
+            or bool(re.search(rf"\b{_RECENT}\b|\bsince\b", normalised)))
+
+
 def asks_what_might_happen(text: str | None) -> bool:
     """A question about what may happen after a treatment ("will I get a headache after the
     shots?", "is it normal to be tired after botox?"), not a report of a symptom the patient has.
@@ -1188,9 +1200,7 @@ def asks_what_might_happen(text: str | None) -> bool:
     if not text:
         return False
     normalised = normalise(text)
-    if describes_symptom_after_treatment(text) or any(cue.search(normalised) for cue in _STRONG_CUES):
-        return False
-    if re.search(_NOW, normalised) or re.search(rf"\b{_RECENT}\b|\bsince\b", normalised):
+    if describes_symptom_after_treatment(text) or _told_as_now(normalised):
         return False
     personal = bool(_FIRST_PERSON.search(_SOMEONE_ELSE.sub(" ", normalised)))
     question = bool(_QUESTION_START.match(normalised)) or normalised.rstrip().endswith("?")
@@ -1206,11 +1216,7 @@ def asks_hypothetically(text: str | None) -> bool:
     if not text:
         return False
     normalised = normalise(text)
-    if any(cue.search(normalised) for cue in _STRONG_CUES) or re.search(_NOW, normalised):
-        return False
-    if re.search(rf"\b{_RECENT}\b|\bsince\b", normalised):
-        return False
-    return bool(_HYPOTHETICAL.search(normalised))
+    return not _told_as_now(normalised) and bool(_HYPOTHETICAL.search(normalised))
 
 
 def describes_symptom_after_treatment(text: str | None) -> bool:
