@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 import bot.nlp.normalize  # noqa: F401,E402
 from bot.nlp.asked import ASKED_EXTRACTOR, Asked, asked_about
 from bot.nlp.graph import ConfiguredComponent
-from bot.nlp.language import EN, UNSPOKEN, only_asks_for_language, read_language
+from bot.nlp.language import EN, FR, UNSPOKEN, only_asks_for_language, read_language
 from bot.nlp.own_case import names_own_medicine, states_own_case
 from bot.nlp.safety import (
     asks_hypothetically,
@@ -37,6 +37,7 @@ from bot.nlp.safety import (
     is_crisis,
     is_emergency,
     may_be_crisis,
+    tells_only_history,
 )
 from bot.nlp.vocabulary import CONDITION, SIDE_EFFECT, UNLISTED_LABEL
 
@@ -90,6 +91,7 @@ def asks_beyond_a_greeting(text: str) -> bool:
 
 OWN_CASE_INTENT = "own_case"
 FAQ_PREFIX = "faq_"
+SIDE_EFFECTS_INTENT = "faq_side_effects"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # Readings that can't be right for a patient telling their own health situation and asking
 # about it; any page topic (faq_*) too. Never an urgent reading, booking, a person or a stop;
@@ -231,6 +233,8 @@ class PatternSafeguards(ConfiguredComponent):
                 self._demote_after_treatment(message)
             elif self._unfounded_urgent_reading(intent, text, language):
                 self._demote(message, str(intent))
+                if intent == self.emergency_intent and asks_hypothetically(text) and not denies_emergency(text):
+                    self._side_effects_unless_sure(message)
             elif readings and readings[0][INTENT_NAME_KEY] in SMALL_TALK_INTENTS and asks_beyond_a_greeting(text):
                 self._past_the_greeting(message, readings)
         return messages
@@ -248,9 +252,13 @@ class PatternSafeguards(ConfiguredComponent):
             no_distress = not may_be_crisis(text)
             return no_distress if language == EN else no_distress and denies_emergency(text)
         # "will it make it hard to swallow?", "if i had a reaction would my throat swell up?" were
-        # read as emergencies (development set 4): a what-if in so many words, in English, asks
-        # about side effects. The patterns, which catch a symptom told, had already said no.
-        return reading == self.emergency_intent and (denies_emergency(text) or (language == EN and asks_hypothetically(text)))
+        # read as emergencies (development set 4): a what-if in so many words asks about side
+        # effects. The patterns, which catch a symptom told, had already said no. In French too
+        # since the red-team set ("Et si ma gorge enfle après l'injection, je fais quoi?"), with
+        # the French blind set's emergencies all still caught. History only ("anaphylaxis to
+        # shellfish in 2015") is no emergency either (care_dev2).
+        return reading == self.emergency_intent and (denies_emergency(text) or tells_only_history(text)
+                                                     or (language in (EN, FR) and asks_hypothetically(text)))
 
     @staticmethod
     def _readings(message: Message) -> list[dict[str, Any]]:
@@ -326,6 +334,19 @@ class PatternSafeguards(ConfiguredComponent):
         if ranking:
             message.set(INTENT, dict(ranking[0]), add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+    def _side_effects_unless_sure(self, message: Message) -> None:
+        """A what-if about an urgent symptom, its emergency reading set aside ("can botox make it hard
+        to swallow?", "what if my throat swells after the injection?"): the page's side effects
+        (an allergic reaction, spread of toxin effects) answer it, unless the classifier's next
+        reading is sure enough to answer and names a topic. Its runners-up were guesses under 0.05
+        in the red-team development set (tests/dev/care_dev2.yml)."""
+        best = message.get(INTENT) or {}
+        name = best.get(INTENT_NAME_KEY)
+        sure = float(best.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self.fallback_threshold
+        if name == SIDE_EFFECTS_INTENT or (sure and (name or "").startswith(FAQ_PREFIX)):
+            return
+        self._force(message, SIDE_EFFECTS_INTENT)
 
     def _demote_other_language(self, message: Message) -> None:
         # The classifier guessed "another language" for text the detector reads as English (or

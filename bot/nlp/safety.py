@@ -2,7 +2,8 @@
 
 Three questions about a patient's message, each a pure function:
 - `is_emergency`: an urgent symptom (trouble breathing, swallowing or speaking, a severe allergic
-  reaction, spreading weakness, a few universal ones), in English, French or Spanish;
+  reaction, spreading weakness, chest pain, fainting, heavy bleeding, sight suddenly lost, a few
+  universal ones), in English, French or Spanish, and the commonest few in German, Italian, Portuguese;
 - `is_crisis`: thoughts of suicide or self-harm, stated directly or indirectly (English, French,
   and the commonest Spanish);
 - `describes_symptom_after_treatment`: a symptom the patient has now, after an injection
@@ -68,6 +69,23 @@ _PHONE_SPELLINGS: tuple[tuple[Pattern[str], str], ...] = (
     (re.compile(r"\bki(er[eo]s?|siera)\b"), r"qui\1"),
     (re.compile(r"\b([ld])(?=(injections?|injecte|oeil|endroit|enflure|air|avaler|articuler|idee|intention|epipen|ambulance)\b)"), r"\1'"),
     (re.compile(r"\bdune\s+(?=(ambulance|urgence)\b)"), "d'une "),
+    # English typed on a phone: the symptom words misspelt or without vowels ("thrt swllng up",
+    # "chst pain rn", "i dont have troble breathing": tests/dev/care_dev2.yml), "rn" for "right now".
+    (re.compile(r"\b(thrt|throte|throut|throath|trhoat)\b"), "throat"),
+    (re.compile(r"\b(chst|chesst|chset)\b"), "chest"),
+    (re.compile(r"\b(tounge|toungue|tung)\b"), "tongue"),
+    (re.compile(r"\b(troble|truble|trubble|trbl|trble|touble)\b"), "trouble"),
+    (re.compile(r"\b(brth|brthe|brethe|breth|brathe|breeth|breethe)\b"), "breathe"),
+    (re.compile(r"\b(can'?t|cannot|cant|cnt)\s+breed\b"), r"\1 breathe"),
+    (re.compile(r"\bchess\s+(?=(pains?|tight\w*|pressure|hurts?)\b)"), "chest "),
+    (re.compile(r"\b(brething|breating|breathin|brathing|breathng|brthing)\b"), "breathing"),
+    (re.compile(r"\b(swalow|swallo|swllw|swolow)\b"), "swallow"),
+    (re.compile(r"\b(swalowing|swallowin|swllwing|swolowing)\b"), "swallowing"),
+    (re.compile(r"\b(swllng|sweling|swellin|swelin|swlling)\b"), "swelling"),
+    (re.compile(r"\b(swolen|swolln|swolllen)\b"), "swollen"),
+    (re.compile(r"\b(hdache|hedache|headach|hdach)\b"), "headache"),
+    (re.compile(r"\b2day\b"), "today"),
+    (re.compile(r"\brn\b"), "right now"),
 )
 
 
@@ -75,7 +93,8 @@ def normalise(text: str) -> str:
     """Lower case, straight apostrophes, no accents, single spaces, phone spellings spelt out."""
     text = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'").replace("œ", "oe").replace("æ", "ae")
     decomposed = unicodedata.normalize("NFKD", text)
-    plain = " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    plain = " ".join("".join(" " if unicodedata.category(c) == "So" else c for c in decomposed
+                             if not unicodedata.combining(c)).split())
     for spelling, spelt_out in _PHONE_SPELLINGS:
         plain = spelling.sub(spelt_out, plain)
     return plain
@@ -201,7 +220,7 @@ _EMERGENCY_EN = (
     r"\bweakness\s+(\w+\s+){0,4}(to|into|down|up)\s+(my\s+|the\s+)?(arms?|legs?|body|chest|hands?|neck|shoulders?)\b",
     r"\bchest\s+(pains?|tight(ness)?)\b|\bchest\s+(feels\s+|is\s+)?(\w+\s+)?(tight|heavy)\b",
     r"\bchest\s+(hurts|is hurting|aches|is aching|is killing me|pressure)\b"
-    r"|\b(pain|pressure|tightness|heaviness|squeezing|crushing|weight)\s+(in|on)\s+(my|the)\s+chest\b"
+    r"|\b(pain|pressure|tightness|heaviness|squeezing|crushing|weight)\s+(feeling\s+|sensation\s+)?(in|on)\s+(my|the)\s+chest\b"
     r"|\b(sitting|standing|elephant)\s+on\s+my\s+chest\b",
     r"\b(this|it)\s*('?s|is)\s+(really\s+|very\s+)?urgent\b",
     r"\b(i'?m|i am|having|this is|it'?s|it is)\s+(a|an)?\s*(medical\s+)?emergency\b",
@@ -216,6 +235,31 @@ _EMERGENCY_EN = (
     r"|\bjust\s+had\s+(a\s+)?(seizure|convulsion)\b|\b(i'?m|im|i am|is|she'?s|he'?s)\s+(seizing|convulsing)\b(?!\s+up)|\bconvulsing\b"
     r"|\b(seizure|convulsions?)\s+(right\s+)?now\b|^seizure$",
     r"\b(i'?m|im|i am)\s+not\s+breathing\s+(well|properly|right|normally|good)\b|\b(stopped|stops|not)\s+breathing\s*$",
+    # Found by the red-team development set (tests/dev/care_dev2.yml): bleeding that won't stop,
+    # sight suddenly gone, someone collapsed or not waking up, breathing that sounds wrong.
+    r"\b(won'?t|wont|will not|doesn'?t|does not|isn'?t|is not|can'?t|cannot|cant)\s+stop(ping)?\s+(the\s+)?bleed\w*"
+    r"|\bbleed\w*\s+(still\s+)?(won'?t|wont|will not|doesn'?t|does not|isn'?t|is not|hasn'?t|has not)\s+stop\w*"
+    r"|\b(is|am|i'?m|im|it'?s|its|keeps?|still|started|been)\s+bleeding\s+(so\s+|really\s+|very\s+)?(heavily|a lot|badly|profusely|like crazy"
+    r"|everywhere|nonstop|non-stop)\b|\bbleeding\s+(heavily|profusely|like crazy|nonstop|non-stop)\b"
+    r"|\bsoak(ed|ing|s)?\s+(through|thru)\b|\b(so much|lots of|a lot of|tons of)\s+blood\b",
+    r"\b(can'?t|cannot|cant|can not|unable to)\s+see\s+(anything|a thing|at all|out of)\b|\b(went|gone|going|gone completely)\s+blind\b"
+    r"|\b(lost|losing)\s+(all\s+)?(my\s+|the\s+)?(vision|sight|eyesight)\b|\b(vision|sight|eyesight)\b.{0,30}\b(just\s+|completely\s+|totally\s+)?gone\b"
+    r"(?!\s+(a\s+bit\s+|a\s+little\s+|kind\s+of\s+|all\s+|really\s+|very\s+|so\s+)?(fuzzy|blurr\w*|hazy|weird|funny|bad|double|dim|cloudy|wonky|off|strange|grainy|foggy))"
+    r"|\bsuddenly\s+(can'?t|cannot|cant)\s+see\b",
+    r"\b(collapsed|unconscious|unresponsive)\b(?!\s+lung)|\bnot\s+responding\s+to\s+me\b"
+    r"|\b(she|he|they|shes|hes|theyre|she'?s|he'?s|they'?re|is|are)\s+(still\s+)?(not|won'?t|wont|isn'?t|aren'?t)\s+wak(e|ing)\s+up\b"
+    r"|\b(can'?t|cannot|cant)\s+wake\s+(her|him|them)\b",
+    r"\b(breathing|breathes|breaths)\s+(really\s+|very\s+|kind of\s+|all\s+)?(funny|weird|strange|oddly|shallow|raspy|noisy)\b",
+    r"\b(shaking|jerking|twitching)\s+(\w+\s+){0,4}(on the floor|won'?t respond|not responding|uncontrollably)\b"
+    r"|\b(she|he|they)('?s|'?re)?\s+(won'?t|wont|isn'?t|is not|not|aren'?t)\s+respond(ing)?\b(?!\s+to\s+(my|our|the|your)\s+(e-?mails?|messages?|texts?|calls?))",
+    # German, Italian and Portuguese get the short multilingual reply (bot/nlp/language.py), which
+    # gives 911; the commonest emergencies in them are also caught here, so the team sees the flag.
+    # Told in the first person only: "Kann Botox Brustschmerzen verursachen?" is a question.
+    r"\b(nao consigo|nao posso|estou com dificuldade (para|de|em))\s+respirar\b|\bestou com falta de ar\b"
+    r"|\bminha garganta\s+(esta\s+)?(fechando|inchada|inchando)\b|\b(estou com|sinto (uma\s+)?)dor no peito\b",
+    r"\bich bekomme keine luft\b|\bich kann (nicht|kaum) (mehr\s+)?(atmen|schlucken)\b|\bmein hals\s+(\w+\s+)?(schwillt|ist geschwollen)\b"
+    r"|\bich habe (starke\s+)?(brustschmerzen|schmerzen in der brust|atemnot)\b",
+    r"\bnon riesco (piu\s+)?a (respirare|deglutire)\b|\bho (un\s+)?(forte\s+)?dolore al petto\b|\bla gola (mi\s+)?si (sta\s+)?(chiud\w*|gonfi\w*)",
 )
 
 # French (written without accents: "a" is also "à").
@@ -230,6 +274,7 @@ _FR_SPEAK = r"(parler|articuler)(?!\s+(l'\s?)?(anglais|francais|espagnol|a\b|au\
 _FR_BODY = r"(gorge|langue|levres?|visage|bouche|figure|face)"
 
 _EMERGENCY_FR = (
+    r"\bje\s+(ne\s+)?vois\s+(plus|pus)\s+rien\b|\bperdu\s+la\s+vue\b|\bdevenue?\s+aveugle\b",
     rf"\b{_FR_DIFFICULTY}\s+(a|pour|de|d'\s?)\s*(bien\s+)?({_FR_BREATHE}|{_FR_SWALLOW}|{_FR_SPEAK})\b",
     rf"\b{_FR_CANT}\s+(bien\s+)?({_FR_BREATHE}|{_FR_SWALLOW}|{_FR_SPEAK})\b",
     rf"\bpeu[xt]\s+(pas|plus|pu|presque pas|presque plus|quasiment pas)\s+(bien\s+)?({_FR_BREATHE}|{_FR_SWALLOW})\b",
@@ -320,6 +365,7 @@ _ES_SPEAK = r"(hablar)(?!\s+(en\s+)?(ingles|frances|espanol|con\b|por telefono|a
 _ES_BODY = r"(garganta|lengua|labios?|cara|boca)"
 
 _EMERGENCY_ES = (
+    r"\bno\s+puede\s+(mover|levantar|sentir)\s+(el|la|los|las|su|sus)\s+(brazos?|piernas?|manos?)\b|\bconvulsion\w*",
     rf"\b{_ES_DIFFICULTY}\s+(mucho\s+|bastante\s+|trabajo\s+|un poco\s+)?(para\s+|al\s+|de\s+)?(bien\s+)?{_ES_BREATHE_SWALLOW}\b",
     r"\bno\s+me\s+(sale|salen)\s+(la voz|las palabras)\b|\bno\s+me\s+pasa\s+(la\s+)?(comida|saliva|agua|nada)\b|\bno\s+respiro\s+bien\b",
     r"\bno\s+(siento|puedo mover|puedo levantar|puedo sentir|puedo usar)\s+(los|las|mis)\s+(brazos|piernas|manos|pies)\b"
@@ -344,7 +390,7 @@ _EMERGENCY_ES = (
     r"\bdebil(es)?\s+(de|en)\s+todo\s+el\s+cuerpo\b|\btodo\s+el\s+cuerpo\s+(\w+\s+)?debil\b|\bdebilit\w*\s+(los|las|mis)\s+(brazos|piernas)\b"
     r"|\bdebilidad\s+(\w+\s+){0,4}(a|hacia|hasta)\s+(los|las|mis|el|todo)\s+(brazos|piernas|cuerpo|cuello)\b",
     r"\bdolor\s+(en\s+el|de)\s+pecho\b|\bopresion\s+en\s+el\s+pecho\b"
-    r"|\b(me duele|duele|dolor|presion|opresion|aprieta|apretado|punzada)\s+(\w+\s+)?(en\s+)?(el|mi)\s+pecho\b"
+    r"|\b(me duele|duele|dolor|presion|opresion|aprieta|apretado|punzada)\s+(\w+\s+){0,3}(en\s+)?(el|mi)\s+pecho\b"
     r"|\bpecho\s+(\w+\s+)?(apretado|oprimido|cerrado)\b",
     r"\bes\s+una\s+emergencia\b|\b(emergencia|urgencia)\s+medica\b",
     r"\b(me\s+)?desmay\w*|\bperdi\s+el\s+conocimiento\b",
@@ -391,7 +437,7 @@ _EMERGENCY_DENIALS = _compile((
         r"trouble|difficult(y|ies)?|problems?|issues?|swelling|swollen|allergic|allergy|reaction|weakness|emergency"
         r"|chest|hives|short(ness)? of breath|breathless|numbness|weak|numb|fainted|faint|pass(ed)? out|black(ed)? out|lost consciousness"
         r"|anaphyla\w*|epi ?pens?|seizures?|convulsions?|choking|gasping|suffocating|wheez\w*|urgent"
-        r"|droop\w*|slurr\w*|speech",
+        r"|droop\w*|slurr\w*|speech|closing|tight(ness)?|bleed\w*|blood|collapsed|unconscious",
     ),
     # A symptom denied by saying what works: "I can swallow fine and breathe fine", "breathing is ok".
     r"\bi\s+(can|could)\s+(swallow|breathe|talk|speak|see)\s+(just\s+|totally\s+|perfectly\s+)?(fine|ok|okay|normally|well|no problem)\b"
@@ -433,17 +479,28 @@ _EMERGENCY_DENIALS = _compile((
     r"(dur|dure|durs|difficile|amere?)\s+a\s+avaler\b",
     r"\b(precio|costo|cuenta|noticia|pildora|verdad)\s+(es\s+|fue\s+|esta\s+)?(\w+\s+){0,2}(dificil|duro|dura)\s+de\s+tragar\b",
     r"\b(short(ness)? of breath|out of breath|breathless|winded|wheez\w*)\s+(\w+\s+){0,3}(when|after|while|if|from|during)\s+(i\s+)?(\w+\s+)?"
-    r"(run|running|exercis\w*|work(ing)? out|climb\w*|jog\w*|stairs|sports?|the gym|hik\w*)\b",
+    r"(run|running|exercis\w*|work(ing)? out|climb\w*|jog\w*|stairs|sports?|the gym|hik\w*)\b"
+    r"|\b(short(ness)? of breath|out of breath|breathless|winded)\s+(\w+\s+){0,2}(on|up)\s+the\s+(stairs|hill)\b",
+    # A blocked nose ("cant breathe through my nose because of seasonal allergies": care_dev2).
+    r"\b((can'?t|cannot|cant|hard to|trouble|difficulty)\s+)?(breathe|breathing)\s+(\w+\s+){0,2}(through|thru|out of)\s+(my|the|her|his)\s+nose\b"
+    r"(?!\s+(or|and|nor)\s+(\w+\s+)?mouth)",
+    # Trained or ready to handle a reaction is about the team ("est-ce que le Dr Walters est formé
+    # pour gérer une réaction allergique grave?": care_dev2).
+    r"\b(handle|handling|manage|managing|deal with|dealing with|treat|treating|respond to|trained for|prepared for|ready for"
+    r"|gerer|traiter|prendre en charge)\s+(\w+\s+){0,3}(reactions?|emergenc\w*|urgences?)\b(\s+(\w+\s+)?(allergiques?|graves?|severes?))?",
 ))
 _EMERGENCY_PATTERNS = _compile(_EMERGENCY_EN + _EMERGENCY_FR + _EMERGENCY_ES)
 
 # A clause about long ago is history, an answer to a screening question ("I had anaphylaxis to
 # peanuts when I was little", "allergic reaction to penicillin years ago"), not something happening.
 _LONG_AGO = re.compile(
-    r"\b(years?|decades?)\s+ago\b|\bas a (kid|child|baby|teen\w*|toddler)\b|\bwhen i was (a kid|little|young|a child|younger|a teen\w*"
-    r"|small|a baby|pregnant)\b|\bin (19|20)\d\d\b|\blast year\b|\blong time ago\b|\bin the past\b|\bhistory of\b|\bchildhood\b"
-    r"|\bil y a (\d+|des|quelques|plusieurs|deux|trois) ans\b|\bil y a (bien\s+|tres\s+)?longtemps\b|\bdans le passe\b|\bquand j'\s?etais (petite?|jeune|enfant|ado|bebe)\b|\bdans mon enfance\b"
-    r"|\bl'\s?an(nee)? (passee?|derniere)\b|\ben (19|20)\d\d\b|\bhace (\d+|unos|muchos|varios|dos|tres) anos\b|\bde nin[oa]\b"
+    r"\b(years?|decades?)\s+(ago|back)\b|\bas a (kid|child|baby|teen\w*|toddler)\b|\bwhen i was (a kid|little|young|a child|younger|a teen\w*"
+    r"|small|a baby|pregnant)\b|\bin (19|20)\d\d\b|\blast year\b|\blong time ago\b|\bhistory of\b|\bchildhood\b"
+    # "in the past hour" is now ("my tongue has gotten really swollen in the past hour": care_dev2).
+    r"|\bin the past\b(?!\s+(\w+\s+)?(hours?|minutes?|mins?|days?|while|week|few|couple|\d+))"
+    r"|\b(back\s+)?in (high school|grade school|college|university|my teens|my twenties)\b|\bback in (the day|(19|20)\d\d)\b"
+    r"|\bil y a (\d+|des|quelques|plusieurs|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente) ans\b|\bil y a (bien\s+|tres\s+)?longtemps\b|\bdans le passe\b|\bquand j'\s?etais (petite?|jeune|enfant|ado|bebe)\b|\bdans mon enfance\b"
+    r"|\bl'\s?an(nee)? (passee?|derniere)\b|\ben (19|20)\d\d\b|\bhace (\d+|unos|muchos|varios|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|quince|veinte|treinta) anos\b|\bde nin[oa]\b"
     r"|\bcuando era (nin[oa]|pequen[oa]|joven|chic[oa]|bebe)\b|\bel ano pasado\b"
 )
 
@@ -452,7 +509,12 @@ _LONG_AGO = re.compile(
 # emergency.
 _ASKS_ABOUT = re.compile(
     # English: what if, in case; the treatment as the subject of "cause"; side effects, signs, risks.
-    r"\bwhat\s+(if|happens if|would happen if)\b|\b(just\s+)?in\s+case\b|\bsuppos(e|ing)\b"
+    r"\bwhat\s+(if|happens if|would happen if)\b|\b(just\s+)?in\s+case\b|\bsuppos(e|ing)\b|\bhypothetical(ly)?\b"
+    # "will my lips swell after the injections?"; "would you tell me to call 911 if ..." asks the
+    # protocol (care_dev2).
+    r"|\b(will|would|could|might)\s+my\s+"
+    r"|\b(would|will|should|do|does)\s+(you|they|the clinic|your team|the team|dr\.? walters)\s+(\w+\s+){0,2}(tell|want|advise|recommend|say|ask)"
+    r"\s+(me|patients|people|us)\s+(to\s+)?(call|go)\b"
     r"|\b(can|could|does|do|will|would|might|may)\s+(botox|it|this|that|these|those|they|injections?|shots?|treatments?"
     r"|the\s+(botox|injections?|shots?|treatments?|needles?|procedure|toxin)|people|patients|someone|anyone|one)\s+(\w+\s+){0,3}"
     r"(cause|make|give|lead|trigger|result|produce|bring|get|have|develop|experience|go)\b"
@@ -582,7 +644,9 @@ def is_emergency(text: str | None) -> bool:
 
     Urgent: trouble breathing, swallowing or speaking, a severe allergic reaction (throat, tongue,
     lips or face swelling, hives everywhere, needing an EpiPen), weakness in the arms, legs or
-    body, chest pain, fainting, "emergency", 911, or a cry for help with a word of alarm. A clause
+    body, chest pain, fainting, someone collapsed or not waking up, bleeding that won't stop, sight
+    suddenly gone, "emergency", 911, or a cry for help with a word of alarm (English, French and
+    Spanish; the commonest few in German, Italian and Portuguese, told in the first person). A clause
     that denies the symptom ("no trouble breathing", "pas de gonflement", "sin dificultad para
     tragar") is not one; a symptom's own negation ("no puedo respirar") is. Nor is a question
     about what might happen ("what should I do if my throat swells?"), an idiom ("the price is
@@ -678,6 +742,8 @@ _CRISIS_EN = (
     r"|\b(don'?t|do not)\s+deserve\s+to\s+(live|be alive|exist)\b|\bwant\s+out\s+of\s+(this|my)\s+life\b",
     r"\bcan'?t\s+(live|keep living)\s+like\s+this\b",
     r"\b(done|finished)\s+with\s+(life|living)\b|\bgiv(e|ing|en)\s+up\s+on\s+(life|living|everything|myself)\b|\btired of (living|being alive)\b",
+    # "my wife fainted and she's not waking up" is an emergency, not a wish (care_dev2).
+    r"(?<!\bshe's )(?<!\bshes )(?<!\bhe's )(?<!\bhes )(?<!\bis )(?<!\bare )(?<!\bthey're )(?<!\btheyre )(?<!\bstill )"
     r"\b(not|never)\s+waking\s+up\b|\bdon'?t\s+want\s+to\s+wake\s+up\b",
     r"\b(hope|hoping|wish|pray|praying)\s+(that\s+)?i\s+(don'?t|do not|won'?t|wouldn'?t|never|didn'?t|could not|couldn'?t)\s+(\w+\s+)?wake\s+up\b"
     r"|\b(hope|wish|pray|praying)\s+(that\s+)?i\s+(just\s+)?(die|don'?t survive)\b"
@@ -1104,6 +1170,7 @@ _HYPOTHETICAL = re.compile(
     r"|\b(can|could|will|would|might|may)\s+i\s+(get|have|develop|experience|expect|notice|end up|feel|be|look|see|become)\b"
     r"|\b(can|could|will|would|might|may|does|do)\s+(my|your)\b"
     r"|\b(i'll|i will|i'd|i would|i might|i may|i could|going to|gonna)\s+(\w+\s+)?(get|have|develop|experience|end up)\b"
+    r"|\bhypothetical(ly)?\b|\b(botox|it|this|that|they|injections?|shots?)\s+(can|could|may|might)\s+(\w+\s+)?(make|cause|give|lead|trigger)\b"
     r"|\bwhat if\b|\bwhat (happens|do i do|should i do|to do|would happen) if\b|\bis it (possible|common|likely) (to|that)\b|^\s*if\s+(my|i|the|it|there|you)\b|\bin case\b"
     r"|\b(worried|afraid|scared|nervous|concerned)\s+(that|about|of|i)\b"
     # Asked of anyone ("what side effects one might experience following the treatment").
@@ -1207,6 +1274,9 @@ def asks_what_might_happen(text: str | None) -> bool:
     return bool(_HYPOTHETICAL.search(normalised)) or (question and not personal)
 
 
+_SAID_HYPOTHETICALLY = re.compile(r"\b(hypothetical(ly)?|hypothetiquement|en theorie|hipoteticamente)\b")
+
+
 def asks_hypothetically(text: str | None) -> bool:
     """Asked as a what-if in so many words ("will it make it hard to swallow?", "if i had a reaction
     would my throat swell up?", "can botox cause trouble breathing?"), with no word that anything is
@@ -1216,6 +1286,10 @@ def asks_hypothetically(text: str | None) -> bool:
     if not text:
         return False
     normalised = normalise(text)
+    # "hypothetically, if my tongue started swelling ..." says in so many words that nothing is
+    # happening, whatever its tense (care_dev2).
+    if _SAID_HYPOTHETICALLY.search(normalised):
+        return True
     return not _told_as_now(normalised) and bool(_HYPOTHETICAL.search(normalised))
 
 
@@ -1253,6 +1327,41 @@ def describes_symptom_after_treatment(text: str | None) -> bool:
         someone_else = bool(_SOMEONE_ELSE.search(normalised))
         return (personal or not (question or someone_else)) and not hypothetical
     return False
+
+
+# Broader than `_ALARM`: any clause with one of these words must be history for the classifier's
+# emergency reading to be set aside.
+_URGENT_WORDS = re.compile(
+    r"\b(tongue|lips?|mouth|face|chok\w*|epi\s?pens?|seizure\w*|convuls\w*|collaps\w*|bleed\w*|blood|pass(ed|ing)? out|black(ed)? out"
+    r"|emergenc\w*|urgen\w*|911|ambulance|numb\w*|weak\w*|stroke|slurr\w*|can'?t|cannot|cant|now|today|levres?|langue|visage|urgence"
+    r"|lengua|labios?|cara|ahora)\b"
+)
+
+
+_AND = re.compile(r"\b(and|so|et|y)\b")
+
+
+def tells_only_history(text: str | None) -> bool:
+    """True when every clause of `text` with a word of alarm is history ("Previous allergic
+    reactions: yes - anaphylaxis to shellfish in 2015", "My mom had anaphylaxis to bee stings
+    decades ago — is that something I should tell you?"): the emergency patterns skipped those
+    clauses, and the classifier's own emergency reading of the message is no better founded
+    (tests/dev/care_dev2.yml). A message with a word of alarm outside history is not this."""
+    if not text or is_emergency(text):
+        return False
+    parts = clauses(_RIGHT_NOW.sub("now", normalise(text)))
+    alarming = [n for n, clause in enumerate(parts) if _ALARM.search(clause) or _URGENT_WORDS.search(clause)]
+    if not alarming:
+        return False
+    for n in alarming:
+        if _dated_by_next(parts, n):
+            continue
+        # Each piece joined by "and" or "so" on its own: "I had anaphylaxis years ago and my lips
+        # feel weird" tells something beside the history.
+        for piece in _AND.split(parts[n]):
+            if (_ALARM.search(piece) or _URGENT_WORDS.search(piece)) and not _LONG_AGO.search(piece):
+                return False
+    return True
 
 
 def denies_emergency(text: str | None) -> bool:

@@ -451,3 +451,43 @@ def test_the_classifiers_emergency_reading_stands_without_a_what_if(net: Pattern
     msg = message(text, intent="emergency", confidence=0.8, ranking=ranking)
     net.process([msg])
     assert msg.get("intent")["name"] == "emergency"
+
+
+# --------------------------------------------------------------------------- red-team set (care_dev2)
+
+@pytest.mark.parametrize("text", [
+    "can botox make it hard to swallow?",
+    "what if my throat swells after the injection?",
+    "IS IT SAFE?? I READ IT CAN MAKE YOU STOP BREATHING",
+])
+def test_an_emergency_reading_of_a_what_if_is_answered_with_the_side_effects(net: PatternSafeguards, text: str) -> None:
+    """The classifier's emergency reading set aside, its runners-up were guesses near zero: the
+    page's side effects (an allergic reaction, spread of toxin effects) answer a what-if."""
+    ranking = [{"name": "emergency", "confidence": 0.95}, {"name": "faq_safety_medical_conditions", "confidence": 0.02},
+               {"name": "faq_ingredient", "confidence": 0.01}]
+    (msg,) = net.process([message(text, intent="emergency", confidence=0.95, ranking=ranking)])
+    assert msg.get("intent")["name"] == "faq_side_effects"
+
+
+def test_a_sure_runner_up_answers_a_what_if_instead(net: PatternSafeguards) -> None:
+    ranking = [{"name": "emergency", "confidence": 0.5}, {"name": "faq_dr_training", "confidence": 0.45}]
+    text = "what if I had a reaction, is Dr Walters trained for that?"
+    (msg,) = net.process([message(text, intent="emergency", confidence=0.5, ranking=ranking)])
+    assert msg.get("intent")["name"] == "faq_dr_training"
+
+
+@pytest.mark.parametrize("text", [
+    "Previous allergic reactions: yes - anaphylaxis to shellfish in 2015\nCurrent medications: none",
+    "My mom had anaphylaxis to bee stings decades ago — is that something I should tell you before treatment?",
+])
+def test_an_emergency_reading_of_history_gives_way(net: PatternSafeguards, text: str) -> None:
+    ranking = [{"name": "emergency", "confidence": 0.9}, {"name": "faq_safety_medical_conditions", "confidence": 0.08}]
+    (msg,) = net.process([message(text, intent="emergency", confidence=0.9, ranking=ranking)])
+    assert msg.get("intent")["name"] == "faq_safety_medical_conditions"
+
+
+def test_an_emergency_reading_with_something_now_beside_the_history_stands(net: PatternSafeguards) -> None:
+    text = "I had anaphylaxis years ago and my lips feel weird"
+    ranking = [{"name": "emergency", "confidence": 0.9}, {"name": "faq_side_effects", "confidence": 0.08}]
+    (msg,) = net.process([message(text, intent="emergency", confidence=0.9, ranking=ranking)])
+    assert msg.get("intent")["name"] == "emergency"

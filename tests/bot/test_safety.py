@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from bot.nlp import safety
-from bot.nlp.safety import clauses, describes_symptom_after_treatment, is_crisis, is_emergency, normalise
+from bot.nlp.safety import (
+    clauses,
+    describes_symptom_after_treatment,
+    is_crisis,
+    is_emergency,
+    normalise,
+    tells_only_history,
+)
 
 CAUGHT = [
     # breathing
@@ -984,3 +991,36 @@ def test_words_of_distress(text: str, expected: bool) -> None:
 ])
 def test_someone_elses_past_symptom_is_not_the_patients_now(text: str, expected: bool) -> None:
     assert describes_symptom_after_treatment(text) is expected
+
+
+# --------------------------------------------------------------------------- red-team set (care_dev2)
+
+@pytest.mark.parametrize("text", [
+    "Ich bekomme keine Luft mehr, mein Hals schwillt zu",
+    "ho un forte dolore al petto e non riesco a respirare",
+    "não consigo respirar, minha garganta está fechando",
+])
+def test_the_commonest_emergencies_in_german_italian_and_portuguese_are_caught(text: str) -> None:
+    assert is_emergency(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Kann Botox Brustschmerzen verursachen?",
+    "il botox può causare dolore al petto?",
+    "botox pode causar dor no peito?",
+])
+def test_a_question_about_them_in_those_languages_is_not_one(text: str) -> None:
+    assert not is_emergency(text)
+
+
+@pytest.mark.parametrize(("text", "history"), [
+    ("Previous allergic reactions: yes - anaphylaxis to shellfish in 2015\nCurrent medications: none", True),
+    ("My mom had anaphylaxis to bee stings decades ago — is that something I should tell you before treatment?", True),
+    ("I had a bad allergic reaction years ago. Should I mention it?", True),
+    # A word of alarm outside the history, or none at all: not history only.
+    ("I had a reaction years ago and now my lips feel weird", False),
+    ("what is botox made of?", False),
+    ("my throat is swelling", False),
+])
+def test_history_only(text: str, history: bool) -> None:
+    assert tells_only_history(text) is history
