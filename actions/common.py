@@ -210,10 +210,14 @@ def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "", last_
     # Right after the side effects, "and headaches?" asks about them.
     if intent == "faq_conditions" and last_topic == "faq_side_effects" and short and only_headaches:
         return "faq_side_effects"
-    if intent == "faq_conditions" and side_effect and not condition:
+    # A story's background term doesn't turn one list's question into the other's: "I've had
+    # migraines since I was a teenager ... What side effects would I be looking at?" asks about
+    # the side effects (development set 5).
+    if intent == "faq_conditions" and side_effect and not condition and in_question(entities, text, SIDE_EFFECT):
         return "faq_side_effects"
     # "does it cause headaches?" stays a side effect.
-    if intent == "faq_side_effects" and condition and not side_effect and not unlisted and not only_headaches:
+    if (intent == "faq_side_effects" and condition and not side_effect and not unlisted and not only_headaches
+            and in_question(entities, text, CONDITION)):
         return "faq_conditions"
     # In a story only a term its question names: "nothing fixed my TMJ ... How well does botox
     # work?" asks how well it works, "the meds make me nauseous. Would I be someone this could

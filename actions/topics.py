@@ -11,6 +11,7 @@ from re import Pattern
 from typing import Any, Optional
 
 FAQ_PREFIX = "faq_"
+OUT_OF_SCOPE = "out_of_scope"
 # What a "did you mean" button or a second question may lead to besides a page topic.
 ACTIONABLE = ("book_consultation", "request_human")
 
@@ -26,7 +27,7 @@ _KEYWORDS: dict[str, str] = {
     "faq_dr_memberships": r"members?(hip)?|associations?|society|affiliat\w*|belong",
     "faq_approval": r"approv\w*|fda|health canada|legal|licen[cs]ed|regulat\w*",
     "faq_ingredient": r"made (of|from)|ingredients?|what'?s (actually |really |exactly )?in (it|the (shot|needle|injections?|syringe)|botox)"
-                      r"|toxin|botulinum|clostridium|contains?|poison\w*|made (frm|out of|with)|wh?a?t'?s? (is )?it made",
+                      r"|toxin|botulinum|clostridium|contains?|poison\w*|posion\w*|poisen\w*|poisin\w*|made (frm|out of|with)|wh?a?t'?s? (is )?it made",
     # Not "what is botox made of / used for / approved for": those are other topics' questions.
     "faq_what_is": r"what is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|what does (it|botox|this|the treatment) (actually |really |even |exactly )?do\b|how does it work|what exactly|meaning|definition|define\b",
     "faq_not_cosmetic": r"cosmetic|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines|botox (on|in) my forehead",
@@ -242,6 +243,31 @@ def named_alternatives(text: str, candidates: Sequence[Candidate], most: int = 2
     the nerve item and who it may help, it names ALS)."""
     guessed = {c.intent for c in candidates if c.intent.startswith(FAQ_PREFIX)}
     return [topic for topic in topics_in(text) if topic in guessed][:most]
+
+
+# A fragment this short that names one page topic and no other is about it.
+FRAGMENT_MAX_WORDS = 6
+
+
+# What the page never says, in a fragment's words: hours, prices, insurance, where the clinic is.
+_NOT_ON_THE_PAGE = re.compile(
+    r"\b(hours?|hrs|open(ing)? (on|today|tomorrow|late|weekends?|saturdays?|sundays?)|cost\w*|prices?|pricing|fees?|\$\d*"
+    r"|how much (is|does|do|for|would|will)\b(?!.*\bhelp)|insurance|insured|covered|coverage|direct bill\w*|parking|address"
+    r"|located|location|directions|payment|pay for|heures?|prix|co[uû]te?|assurances?|adresse|stationnement)\b",
+    re.IGNORECASE,
+)
+
+
+def only_topic_named(text: str) -> Optional[str]:
+    """The one page topic a fragment's words name ("cons", "isnt botox a posion", "approved?"),
+    "out_of_scope" for a fragment that names only what the page never says ("wat r ur hrs"), or
+    None: for a longer message, or one naming no topic or several (a booking or a person included)."""
+    if len(text.split()) > FRAGMENT_MAX_WORDS:
+        return None
+    named = set(topics_in(text))
+    if not named:
+        return OUT_OF_SCOPE if _NOT_ON_THE_PAGE.search(text) else None
+    return named.pop() if len(named) == 1 and next(iter(named)).startswith(FAQ_PREFIX) else None
 
 
 def entity_values(entities: Iterable[Mapping[str, Any]], kind: str) -> list[str]:

@@ -9,6 +9,7 @@ from actions.topics import (
     close_alternatives,
     is_follow_up,
     named_alternatives,
+    only_topic_named,
     second_question,
     segments,
     topics_in,
@@ -209,3 +210,22 @@ def test_the_guesses_the_message_names_are_picked_in_its_order() -> None:
     # Words that name none of the guesses (or only something to start, like a person) pick nothing.
     assert named_alternatives("how long is it good for", torn) == []
     assert named_alternatives("can someone call me", torn) == []
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("cons", "faq_side_effects"),
+    ("isnt botox a posion", "faq_ingredient"),
+    ("approved?", "faq_approval"),
+    ("wat r ur hrs", "out_of_scope"),
+    ("how much is it", "out_of_scope"),
+    ("where r u located", "out_of_scope"),
+    # A topic named wins over "how much"; nothing named, several named, a booking or a longer
+    # message: not a fragment's one topic.
+    ("how much does it help", "faq_effectiveness"),
+    ("hi", None),
+    ("is it safe and approved", None),
+    ("book me in", None),
+    ("my cousin says the side effects are not that bad at all", None),
+])
+def test_a_fragment_names_one_topic_or_none(text: str, topic: str) -> None:
+    assert only_topic_named(text) == topic
