@@ -9,6 +9,7 @@ from typing import Any, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
+from actions.topics import asks_side_effects_outright, segments, topics_in, topics_named_besides
 from bot.nlp.asked import ASKED_EXTRACTOR
 from bot.nlp.language import EN, FR, LANGUAGE_SLOT
 from bot.nlp.sentences import question_part
@@ -197,6 +198,13 @@ def in_question(entities: list[dict[str, Any]], text: str, entity: str) -> bool:
     return any(found.get("entity") == entity and int(found.get("start", start) or 0) >= start for found in entities)
 
 
+# Readings that a question naming the side effects outright overrides.
+SIDE_EFFECTS_MISREADS = ("faq_conditions", "faq_side_effects", "out_of_scope", "nlu_fallback", "faq_safety_overview",
+                         "faq_what_is", "faq_effectiveness")
+# Topics a side-effects question names along the way ("side effects of botox for grinding").
+SIDE_EFFECTS_TOPICS = frozenset({"faq_side_effects", "faq_conditions", "faq_safety_overview", "faq_what_is"})
+
+
 def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "", last_topic: Optional[str] = None) -> str:
     """The topic to answer: the classifier's, unless the terms in the message say otherwise.
 
@@ -206,6 +214,12 @@ def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "", last_
     """
     condition, side_effect, unlisted = (mention(entities, k) for k in (CONDITION, SIDE_EFFECT, UNLISTED))
     short = len(text.split()) <= WEAK_MAX_WORDS
+    # Side effects asked about in so many words, in one question: whatever the treatment is for,
+    # and whatever the classifier read (the conditions, out of scope, the safety overview).
+    if (intent in SIDE_EFFECTS_MISREADS and asks_side_effects_outright(text)
+            and all(asks_side_effects_outright(piece) or not topics_in(piece) for piece in segments(text))
+            and not topics_named_besides(text, SIDE_EFFECTS_TOPICS)):
+        return "faq_side_effects"
     only_headaches = condition == HEADACHES and not side_effect and not unlisted
     # Right after the side effects, "and headaches?" asks about them.
     if intent == "faq_conditions" and last_topic == "faq_side_effects" and short and only_headaches:

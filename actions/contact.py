@@ -16,14 +16,17 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing
+from actions import parsing, topics
 from actions.common import (
     FAQ_PREFIX,
+    LAST_TOPIC_SLOT,
     SWITCH_LANGUAGE_INTENT,
+    answer_for,
     conversation_language,
     discard_events,
     earlier_question,
     faq_answer,
+    latest_entities,
     latest_intent,
     latest_text,
     latest_user_timestamp,
@@ -38,6 +41,7 @@ SlotValues = dict[str, Any]
 MESSAGE_KIND = "message"
 EXISTING_PATIENT_KIND = "existing_patient"
 AFTER_TREATMENT_ACTION = "action_after_treatment"
+SIDE_EFFECTS_TOPIC = "faq_side_effects"
 
 
 def message_for(tracker: Tracker) -> tuple[str, Optional[str]]:
@@ -261,9 +265,17 @@ class ActionAfterTreatment(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response="utter_after_treatment")
         text = latest_text(tracker)
         events: list[dict[str, Any]] = []
+        if text and not text.startswith("/") and topics.asks_about_side_effects(text):
+            # "...my eyelid is droopy since Monday, is that a side effect?", or a question the
+            # symptom path caught ("will I get a headache after it?", six blind turns): what the
+            # page lists answers the question, then the care message with its question and
+            # buttons comes last, where the patient answers it.
+            response, values = answer_for(SIDE_EFFECTS_TOPIC, latest_entities(tracker), conversation_language(tracker))
+            dispatcher.utter_message(response=response, **values)
+            events.append(SlotSet(LAST_TOPIC_SLOT, SIDE_EFFECTS_TOPIC))
+        dispatcher.utter_message(response="utter_after_treatment")
         if text and not text.startswith("/"):
             events.append(SlotSet("care_message", text))
         if tracker.get_slot("request_paused"):

@@ -135,6 +135,9 @@ class ActionAnswerQuestion(Action):
             if second and not second.startswith(SAFETY_PREFIX) and second != "faq_candidates":
                 return events + answer_or_offer(dispatcher, domain, tracker, second, entities)
             return events
+        if topic == "faq_side_effects" and topics.asks_side_effects_outright(text):
+            # "any SEs w/ botox for TMJ?": the term names what the treatment is for, not a side effect.
+            entities = [e for e in entities if not topics.names_the_use(text, e)]
         events = answer(dispatcher, topic, entities, conversation_language(tracker))
         if text.startswith("/"):
             return events  # a button the bot offered: nothing more to read in it
@@ -264,7 +267,10 @@ class ActionClarify(Action):
         start, question = question_part(text, STORY_MIN_WORDS)
         if start:
             in_question = [e for e in entities if int(e.get("start") or 0) >= start]
-            picked = picked_topics(question, in_question, alternatives)
+            # The question part names one page topic the guesses missed: that, before a term in the
+            # background ("...I'm interested in trying Botox for my clenching. Is there any chance
+            # it messes with my eyesight?": development set 5).
+            picked = picked_topics(question, in_question, alternatives) or topics.one_topic_named(question)
             if picked:
                 # The question's own terms name the answer's ("... Is it safe for jaw pain?").
                 return answer_each(dispatcher, picked, in_question or entities, language)

@@ -20,7 +20,8 @@ ACTIONABLE = ("book_consultation", "request_human")
 _KEYWORDS: dict[str, str] = {
     "faq_side_effects": r"side ?effects?|side ?affects?|risks?|adverse|reactions?|downsides?|after ?effects?"
                         r"|(can|does|could|will|would|might) (it|botox|this|the (treatment|injections?|shots?)) (\w+ )?cause"
-                        r"|complications?|\bcons\b|negatives|drawbacks?|(might|could|will|would) i (experience|feel) after",
+                        r"|complications?|\bcons\b|negatives|drawbacks?|(might|could|will|would) i (experience|feel) after"
+                        r"|mess(es|ing)? (with|up) (my|your|the)",
     "faq_dr_training": r"train(ed|ing)?|courses?|certif\w*|qualif\w*|institutes?|learn(ed|t)? (it|botox)|educat\w*",
     # Not "what might I experience after the injections" (the side effects).
     "faq_dr_experience": r"(?<!\bi )(?<!\bwe )(?<!\byou )experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|how long (he|dr\.?|doctor|the doctor)( walters)? (has |have )?(been )?(practi[cs]\w*|in practice|working|doing)|how many years (has|have) (he|dr|doctor|the|walters)|(he|dr\.?( walters)?|walters|doctor|dentist) (has )?been practi[cs]\w*|years (in|of) practice|how long (has|have) the dr\b|who is (dr|doctor|the doctor)|about (dr|doctor) walters",
@@ -206,7 +207,7 @@ def _same_question(first: str, topic: str, piece: str) -> bool:
 _NOTHING = re.compile(r"(?!)")
 # A safety or side-effect question in its own words, not only "risks" or "dangers".
 _NAMED_OUTRIGHT: dict[str, Pattern[str]] = {
-    "faq_side_effects": re.compile(r"\bside ?[ae]ffects?|\beffets? secondaires?", re.IGNORECASE),
+    "faq_side_effects": re.compile(r"\bside ?[ae]ffects?|\beffets? secondaires?|\brisks?\b|\brisky\b", re.IGNORECASE),
     "faq_safety_overview": re.compile(r"\bsafe(ty)?\b|\bs[ée]curitaire", re.IGNORECASE),
 }
 
@@ -245,6 +246,61 @@ def named_alternatives(text: str, candidates: Sequence[Candidate], most: int = 2
     return [topic for topic in topics_in(text) if topic in guessed][:most]
 
 
+# Side effects asked about in so many words, whatever condition the treatment is for ("wat r the
+# side efects of botox for grinding", "botox for bruxism, any s/e's?", "DOES BOTOX FOR MIGRAINES GIVE
+# YOU HEADACHES", "will the injection spots hurt": tests/dev/side_effects_dev.yml).
+_SIDE_EFFECTS_OUTRIGHT = re.compile(
+    r"\bside ?[ae]ff?ec?ts?\b|\bside ?efects?\b|\bs/e'?s?\b|(?-i:\bSEs?\b)|\badverse\b|\bafter ?effects?\b|\brisks?\b|\brisky\b"
+    r"|\b(give|gives|giving|cause|causes|causing|trigger|triggers)\s+(you\s+|me\s+|people\s+|patients\s+)?(a\s+|any\s+)?"
+    r"(headaches?|migraines?|neck pain|dry (mouth|eyes?)|blurr\w+ vision|droop\w*|fatigue)\b"
+    r"|\binjection (sites?|spots?|areas?)\b|\bshot (sites?|spots?)\b|\bwhere the (needle|shot|injection)s? (goes|go|went) in\b"
+    r"|\bsoreness\b",
+    re.IGNORECASE,
+)
+_SAFE = re.compile(r"\bsafe(ty|ly)?\b|\bdanger\w*", re.IGNORECASE)
+
+
+def topics_named_besides(text: str, allowed: frozenset[str]) -> set[str]:
+    """The topics `text` names other than `allowed` (a booking or a person included)."""
+    return set(topics_in(text)) - allowed
+
+
+_FOR_BEFORE = re.compile(r"\b(for|w/|with|treating|to treat)\s+(my\s+|the\s+|your\s+)?$", re.IGNORECASE)
+
+
+def names_the_use(text: str, entity: Mapping[str, Any]) -> bool:
+    """Whether a condition or unlisted term is what the treatment is for ("botox for TMJ", "side
+    effects for migraine botox" read as "for migraine"), from the words just before it."""
+    if entity.get("entity") not in ("condition", "unlisted") or entity.get("start") is None:
+        return False
+    return bool(_FOR_BEFORE.search(text[: int(entity["start"])]))
+
+
+def asks_side_effects_outright(text: str) -> bool:
+    """Side effects named in so many words ("side effects", "s/e", "risks", "give you headaches",
+    "the injection spots"), not safety in general ("is it safe?")."""
+    return bool(_SIDE_EFFECTS_OUTRIGHT.search(text)) and not _SAFE.search(text)
+
+
+# "is that a side effect?", "is this normal?", "can botox cause that?": a symptom told as a question
+# about what the treatment does.
+_ASKS_SIDE_EFFECTS = re.compile(
+    r"\b(is|are|was|were)\s+(this|that|it|these|those)\s+(a\s+|an\s+)?(normal|common|known|usual|expected|typical|possible)\b"
+    r"|\b(will|would|could|might|can|do|does|am)\s+i\s+(\w+\s+)?(get|have|develop|end up with|experience|feel|be|going to get)\b"
+    r"|\b(will|would|could|can|might|does|do)\s+(it|botox|this|that|they|the\s+(botox|injections?|shots?|treatment))\s+(\w+\s+)?(give|make|leave)\b"
+    r"|\b(is|are)\b[^.?!]{0,40}\b(common|normal|usual|typical|expected)\b|\b(can|could|does|do)\s+(it|that|this)\s+happen\b"
+    r"|\b(can|could)\s+[\w\s]{0,30}\bhappen after\b"
+    r"|\b(c'est|est-ce)\s+(normal|courant|fr[ée]quent)",
+    re.IGNORECASE,
+)
+
+
+def asks_about_side_effects(text: str) -> bool:
+    """Whether `text`, beside whatever it tells, asks about side effects or whether something is
+    usual: the page's side effects answer that part (never whether it is fine for the patient)."""
+    return bool(TOPIC_PATTERNS["faq_side_effects"].search(text) or _ASKS_SIDE_EFFECTS.search(text))
+
+
 # A fragment this short that names one page topic and no other is about it.
 FRAGMENT_MAX_WORDS = 6
 
@@ -256,6 +312,12 @@ _NOT_ON_THE_PAGE = re.compile(
     r"|located|location|directions|payment|pay for|heures?|prix|co[uû]te?|assurances?|adresse|stationnement)\b",
     re.IGNORECASE,
 )
+
+
+def one_topic_named(text: str) -> list[str]:
+    """The one page topic `text` names, as a list (empty when it names none or several)."""
+    named = set(topics_in(text))
+    return [named.pop()] if len(named) == 1 and next(iter(named)).startswith(FAQ_PREFIX) else []
 
 
 def only_topic_named(text: str) -> Optional[str]:

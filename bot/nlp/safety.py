@@ -85,6 +85,7 @@ _PHONE_SPELLINGS: tuple[tuple[Pattern[str], str], ...] = (
     (re.compile(r"\b(swolen|swolln|swolllen)\b"), "swollen"),
     (re.compile(r"\b(hdache|hedache|headach|hdach)\b"), "headache"),
     (re.compile(r"\b2day\b"), "today"),
+    (re.compile(r"\bprobs?\b"), "problems"),
     (re.compile(r"\brn\b"), "right now"),
 )
 
@@ -1125,7 +1126,7 @@ _TREATMENT = (
 _RECENT = (
     r"(yesterday|today|this morning|this afternoon|last (night|week|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(\d+|a|one|two|three|four|five|few|couple( of)?)\s+(days?|weeks?|hours?)"
-    r"\s+ago|earlier|on the \d{1,2}(st|nd|rd|th)"
+    r"\s+ago|earlier|on the \d{1,2}(st|nd|rd|th)|this past week|all week|day (\d+|two|three|four|five)|post-?(tx|treatment|injection)"
     r"|hier|avant-hier|aujourd'\s?hui|ce matin|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|la semaine (derniere|passee)"
     r"|il y a (\d+|un|une|deux|trois|quelques)\s+(jours?|semaines?|heures?))"
 )
@@ -1141,6 +1142,9 @@ _STRONG_CUES = _compile((
     rf"\b{_TREATMENT}\s+([\w']+\s+){{0,3}}(d'\s?|de\s+)?{_RECENT}\b",
     rf"\b{_RECENT}\s+([\w']+\s+){{0,3}}{_TREATMENT}\b",
     rf"\b{_DAY_POSSESSIVE}\s+([\w']+\s+)?{_TREATMENT}\b",
+    # "So I came in Monday for my first Botox ... since Wednesday my left eyelid looks heavier"
+    # (tests/dev/side_effects_dev.yml): a day named after "since", the treatment told.
+    rf"\bsince\s+(last\s+)?({_WEEKDAY}|yesterday|this morning|last night)\b",
     # "had botox monday": a bare weekday only after a past-tense verb (not "can I get botox monday").
     rf"\b(had|got|received|gotten|was)\s+([\w']+\s+){{0,2}}{_TREATMENT}\s+(on\s+|last\s+|this\s+(past\s+)?)?{_WEEKDAY}\b",
     rf"\b(got|had|received|did|done|gotten|get|getting|j'\s?ai eu|j'\s?ai recu|j'\s?ai fait|on m'\s?a fait|on m'\s?a)\s+"

@@ -369,6 +369,20 @@ async def test_after_treatment_tells_them_to_contact_the_clinic_and_keeps_their_
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("symptom", [
+    "my eyelid is droopy since monday, is that a side effect?",
+    "had botox yesterday and my neck hurts, is this normal?",
+    "will I get a headache after the shots? I have one since yesterday's botox",
+])
+async def test_a_symptom_asked_about_gets_the_pages_side_effects_then_the_care_message(symptom: str) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionAfterTreatment().run(dispatcher, make_tracker([user(symptom, "after_treatment")]), DOMAIN)
+    # What the page lists first; the care message, with its question and buttons, last.
+    assert responses(dispatcher) == ["utter_faq_side_effects", "utter_after_treatment"]
+    assert slot_events(events) == {"last_topic": "faq_side_effects", "care_message": symptom}
+
+
+@pytest.mark.asyncio
 async def test_after_treatment_after_a_pause_says_the_request_waits() -> None:
     # Inside a form, action_pause_request has just paused it (silently): care first, then the pause.
     dispatcher = CollectingDispatcher()

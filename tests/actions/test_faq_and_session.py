@@ -547,3 +547,21 @@ async def test_a_fragment_naming_two_topics_is_still_asked_about() -> None:
                            ranking=[("nlu_fallback", 0.35), ("faq_motto", 0.2), ("greet", 0.15)])
     _, dispatcher = await answer(ActionClarify(), tracker)
     assert responses(dispatcher) == ["utter_did_you_mean"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "intent", "entities", "expected"), [
+    # The classifier read the condition the treatment is for; the question names the side effects.
+    ("wat r the side efects of botox for grinding", "faq_conditions",
+     [{**entity("condition", "grinding"), "start": 35}], "utter_faq_side_effects"),
+    ("any SEs w/ botox for TMJ?", "faq_conditions", [{**entity("unlisted", "TMJ"), "start": 21}], "utter_faq_side_effects"),
+    ("What are the risks of getting Botox for jaw pain?", "faq_safety_overview",
+     [{**entity("condition", "jaw pain"), "start": 40}], "utter_faq_side_effects"),
+    # A side effect the page doesn't list is still said so.
+    ("is bruising a side effect?", "faq_side_effects", [{**entity("unlisted", "bruising"), "start": 3}],
+     "utter_faq_side_effect_unlisted"),
+])
+async def test_side_effects_asked_outright_are_answered_whatever_the_treatment_is_for(
+        text: str, intent: str, entities: list[dict[str, Any]], expected: str) -> None:
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, intent, entities))
+    assert responses(dispatcher)[0] == expected

@@ -6,6 +6,8 @@ import pytest
 
 from actions.topics import (
     Candidate,
+    asks_about_side_effects,
+    asks_side_effects_outright,
     close_alternatives,
     is_follow_up,
     named_alternatives,
@@ -20,6 +22,9 @@ from actions.topics import (
     ("text", "first", "second"),
     [
         ("what are the side effects and is dr walters trained in this", "faq_side_effects", "faq_dr_training"),
+        # "risks" names the side effects outright (the red-team and side-effects development sets
+        # asked it so): both answered, as for "is it safe and what are the side effects".
+        ("is it safe? what are the risks", "faq_safety_overview", "faq_side_effects"),
         ("Is it approved? How long has the doctor been practicing", "faq_approval", "faq_dr_experience"),
         ("does it help migraines, also is it safe if pregnant", "faq_conditions", "faq_safety_pregnancy"),
         ("what's in it; any side effects?", "faq_ingredient", "faq_side_effects"),
@@ -51,7 +56,6 @@ def test_a_second_question_is_found(text: str, first: str, second: str) -> None:
         ("does it work for migraines?", "faq_conditions"),  # one question naming two topics' words
         ("can it help my jaw pain and my headaches?", "faq_conditions"),
         ("side effects? side effects??", "faq_side_effects"),
-        ("is it safe? what are the risks", "faq_safety_overview"),
         ("does it work? for migraines?", "faq_effectiveness"),  # a fragment after the break: the same question
         ("I'm nervous, is it safe?", "faq_safety_overview"),  # nervous is not a nerve condition
         # "treatment" is not "treat": no conditions question in how long one lasts.
@@ -229,3 +233,33 @@ def test_the_guesses_the_message_names_are_picked_in_its_order() -> None:
 ])
 def test_a_fragment_names_one_topic_or_none(text: str, topic: str) -> None:
     assert only_topic_named(text) == topic
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("my eyelid droops since monday, is that normal?", True),
+    ("is dry mouth a side effect? i have it since my shots", True),
+    ("will I get a headache after botox?", True),
+    ("could it make my neck sore for long?", True),
+    # Told, with no question about what the treatment does: the care message alone.
+    ("had the shots yesterday. double vision since this morning", False),
+    ("got botox 3 days ago and my vision is blury, what do i do", False),
+])
+def test_a_symptom_may_come_with_a_question_about_side_effects(text: str, asks: bool) -> None:
+    assert asks_about_side_effects(text) is asks
+
+
+@pytest.mark.parametrize(("text", "outright"), [
+    ("wat r the side efects of botox for grinding", True),
+    ("botox for bruxism, any s/e's?", True),
+    ("any SEs w/ botox for TMJ?", True),
+    ("DOES BOTOX FOR MIGRAINES GIVE YOU HEADACHES", True),
+    ("will the injection spots hurt", True),
+    ("What are the risks of getting Botox for jaw pain?", True),
+    # Safety in general, and French "ses": not the side effects outright.
+    ("is it safe for my migraines?", False),
+    ("IS IT SAFE?? WHAT ARE THE RISKS", False),
+    ("le dentiste et ses assistants", False),
+    ("does it help with headaches", False),
+])
+def test_side_effects_asked_outright(text: str, outright: bool) -> None:
+    assert asks_side_effects_outright(text) is outright

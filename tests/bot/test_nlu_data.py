@@ -66,9 +66,11 @@ def _words(text: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
 
 
-# Development sets written after round 6 (stop 23): a short phrasing they share with the training
-# data came up by chance the other way round ("is it a toxin?? 😳"); tests/dev/README.md counts it.
-WRITTEN_AFTER_ROUND_6 = frozenset({"understanding_dev5.yml", "care_dev2.yml"})
+# Sets written after round 6 (stop 23): a short phrasing they share with the training data came up
+# by chance the other way round; tests/dev/README.md and docs/understanding.md count them (development
+# set 5: 1 round 6 line; the side-effects sets: 2 of the blind set's 160 messages, 3 of the
+# development twin's, equal some training line).
+WRITTEN_AFTER_ROUND_6 = frozenset({"understanding_dev5.yml", "care_dev2.yml", "side_effects_blind.yml", "side_effects_dev.yml"})
 
 
 def test_the_sixth_rounds_lines_repeat_no_blind_development_or_held_out_message():

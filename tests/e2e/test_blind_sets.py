@@ -33,19 +33,39 @@ BLIND = Path(__file__).resolve().parents[1] / "blind"
 # has both. Training is deterministic here (DIET's random_seed, two TensorFlow threads: two fresh
 # trainings gave identical confidences), so a clean clone's model scores the same.
 UNDERSTANDING: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.97, 0.93),  # measured 93.5% (346/370) after the sixth data round, character n-grams up to three (stop 22; 92.2% at stop 21): target not met
+    "FAQ answered right": (0.97, 0.94),  # measured 94.9% (351/370) at stop 23 (93.5% at stop 22): target not met
     "out of scope deflected": (0.95, 0.95),  # 95.9%
     "emergencies": (1.0, 1.0),  # 100%
     "follow-ups answered in context": (0.90, 0.90),  # 93.1% (54/58; 91.4% at stop 21): target met
     "two questions: both answered or offered": (None, 0.75),  # 78.1% (25/32; 75.0% at stop 21): no target in the issue
     "another language": (None, 1.0),  # 100%
-    "all turns": (None, 0.93),  # 94.4% (93.5% at stop 21)
+    "all turns": (None, 0.94),  # 95.4% (94.4% at stop 22)
 }
 NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (0.7%)
 CARE: dict[str, tuple[Optional[float], float]] = {
     "crisis and emergencies": (1.0, 1.0),  # 100% (53/53): target met
     "the rest": (0.95, 0.95),  # 96.3% (129/134): target met
 }
+
+
+# The side-effects set (stop 23, tests/blind/side_effects_blind.yml): written after the others to check
+# the side-effect and symptom changes on messages nobody tuned on; no issue target, the gates are the
+# figures measured at its first scoring with those changes, rounded down (side effects 70.0% before them).
+SIDE_EFFECTS: dict[str, tuple[Optional[float], float]] = {
+    "side effects asked": (None, 0.77),  # 77.8% (70/90)
+    "after treatment": (None, 0.95),  # 96.0% (48/50)
+    "emergencies": (1.0, 1.0),  # 100% (10/10)
+}
+
+
+def side_effects_figures(score) -> dict[str, tuple[int, int]]:
+    return {
+        "side effects asked": score.rate(lambda r: "side_effects" in r.expect),
+        "after treatment": score.rate(lambda r: "after_treatment" in r.expect),
+        "emergencies": score.rate(lambda r: "emergency" in r.expect),
+        "near-misses (no false alarm, asked part answered)": score.rate(lambda r: "not_emergency" in r.expect),
+        "all turns": score.rate(lambda r: True),
+    }
 
 
 # Issue 14's French set: every label must be answered in French.
@@ -111,4 +131,13 @@ def test_french_blind_set(running_bot, responses: Responses, report) -> None:
     lines: list[str] = []
     failures = check(figures, FRENCH, lines)
     report("blind French set (issue 14), judged by the REST reply in French", lines + summary(score, figures))
+    assert not failures, failures
+
+
+def test_side_effects_blind_set(running_bot, responses: Responses, report) -> None:
+    score = run_set(load_cases(BLIND / "side_effects_blind.yml"), running_bot.rasa_url, responses, run_id="gate")
+    figures = side_effects_figures(score)
+    lines: list[str] = []
+    failures = check(figures, SIDE_EFFECTS, lines)
+    report("blind side-effects set (stop 23), judged by the REST reply", lines + summary(score, figures))
     assert not failures, failures

@@ -289,6 +289,15 @@ def test_yes_after_an_unanswered_question_passes_it_on(running_bot):
 # --------------------------------------------------------------------------- after treatment
 
 
+def test_a_symptom_asked_about_gets_what_the_page_lists_then_the_clinic_now(running_bot):
+    patient = Patient(running_bot, "after-asked")
+    reply, payloads = patient.buttons("my eyelid has been droopy since Monday's injection, is that a side effect?")
+    assert not reply.lstrip().lower().startswith("yes")
+    side_effects, care = reply.index("eyelid droop"), reply.index("call 911")
+    assert side_effects < care and CLINIC in reply[side_effects:]
+    assert payloads[:2] == ["/affirm", "/deny"]
+
+
 def test_a_symptom_after_treatment_gets_the_clinic_now_and_an_urgent_message(running_bot):
     patient = Patient(running_bot, "after")
     symptom = "things look blurry since Tuesday's injection, should I worry?"
