@@ -9,8 +9,9 @@ before/after table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pytest
 
@@ -116,28 +117,22 @@ def test_understanding_blind_set(running_bot, responses: Responses, report) -> N
     assert not failures, failures
 
 
-def test_care_blind_set(running_bot, responses: Responses, report) -> None:
-    score = run_set(load_cases(BLIND / "care.yml"), running_bot.rasa_url, responses, run_id="gate")
-    figures = care_figures(score)
+# The other sets: (file, figures, gates, title, language the labels must be answered in).
+OTHER_SETS = [
+    pytest.param("care.yml", care_figures, CARE, "blind care set (issue 12), judged by the REST reply", "", id="care"),
+    pytest.param("french.yml", french_figures, FRENCH, "blind French set (issue 14), judged by the REST reply in French", "fr",
+                 id="french"),
+    pytest.param("side_effects_blind.yml", side_effects_figures, SIDE_EFFECTS,
+                 "blind side-effects set (stop 23), judged by the REST reply", "", id="side-effects"),
+]
+
+
+@pytest.mark.parametrize("name,figures_of,gates,title,language", OTHER_SETS)
+def test_blind_set(running_bot, responses: Responses, report, name: str, figures_of: Callable[[Any], dict[str, tuple[int, int]]],
+                   gates: dict[str, tuple[Optional[float], float]], title: str, language: str) -> None:
+    score = run_set(load_cases(BLIND / name), running_bot.rasa_url, responses, run_id="gate", language=language)
+    figures = figures_of(score)
     lines: list[str] = []
-    failures = check(figures, CARE, lines)
-    report("blind care set (issue 12), judged by the REST reply", lines + summary(score, figures))
-    assert not failures, failures
-
-
-def test_french_blind_set(running_bot, responses: Responses, report) -> None:
-    score = run_set(load_cases(BLIND / "french.yml"), running_bot.rasa_url, responses, run_id="gate", language="fr")
-    figures = french_figures(score)
-    lines: list[str] = []
-    failures = check(figures, FRENCH, lines)
-    report("blind French set (issue 14), judged by the REST reply in French", lines + summary(score, figures))
-    assert not failures, failures
-
-
-def test_side_effects_blind_set(running_bot, responses: Responses, report) -> None:
-    score = run_set(load_cases(BLIND / "side_effects_blind.yml"), running_bot.rasa_url, responses, run_id="gate")
-    figures = side_effects_figures(score)
-    lines: list[str] = []
-    failures = check(figures, SIDE_EFFECTS, lines)
-    report("blind side-effects set (stop 23), judged by the REST reply", lines + summary(score, figures))
+    failures = check(figures, gates, lines)
+    report(title, lines + summary(score, figures))
     assert not failures, failures
