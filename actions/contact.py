@@ -266,8 +266,9 @@ class ActionAfterTreatment(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = latest_text(tracker)
+        typed = bool(text) and not text.startswith("/")  # not a button the bot offered
         events: list[dict[str, Any]] = []
-        if text and not text.startswith("/") and topics.asks_about_side_effects(text):
+        if typed and topics.asks_about_side_effects(text):
             # "...my eyelid is droopy since Monday, is that a side effect?", or a question the
             # symptom path caught ("will I get a headache after it?", six blind turns): what the
             # page lists answers the question, then the care message with its question and
@@ -276,7 +277,7 @@ class ActionAfterTreatment(Action):
             dispatcher.utter_message(response=response, **values)
             events.append(SlotSet(LAST_TOPIC_SLOT, SIDE_EFFECTS_TOPIC))
         dispatcher.utter_message(response="utter_after_treatment")
-        if text and not text.startswith("/"):
+        if typed:
             events.append(SlotSet("care_message", text))
         if tracker.get_slot("request_paused"):
             dispatcher.utter_message(response="utter_request_paused")

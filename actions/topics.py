@@ -326,10 +326,9 @@ def only_topic_named(text: str) -> Optional[str]:
     None: for a longer message, or one naming no topic or several (a booking or a person included)."""
     if len(text.split()) > FRAGMENT_MAX_WORDS:
         return None
-    named = set(topics_in(text))
-    if not named:
+    if not topics_in(text):
         return OUT_OF_SCOPE if _NOT_ON_THE_PAGE.search(text) else None
-    return named.pop() if len(named) == 1 and next(iter(named)).startswith(FAQ_PREFIX) else None
+    return next(iter(one_topic_named(text)), None)
 
 
 def entity_values(entities: Iterable[Mapping[str, Any]], kind: str) -> list[str]:

@@ -71,19 +71,23 @@ _PHONE_SPELLINGS: tuple[tuple[Pattern[str], str], ...] = (
     (re.compile(r"\bdune\s+(?=(ambulance|urgence)\b)"), "d'une "),
     # English typed on a phone: the symptom words misspelt or without vowels ("thrt swllng up",
     # "chst pain rn", "i dont have troble breathing": tests/dev/care_dev2.yml), "rn" for "right now".
-    (re.compile(r"\b(thrt|throte|throut|throath|trhoat)\b"), "throat"),
-    (re.compile(r"\b(chst|chesst|chset)\b"), "chest"),
-    (re.compile(r"\b(tounge|toungue|tung)\b"), "tongue"),
-    (re.compile(r"\b(troble|truble|trubble|trbl|trble|touble)\b"), "trouble"),
-    (re.compile(r"\b(brth|brthe|brethe|breth|brathe|breeth|breethe)\b"), "breathe"),
+    *((re.compile(rf"\b({spellings})\b"), word) for word, spellings in (
+        ("throat", "thrt|throte|throut|throath|trhoat"),
+        ("chest", "chst|chesst|chset"),
+        ("tongue", "tounge|toungue|tung"),
+        ("trouble", "troble|truble|trubble|trbl|trble|touble"),
+        ("breathe", "brth|brthe|brethe|breth|brathe|breeth|breethe"),
+    )),
     (re.compile(r"\b(can'?t|cannot|cant|cnt)\s+breed\b"), r"\1 breathe"),
     (re.compile(r"\bchess\s+(?=(pains?|tight\w*|pressure|hurts?)\b)"), "chest "),
-    (re.compile(r"\b(brething|breating|breathin|brathing|breathng|brthing)\b"), "breathing"),
-    (re.compile(r"\b(swalow|swallo|swllw|swolow)\b"), "swallow"),
-    (re.compile(r"\b(swalowing|swallowin|swllwing|swolowing)\b"), "swallowing"),
-    (re.compile(r"\b(swllng|sweling|swellin|swelin|swlling)\b"), "swelling"),
-    (re.compile(r"\b(swolen|swolln|swolllen)\b"), "swollen"),
-    (re.compile(r"\b(hdache|hedache|headach|hdach)\b"), "headache"),
+    *((re.compile(rf"\b({spellings})\b"), word) for word, spellings in (
+        ("breathing", "brething|breating|breathin|brathing|breathng|brthing"),
+        ("swallow", "swalow|swallo|swllw|swolow"),
+        ("swallowing", "swalowing|swallowin|swllwing|swolowing"),
+        ("swelling", "swllng|sweling|swellin|swelin|swlling"),
+        ("swollen", "swolen|swolln|swolllen"),
+        ("headache", "hdache|hedache|headach|hdach"),
+    )),
     (re.compile(r"\b2day\b"), "today"),
     (re.compile(r"\bprobs?\b"), "problems"),
     (re.compile(r"\brn\b"), "right now"),
@@ -1345,6 +1349,10 @@ _URGENT_WORDS = re.compile(
 _AND = re.compile(r"\b(and|so|et|y)\b")
 
 
+def _alarming(text: str) -> bool:
+    return bool(_ALARM.search(text) or _URGENT_WORDS.search(text))
+
+
 def tells_only_history(text: str | None) -> bool:
     """True when every clause of `text` with a word of alarm is history ("Previous allergic
     reactions: yes - anaphylaxis to shellfish in 2015", "My mom had anaphylaxis to bee stings
@@ -1354,7 +1362,7 @@ def tells_only_history(text: str | None) -> bool:
     if not text or is_emergency(text):
         return False
     parts = clauses(_RIGHT_NOW.sub("now", normalise(text)))
-    alarming = [n for n, clause in enumerate(parts) if _ALARM.search(clause) or _URGENT_WORDS.search(clause)]
+    alarming = [n for n, clause in enumerate(parts) if _alarming(clause)]
     if not alarming:
         return False
     for n in alarming:
@@ -1363,7 +1371,7 @@ def tells_only_history(text: str | None) -> bool:
         # Each piece joined by "and" or "so" on its own: "I had anaphylaxis years ago and my lips
         # feel weird" tells something beside the history.
         for piece in _AND.split(parts[n]):
-            if (_ALARM.search(piece) or _URGENT_WORDS.search(piece)) and not _LONG_AGO.search(piece):
+            if _alarming(piece) and not _LONG_AGO.search(piece):
                 return False
     return True
 
