@@ -12,6 +12,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from actions.topics import asks_side_effects_outright, segments, topics_in, topics_named_besides
 from bot.nlp.asked import ASKED_EXTRACTOR
 from bot.nlp.language import EN, FR, LANGUAGE_SLOT
+from bot.nlp.pain import asks_about_injection_pain
 from bot.nlp.sentences import question_part
 from bot.nlp.vocabulary import CONDITION, SIDE_EFFECT, UNLISTED_LABEL, canonical, canonical_near, name_in
 
@@ -322,6 +323,9 @@ def earlier_question(tracker: Tracker) -> Optional[str]:
     for event in reversed(user_events[:-1]):
         intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
         if intent in ("out_of_scope", "nlu_fallback", "own_case"):
+            return event.get("text") or None
+        if intent == "faq_side_effects" and asks_about_injection_pain(event.get("text")):
+            # "does it hurt?": the page says no more than injection-site discomfort, and offers to pass it on.
             return event.get("text") or None
         if intent not in ("request_human", "affirm", "book_consultation"):
             break

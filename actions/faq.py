@@ -27,7 +27,9 @@ from actions.common import (
 from actions.parsing import asks_what_bot_is
 from bot.nlp.language import is_french_variation
 from bot.nlp.own_case import states_own_case
+from bot.nlp.pain import INJECTION_SITE_PAIN, asks_about_injection_pain
 from bot.nlp.sentences import question_part
+from bot.nlp.vocabulary import SIDE_EFFECT, canonical
 
 # How deep in the classifier's ranking a second question's topic must be to be answered
 # outright; further down it is offered as a button instead.
@@ -45,6 +47,8 @@ SAFETY_OVERVIEW = "faq_safety_overview"
 # How sure the classifier must have been of a safety topic for a patient's own case to be answered
 # with that topic's item when the message names none of its words.
 OWN_CASE_TOPIC_FLOOR = 0.2
+SIDE_EFFECTS = "faq_side_effects"
+INJECTION_PAIN_RESPONSE = "utter_faq_side_effect_injection_pain"
 
 
 def _in_language(variation: dict[str, Any], language: str) -> bool:
@@ -105,10 +109,24 @@ def own_case(dispatcher: CollectingDispatcher, text: str,
 
 
 def answer(dispatcher: CollectingDispatcher, topic: str, entities: list[dict[str, Any]],
-           language: Optional[str] = None) -> list[dict[str, Any]]:
+           language: Optional[str] = None, text: str = "") -> list[dict[str, Any]]:
+    if topic == SIDE_EFFECTS and asks_only_about_injection_pain(text, entities):
+        # "does it hurt?": the page's injection-site discomfort, and that the page says no more.
+        dispatcher.utter_message(response=INJECTION_PAIN_RESPONSE)
+        return [SlotSet(LAST_TOPIC_SLOT, topic)]
     response, values = answer_for(topic, entities, language)
     dispatcher.utter_message(response=response, **values)
     return [SlotSet(LAST_TOPIC_SLOT, topic)] if topic.startswith(FAQ_PREFIX) else []
+
+
+_PAIN_AT_THE_SITE = canonical(SIDE_EFFECT, INJECTION_SITE_PAIN)
+
+
+def asks_only_about_injection_pain(text: str, entities: Sequence[dict[str, Any]]) -> bool:
+    """Whether `text` asks if the injections hurt and names no other side effect ("does it hurt or
+    cause headaches?" gets the list, which names both)."""
+    named = {canonical(SIDE_EFFECT, str(e.get("value") or "")) for e in entities if e.get("entity") == SIDE_EFFECT}
+    return asks_about_injection_pain(text) and named <= {_PAIN_AT_THE_SITE}
 
 
 class ActionAnswerQuestion(Action):
@@ -138,21 +156,27 @@ class ActionAnswerQuestion(Action):
         if topic == "faq_side_effects" and topics.asks_side_effects_outright(text):
             # "any SEs w/ botox for TMJ?": the term names what the treatment is for, not a side effect.
             entities = [e for e in entities if not topics.names_the_use(text, e)]
-        events = answer(dispatcher, topic, entities, conversation_language(tracker))
+        events = answer(dispatcher, topic, entities, conversation_language(tracker), text)
         if text.startswith("/"):
             return events  # a button the bot offered: nothing more to read in it
-        text = say_what_the_bot_is(dispatcher, text)
-        second = topics.second_question(text, topic, ranked(tracker))
-        if second is not None and second == latest_intent(tracker) and len(text.split()) <= WEAK_MAX_WORDS:
-            # The classifier's reading of a short message that its term or the context replaced
-            # ("how about headache" right after the side effects): not a second question.
-            second = None
-        if second is None:
-            if topics.unanswerable_question(text, topic):
-                # A further question the page has no answer for: said, never dropped.
-                dispatcher.utter_message(response="utter_also_unknown")
-            return events
-        return events + answer_or_offer(dispatcher, domain, tracker, second, entities)
+        return events + the_rest(dispatcher, domain, tracker, text, topic, entities)
+
+
+def the_rest(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker, text: str, topic: str,
+             entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What else a message answered as `topic` asks: what the bot is, a second page question
+    (answered or offered), or a question the page has no answer for (said, never dropped)."""
+    text = say_what_the_bot_is(dispatcher, text)
+    second = topics.second_question(text, topic, ranked(tracker))
+    if second is not None and second == latest_intent(tracker) and len(text.split()) <= WEAK_MAX_WORDS:
+        # The classifier's reading of a short message that its term or the context replaced
+        # ("how about headache" right after the side effects): not a second question.
+        second = None
+    if second is None:
+        if topics.unanswerable_question(text, topic):
+            dispatcher.utter_message(response="utter_also_unknown")
+        return []
+    return answer_or_offer(dispatcher, domain, tracker, second, entities)
 
 
 def say_what_the_bot_is(dispatcher: CollectingDispatcher, text: str) -> str:
@@ -276,7 +300,10 @@ class ActionClarify(Action):
                 return answer_each(dispatcher, picked, in_question or entities, language)
         topic = topic_for("nlu_fallback", entities, text)
         if topic != "nlu_fallback":
-            return answer(dispatcher, topic, entities, language)
+            # "does it cause dry mouth? and how many sessions do i need": torn between the side effects
+            # and out of scope, the term answers the first; the second is not dropped (development set 5).
+            return answer(dispatcher, topic, entities, language, text) + the_rest(dispatcher, domain, tracker, text, topic,
+                                                                                   entities)
         named = topics.named_alternatives(text, alternatives)
         if named:
             # The message's own words pick among the guesses: answered, no "did you mean"; the

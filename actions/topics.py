@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from re import Pattern
 from typing import Any, Optional
 
+from bot.nlp.pain import INJECTION_PAIN_PATTERN
+
 FAQ_PREFIX = "faq_"
 OUT_OF_SCOPE = "out_of_scope"
 # What a "did you mean" button or a second question may lead to besides a page topic.
@@ -21,39 +23,53 @@ _KEYWORDS: dict[str, str] = {
     "faq_side_effects": r"side ?effects?|side ?affects?|risks?|adverse|reactions?|downsides?|after ?effects?"
                         r"|(can|does|could|will|would|might) (it|botox|this|the (treatment|injections?|shots?)) (\w+ )?cause"
                         r"|complications?|\bcons\b|negatives|drawbacks?|(might|could|will|would) i (experience|feel) after"
-                        r"|mess(es|ing)? (with|up) (my|your|the)",
+                        r"|mess(es|ing)? (with|up) (my|your|the)"
+                        # "does it hurt?": the page's injection-site discomfort (bot/nlp/pain.py).
+                        rf"|{INJECTION_PAIN_PATTERN}",
     "faq_dr_training": r"train(ed|ing)?|courses?|certif\w*|qualif\w*|institutes?|learn(ed|t)? (it|botox)|educat\w*",
     # Not "what might I experience after the injections" (the side effects).
     "faq_dr_experience": r"(?<!\bi )(?<!\bwe )(?<!\byou )experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|how long (he|dr\.?|doctor|the doctor)( walters)? (has |have )?(been )?(practi[cs]\w*|in practice|working|doing)|how many years (has|have) (he|dr|doctor|the|walters)|(he|dr\.?( walters)?|walters|doctor|dentist) (has )?been practi[cs]\w*|years (in|of) practice|how long (has|have) the dr\b|who is (dr|doctor|the doctor)|about (dr|doctor) walters",
-    "faq_dr_memberships": r"members?(hip)?|associations?|society|affiliat\w*|belong",
+    "faq_dr_memberships": r"members?(hip)?|associations?|society|affiliat\w*|belong|oda\b|cda\b",
     "faq_approval": r"approv\w*|fda|health canada|legal|licen[cs]ed|regulat\w*",
     "faq_ingredient": r"made (of|from)|ingredients?|what'?s (actually |really |exactly )?in (it|the (shot|needle|injections?|syringe)|botox)"
-                      r"|toxin|botulinum|clostridium|contains?|poison\w*|posion\w*|poisen\w*|poisin\w*|made (frm|out of|with)|wh?a?t'?s? (is )?it made",
+                      r"|toxin|botulinum|clostridium|contains?|poison\w*|posion\w*|poisen\w*|poisin\w*|made (frm|out of|with)|wh?a?t'?s? (is )?it made"
+                      # "is it bacteria based", "same thing as botulism": the page's Clostridium botulinum.
+                      r"|bacteri\w*|botulism",
     # Not "what is botox made of / used for / approved for": those are other topics' questions.
     "faq_what_is": r"what is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|what does (it|botox|this|the treatment) (actually |really |even |exactly )?do\b|how does it work|what exactly|meaning|definition|define\b",
     "faq_not_cosmetic": r"cosmetic|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines|botox (on|in) my forehead",
     "faq_why_dentist": r"why (a |would a |does a |do )?dentists?|dentists? (do|does|doing|giving|offer)"
                        r"|why (is |are |would |does |do )?(a |my |the |your )?dental (clinic|office|practice)|dental (clinic|office|practice) (doing|offering|giving)",
     "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|who('?s| is) (this|it|botox|the treatment|this treatment)( treatment)? (meant |designed |intended )?for|tried everything|nothing (else )?(has )?work",
-    "faq_first_step": r"first (step|visit|appointment)|how do i (start|begin|get started)|get (started|strated|statred|startd)|process|what happens at",
+    "faq_first_step": r"first (step|visit|appointment)|how do i (start|begin|get started)|get (started|strated|statred|startd)|process|what happens at"
+                      # "whats involved in the consult", "is my medical history reviewed before anything is done" (development set 6).
+                      r"|(involved|happens?|expect|takes? place) (in|at|during) (the |my |a |your )?(first |initial |1st )?(consult\w*|visit|appointment)"
+                      r"|initial (consult\w*|visit|appointment)|(medical|health) history (is |gets |get |will be |be )?(reviewed|taken|looked at|checked|gone over)",
     "faq_effectiveness": r"does (it|botox|this|the treatment) (really |actually |even )?work|effective(ness)?|how well|succ?ess?\w*|results?|relief|wor(th|ht) it"
                          # "..., and would it actually help?" (with no term after "help": that asks about a condition)
                          r"|(would|will|does|could|can) it (really |actually |even )?help( me| at all)?\s*[?.!]*$",
     # "treats?" whole: "how long does one treatment last" asks no condition.
     "faq_conditions": r"treats?\b|what (can|does) it help|help (with|my)|migraines?|headaches?|jaw|clench\w*|grind\w*|tmj",
     "faq_motto": r"motto|slogan|philosophy|feel better",
-    "faq_safety_overview": r"\bsafe(ty)?\b|precautions?|before (the )?treatment|dangerous|harmful",
-    "faq_safety_medications": r"medications?|meds|pills|drugs?|prescriptions?|blood[- ]?thin+\w*|antidepressants?|insulin|aspirin"
+    "faq_safety_overview": r"\bsafe(ty)?\b|precautions?|(before|b4|befor|bfore) (the |my )?treatment|dangerous|harmful",
+    "faq_safety_medications": r"medications?|medicat\w*|meds|pills|drugs?|prescriptions?|blood[- ]?thin+\w*|antidep\w*|insulin|aspirin"
+                              # Drugs by name (development set 6: "I've been on sertraline", "on Coumadin for life").
+                              r"|ssris?|snris?|sertraline|zoloft|prozac|fluoxetine|cipralex|escitalopram|lexapro|citalopram|wellbutrin"
+                              r"|effexor|venlafaxine|coumadin|xarelto|plavix|heparin|apixaban|rivaroxaban|clopidogrel|sleep(ing)? (pills|meds|aids?)"
+                              r"|muscle relaxants?|painkillers?|pain killers|opioids?|gabapentin|lyrica|amitriptyline|triptans?|sumatriptan"
+                              r"|topiramate|propranolol|metformin|statins?|levothyroxine|synthroid"
                               r"|ibuprofen|advil|tylenol|warfarin|eliquis|birth control|antibiotics?|supplements?|taking (\w+ )?(daily|every day)",
     "faq_safety_pregnancy": r"pregnan\w*|pregant\w*|pregnet\w*|preggo|\bpreg\b|start(ing)? a family|expecting (a )?(baby|child)?|conceiv\w*|tr(y|ying) for (a )?(baby|kid)|\bttc\b|having a baby|weeks along|\bmy ob\b|ob-?gyn|enceinte",
-    "faq_safety_surgery": r"surger(y|ies)|sugery|surgury|surgeon|(having|getting|get) (my|an?) \w+ (out|removed)|operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
+    "faq_safety_surgery": r"surger(y|ies)|sugery|surgury|surgry|surgey|surjery|surgeon|(having|getting|get) (my|an?) \w+ (out|removed)|operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
     "faq_safety_facial_weakness": r"facial (weakness|paralysis|palsy|droop)|weak face|face (is |feels )?(weak|droopy)|facial muscles? (are )?weak"
                                   r"|bell'?s palsy|weakness in my face|(one|the right|the left) side of my face"
-                                  r"|(face|facial) muscles? (are |r |is |feel |feels )?(\w+ )?weak|(my )?face (is |feels )?(already |still |a bit |kind of )weak",
+                                  r"|(face|facial) muscles? (are |r |is |feel |feels )?(\w+ )?weak|(my )?face (is |feels )?(already |still |a bit |kind of )weak"
+                                  # "some lingering weakness in my facial muscles", "weakness on the left side".
+                                  r"|weakness (in|of) (my |the )?(face|facial)|weak(ness)? on (the |my )?(left|right|one) side",
     "faq_safety_nerve": r"\bals\b|lou gehrig|lambert|\blems\b|nerves?\b|neuro\w*|muscle (disease|condition|disorder)|myasthenia|multiple sclerosis|\bms\b"
                         r"|parkinson'?s?|muscular dystrophy|neuropathy",
     "faq_safety_medical_conditions": r"medical conditions?|health (conditions?|problems?|issues?)|health history|conditions? i have"
-                                     r"|diabet\w*|heart (disease|condition|problems?)|blood pressure|asthma|epilep\w*|autoimmune|lupus"
+                                     r"|diabet\w*|h(e|ea)?art (disease|condition|problems?|valve|attack)|blood pressure|asthma|epilep\w*|autoimmune|lupus"
                                      r"|cancer|thyroid|kidney|liver|illness|chronic (illness|disease)|pacemaker|heart block",
     "book_consultation": r"\bbook\w*|appointment|schedule|sign (me )?up|consult(ation)?\b|on the calendar",
     "request_human": r"talk to (a |someone|somebody|a person|a human|the|staff)|t(a)?lk (2|to) (the )?(dr|doc|doctor|dentist)\b|speak (to|with) (the )?(dr|doc|doctor|dentist)\b|call me|phone me|(real|actual) (person|human)|receptionist"
@@ -89,10 +105,18 @@ _KEYWORDS_FR: dict[str, str] = {
 TOPIC_PATTERNS: dict[str, Pattern[str]] = {
     k: re.compile(rf"\b({v}|{_KEYWORDS_FR[k]})" if k in _KEYWORDS_FR else rf"\b({v})", re.IGNORECASE) for k, v in _KEYWORDS.items()
 }
+# Words that ask about side effects (asks_about_side_effects): not the side effects' own names, which a
+# patient also uses to tell a symptom ("eyelid drooping since the injection").
+_ASKS_SIDE_EFFECTS_WORDS = TOPIC_PATTERNS["faq_side_effects"]
+# As a topic, the page's side effects by name count too when asked ("is it a poison and will my eyelids
+# droop": development set 6), not when told ("my left cheek droops a bit, does that matter").
+TOPIC_PATTERNS["faq_side_effects"] = re.compile(
+    rf"{_ASKS_SIDE_EFFECTS_WORDS.pattern}|\b(will|would|could|can|might|may|does|do)\b[^.?!]{{0,30}}\b(droop\w*|go dry|dry (mouth|eyes?)"
+    r"|blurr\w*( vision)?|neck pain)\b", re.IGNORECASE)
 
 # Where a second question starts: a question mark, "also", "and" + a question word, "plus".
 _SPLIT = re.compile(
-    r"\?+|[;\n]|\balso\b|\bplus\b(?!\s+(?:de|d'|que|qu'|en|tard|t[ôo]t|jamais|rien|besoin|mal|le|la|les|du|pour|efficace|longtemps|vite)\b)"
+    r"\?+|[;\n]|\s\+\s|\balso\b|\bplus\b(?!\s+(?:de|d'|que|qu'|en|tard|t[ôo]t|jamais|rien|besoin|mal|le|la|les|du|pour|efficace|longtemps|vite)\b)"
     r"|,\s*(?=(?:and |&\s*)?(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)|\b(?:and|&|n) (?=(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)"
     # French: "aussi", "également", and "et / pis / puis / ," before a question word.
     r"|\baussi\b|\b[ée]galement\b"
@@ -207,7 +231,8 @@ def _same_question(first: str, topic: str, piece: str) -> bool:
 _NOTHING = re.compile(r"(?!)")
 # A safety or side-effect question in its own words, not only "risks" or "dangers".
 _NAMED_OUTRIGHT: dict[str, Pattern[str]] = {
-    "faq_side_effects": re.compile(r"\bside ?[ae]ffects?|\beffets? secondaires?|\brisks?\b|\brisky\b", re.IGNORECASE),
+    "faq_side_effects": re.compile(rf"\bside ?[ae]ffects?|\beffets? secondaires?|\brisks?\b|\brisky\b|{INJECTION_PAIN_PATTERN}",
+                                   re.IGNORECASE),
     "faq_safety_overview": re.compile(r"\bsafe(ty)?\b|\bs[ée]curitaire", re.IGNORECASE),
 }
 
@@ -254,7 +279,8 @@ _SIDE_EFFECTS_OUTRIGHT = re.compile(
     r"|\b(give|gives|giving|cause|causes|causing|trigger|triggers)\s+(you\s+|me\s+|people\s+|patients\s+)?(a\s+|any\s+)?"
     r"(headaches?|migraines?|neck pain|dry (mouth|eyes?)|blurr\w+ vision|droop\w*|fatigue)\b"
     r"|\binjection (sites?|spots?|areas?)\b|\bshot (sites?|spots?)\b|\bwhere the (needle|shot|injection)s? (goes|go|went) in\b"
-    r"|\bsoreness\b",
+    r"|\bsoreness\b"
+    rf"|{INJECTION_PAIN_PATTERN}",
     re.IGNORECASE,
 )
 _SAFE = re.compile(r"\bsafe(ty|ly)?\b|\bdanger\w*", re.IGNORECASE)
@@ -298,7 +324,7 @@ _ASKS_SIDE_EFFECTS = re.compile(
 def asks_about_side_effects(text: str) -> bool:
     """Whether `text`, beside whatever it tells, asks about side effects or whether something is
     usual: the page's side effects answer that part (never whether it is fine for the patient)."""
-    return bool(TOPIC_PATTERNS["faq_side_effects"].search(text) or _ASKS_SIDE_EFFECTS.search(text))
+    return bool(_ASKS_SIDE_EFFECTS_WORDS.search(text) or _ASKS_SIDE_EFFECTS.search(text))
 
 
 # A fragment this short that names one page topic and no other is about it.

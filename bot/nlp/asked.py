@@ -84,11 +84,11 @@ _TRAILING = re.compile(r"(?:\s+(?:" + _FILLERS + r"))+$")
 # those are answered by the classifier's topic, not as an unlisted term.
 _NOT_A_TERM = frozenset("""
 it that this them those these him her me us you u tho though really much lot bit anything everything something nothing all more stuff things
-everyone anyone someone people kids children child teens teenagers adults seniors men women patients
+everyone anyone someone people ppl folks person persons who kids children child teens teenagers adults seniors men women patients
 botox pain pains headache headaches migraine migraines jaw jaws face facial muscle muscles clenching clench
 grinding grind bruxism tension wrinkles wrinkle lines cosmetic side effect effects eyelid eyelids dry mouth
 eyes fatigue tired neck vision blurred allergic allergy weakness toxin discomfort relief shoulders head
-pregnancy pregnant surgery medication medications meds conditions condition long fast quickly well work
+pregnancy pregnant surgery medication medications meds pills drugs conditions condition long fast quickly well work
 ca ça cela tout rien moi toi lui elle eux gens enfants douleur douleurs mal migraine migraines mâchoire machoire
 visage tête tete muscles serrement grincement bruxisme rides cosmétique cosmetique effets secondaires paupière
 paupiere bouche yeux fatigue cou vision allergie faiblesse toxine soulagement épaules epaules grossesse enceinte

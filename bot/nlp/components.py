@@ -27,13 +27,16 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 import bot.nlp.normalize  # noqa: F401,E402
 from bot.nlp.asked import ASKED_EXTRACTOR, Asked, asked_about
 from bot.nlp.graph import ConfiguredComponent
-from bot.nlp.language import EN, FR, UNSPOKEN, only_asks_for_language, read_language
+from bot.nlp.language import EN, ES, FR, OTHER_SCRIPT, UNSPOKEN, only_asks_for_language, read_language
 from bot.nlp.own_case import names_own_medicine, states_own_case
+from bot.nlp.pain import INJECTION_SITE_PAIN, asks_about_injection_pain
 from bot.nlp.safety import (
+    alarms_only_in_idioms,
     asks_hypothetically,
     asks_what_might_happen,
     denies_emergency,
     describes_symptom_after_treatment,
+    has_alarm_word,
     is_crisis,
     is_emergency,
     may_be_crisis,
@@ -55,7 +58,11 @@ SWITCH_LANGUAGE_INTENT = "switch_language"
 # "does it help X?" / "can it cause X?" about a term the page doesn't name (bot/nlp/asked.py).
 ASKED_INTENTS = {CONDITION: "faq_conditions", SIDE_EFFECT: "faq_side_effects"}
 # Languages the assistant does not answer in: their messages get the short multilingual reply.
-OTHER_LANGUAGES = UNSPOKEN
+OTHER_LANGUAGES = (*UNSPOKEN, OTHER_SCRIPT)
+# The extractor name on the side effect a question about the injections hurting names.
+PAIN_EXTRACTOR = "InjectionPain"
+# Languages the classifier saw no training message in: only the patterns read an emergency there.
+PATTERNS_ONLY = tuple(lang for lang in OTHER_LANGUAGES if lang != ES)
 
 
 URGENT_READINGS = (CRISIS_INTENT, EMERGENCY_INTENT)
@@ -237,6 +244,8 @@ class PatternSafeguards(ConfiguredComponent):
                     self._side_effects_unless_sure(message)
             elif readings and readings[0][INTENT_NAME_KEY] in SMALL_TALK_INTENTS and asks_beyond_a_greeting(text):
                 self._past_the_greeting(message, readings)
+            elif intent in (OUT_OF_SCOPE_INTENT, FALLBACK_INTENT) and asks_about_injection_pain(text):
+                self._injection_pain(message)
         return messages
 
     def _unfounded_urgent_reading(self, reading: Optional[str], text: str, language: str) -> bool:
@@ -248,6 +257,13 @@ class PatternSafeguards(ConfiguredComponent):
         or another member of the team?" was read as crisis, best of all, and got the 988 message.
         A crisis reading is weighed so only in English: in French the classifier is the backstop for
         more of what the patterns miss, and the blind French set lost two crisis messages to it."""
+        if reading in URGENT_READINGS and language in PATTERNS_ONLY:
+            # German, Italian, Portuguese: the classifier never learnt them ("Ist die Behandlung
+            # sicher?" read as crisis on the English "die"), the patterns know their commonest
+            # alarms, and the multilingual reply they get instead gives 911 and 988.
+            return True
+        if reading == self.emergency_intent and language == ES and not has_alarm_word(text):
+            return True
         if reading == self.crisis_intent:
             no_distress = not may_be_crisis(text)
             return no_distress if language == EN else no_distress and denies_emergency(text)
@@ -258,6 +274,7 @@ class PatternSafeguards(ConfiguredComponent):
         # the French blind set's emergencies all still caught. History only ("anaphylaxis to
         # shellfish in 2015") is no emergency either (care_dev2).
         return reading == self.emergency_intent and (denies_emergency(text) or tells_only_history(text)
+                                                     or alarms_only_in_idioms(text)
                                                      or (language in (EN, FR) and asks_hypothetically(text)))
 
     @staticmethod
@@ -347,6 +364,18 @@ class PatternSafeguards(ConfiguredComponent):
         if name == SIDE_EFFECTS_INTENT or (sure and (name or "").startswith(FAQ_PREFIX)):
             return
         self._force(message, SIDE_EFFECTS_INTENT)
+
+    def _injection_pain(self, message: Message) -> None:
+        """"does it hurt?", "is the needle painful", read as out of scope or not understood: the page
+        lists injection-site discomfort among the side effects, so that is what it says (bot.nlp.pain).
+        A further question in the message ("... and can i go to work") is still said to be unanswered
+        by the FAQ action."""
+        self._force(message, SIDE_EFFECTS_INTENT)
+        entities = list(message.get(ENTITIES) or [])
+        if not any(e.get(ENTITY_ATTRIBUTE_TYPE) == SIDE_EFFECT for e in entities):
+            entities.append({ENTITY_ATTRIBUTE_TYPE: SIDE_EFFECT, ENTITY_ATTRIBUTE_VALUE: INJECTION_SITE_PAIN,
+                             EXTRACTOR: PAIN_EXTRACTOR})
+            message.set(ENTITIES, entities, add_to_output=True)
 
     def _demote_other_language(self, message: Message) -> None:
         # The classifier guessed "another language" for text the detector reads as English (or

@@ -43,11 +43,14 @@ import unicodedata
 EN, FR, ES = "en", "fr", "es"
 # Languages the assistant doesn't speak but recognises, so that their speakers get the short
 # multilingual reply (clinic contact, 911, 988) instead of an English "not understood".
-DE, IT, PT = "de", "it", "pt"
-UNSPOKEN = (ES, DE, IT, PT)
+DE, IT, PT, PL = "de", "it", "pt", "pl"
+# A message written mostly in another script (Arabic, Cyrillic, Chinese, ...): no table needed to
+# know it isn't English or French.
+OTHER_SCRIPT = "xx"
+UNSPOKEN = (ES, DE, IT, PT, PL)
 # German, Italian and Portuguese need two words of their own: one is too easily a name in a
 # screening answer ("Ola Nordmann", "Anna Costa") or a loan word.
-_LEAST_POINTS = {DE: 2, IT: 2, PT: 2}
+_LEAST_POINTS = {DE: 2, IT: 2, PT: 2, PL: 2}
 NOT_ENGLISH = (FR, *UNSPOKEN)
 UNSURE = ""
 EN_ONLY = "en_only"
@@ -134,9 +137,17 @@ marcar consulta dor dores cabeca dentes dente mandibula quanto custa efeitos col
 falar portugues ingles porque quando onde quem ajuda enxaqueca bruxismo
 """.split()
 
+# Polish ("Czy botoks pomaga na zgrzytanie zębami?", development set 6), without its accents as
+# the tables are written, and without words English writes ("do", "to", "co").
+_POLISH = """
+czy jest nie mam mnie mi sie na ze dla przez bardzo bol boli zeby zebami zebow glowy glowa szczeki szczeka
+leczenie leczy pomaga pomoc dzien dobry dziekuje prosze tak jestem mozna mozesz migrena zgrzytanie ciazy
+ile kosztuje jakie skutki uboczne bezpieczne lekarz dentysta wizyta polsku mowic mowisz
+""".split()
+
 _LEXICON: dict[str, frozenset[str]] = {}
 for _lang, _words in ((EN, _ENGLISH), (FR, _FRENCH), (ES, _SPANISH), (DE, _GERMAN), (IT, _ITALIAN),
-                      (PT, _PORTUGUESE)):
+                      (PT, _PORTUGUESE), (PL, _POLISH)):
     for _word in _words:
         _LEXICON[_word] = _LEXICON.get(_word, frozenset()) | {_lang}
 
@@ -159,17 +170,19 @@ _CLINIC_NAMES = re.compile(
 _SPANISH_ENDINGS = re.compile(r"..(ado|ada|ido|ida|ando|iendo)s?$")
 _FRENCH_LETTERS = frozenset("àâèêëîïôùûçœæ")
 _SPANISH_LETTERS = frozenset("ñáíóú¿¡")
+# Letters only Polish (of the languages here) writes: a quarter of a point each, as above.
+_POLISH_LETTERS = frozenset("ąęłśżźćń")
 _SHARED_LETTERS = frozenset("é")
 _LETTER_WEIGHT = 0.25
 
 _ELISION = re.compile(r"\b(qu|[jldnmstc])['’](?=[a-zàâéèêëîïôùûçœæ])")
 _WITH_DIGITS = re.compile(r"\S*\d\S*")
-_WORD = re.compile(r"[a-zàâäéèêëîïôöùûüçœæñáíóú¿¡'-]+")
+_WORD = re.compile(r"[a-zàâäéèêëîïôöùûüçœæñáíóú¿¡ąęłśżźć'-]+")
 
 
 def _plain(word: str) -> str:
     """The word without accents, as the tables are written ("très" -> "tres", "¿cuánto" -> "cuanto")."""
-    decomposed = unicodedata.normalize("NFKD", word.replace("œ", "oe"))
+    decomposed = unicodedata.normalize("NFKD", word.replace("œ", "oe").replace("ł", "l"))
     return "".join(c for c in decomposed if c.isalpha() or c in "-").strip("-")
 
 
@@ -198,7 +211,7 @@ def language_scores(text: str | None) -> dict[str, float]:
     """The points each language scored (see the module's docstring), `en_only`: the words only
     English has, and `unknown`: the words no table knows (names, drugs, codes, typos). Useful to
     see why a message was called what it was."""
-    scores = {EN: 0.0, FR: 0.0, ES: 0.0, DE: 0.0, IT: 0.0, PT: 0.0, EN_ONLY: 0.0, UNKNOWN: 0.0}
+    scores = {EN: 0.0, FR: 0.0, ES: 0.0, DE: 0.0, IT: 0.0, PT: 0.0, PL: 0.0, EN_ONLY: 0.0, UNKNOWN: 0.0}
     if not text:
         return scores
     elisions, words = _words(text)
@@ -209,6 +222,8 @@ def language_scores(text: str | None) -> dict[str, float]:
             scores[FR] += _LETTER_WEIGHT
         if letters & _SPANISH_LETTERS:
             scores[ES] += _LETTER_WEIGHT
+        if letters & _POLISH_LETTERS:
+            scores[PL] += _LETTER_WEIGHT
         if letters & _SHARED_LETTERS:
             scores[FR] += _LETTER_WEIGHT / 2
             scores[ES] += _LETTER_WEIGHT / 2
@@ -232,10 +247,26 @@ def detect_language(text: str | None) -> str:
     See the module's docstring for how it decides; ties go to English, and so does a message
     with two or more words only English has ("ma mâchoire me fait mal when i chew").
     """
-    return _detected(language_scores(text))
+    return _detected(language_scores(text), text)
 
 
-def _detected(scores: dict[str, float]) -> str:
+_SENTENCE_LETTERS = 12
+
+
+def in_other_script(text: str | None) -> bool:
+    """Whether most of `text`'s letters are of a script other than the Latin one ("هل البوتوكس آمن؟",
+    "Это безопасно?", "安全吗"): a language the assistant doesn't speak, whatever the tables say."""
+    letters = [c for c in text or "" if c.isalpha()]
+    other = sum(1 for c in letters if not unicodedata.name(c, "LATIN").startswith("LATIN"))
+    # A name typed in its own script ("王伟", "محمد علي") answers the screening's name question: only
+    # a question, or a sentence's worth of letters, is a message in another language.
+    asks = any(mark in (text or "") for mark in "?？؟")
+    return other * 2 > len(letters) and (asks or other >= _SENTENCE_LETTERS)
+
+
+def _detected(scores: dict[str, float], text: str | None = None) -> str:
+    if in_other_script(text):
+        return OTHER_SCRIPT
     english = scores[EN]
     if scores[EN_ONLY] < _MIXED_ENGLISH_WORDS:
         for lang in NOT_ENGLISH:
@@ -316,7 +347,7 @@ def read_language(text: str | None) -> tuple[str, str]:
     """(detect_language, conversation_language) of one message, from one scoring of its words:
     the NLU component needs both for every message."""
     scores = language_scores(text)
-    detected = _detected(scores)
+    detected = _detected(scores, text)
     asked = requested_language(text)
     if asked:
         return detected, asked

@@ -9,6 +9,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import question_for_staff
 from actions.faq import ActionAnswerQuestion, ActionClarify
 from actions.session import ActionSessionStart
 from bot.settings import ROOT, Settings, load_settings
@@ -565,3 +566,70 @@ async def test_side_effects_asked_outright_are_answered_whatever_the_treatment_i
         text: str, intent: str, entities: list[dict[str, Any]], expected: str) -> None:
     _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, intent, entities))
     assert responses(dispatcher)[0] == expected
+
+
+# --------------------------------------------------------------------------- development set 6 (stop 24)
+
+PAIN = {"entity": "side_effect", "value": "injection site pain", "extractor": "InjectionPain"}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "expected"), [
+    # What the page says (injection-site discomfort), that it says no more, and the offer to pass it on.
+    ("does it hurt?", ["utter_faq_side_effect_injection_pain"]),
+    # A further question the page doesn't answer is said, never dropped.
+    ("how sore after and can i go to work", ["utter_faq_side_effect_injection_pain", "utter_also_unknown"]),
+])
+async def test_does_it_hurt_gets_the_pages_injection_site_discomfort(text: str, expected: list[str]) -> None:
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "faq_side_effects", entities=[PAIN]))
+    assert responses(dispatcher) == expected
+
+
+@pytest.mark.asyncio
+async def test_a_pain_question_naming_another_side_effect_gets_the_list() -> None:
+    entities = [PAIN, entity("side_effect", "headache")]
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker("does it hurt or give you headaches", "faq_side_effects",
+                                                                      entities=entities))
+    assert responses(dispatcher) != ["utter_faq_side_effect_injection_pain"]
+    assert responses(dispatcher)[0].startswith("utter_faq_side_effect")
+
+
+@pytest.mark.asyncio
+async def test_an_unsure_reading_answered_by_its_term_still_says_what_else_it_asks() -> None:
+    # Torn between the side effects and out of scope: the term answers the first question, and the
+    # second ("how many sessions") is said to be one the page doesn't answer (development set 5).
+    tracker = make_tracker("does it cause dry mouth? and how many sessions do i need", "nlu_fallback",
+                           entities=[entity("side_effect", "dry mouth")],
+                           ranking=[("nlu_fallback", 0.35), ("faq_side_effects", 0.52), ("out_of_scope", 0.47)])
+    _, dispatcher = await answer(ActionClarify(), tracker)
+    assert responses(dispatcher) == ["utter_faq_side_effect_named", "utter_also_unknown"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "item"), [
+    ("im on sertraline, can i still get it", "utter_faq_safety_medications"),
+    ("I had a heart valve replaced so I'm on Coumadin for life, is that ok", "utter_faq_safety_medical_conditions"),
+    ("i have a hart condition is botox ok", "utter_faq_safety_medical_conditions"),
+    ("im getting knee surgry next month is that a problem", "utter_faq_safety_surgery"),
+])
+async def test_own_case_named_by_a_drug_or_a_misspelling_gives_the_pages_item(text: str, item: str) -> None:
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "own_case"))
+    assert responses(dispatcher)[0] == item
+    assert responses(dispatcher)[-1] == "utter_own_case_short"
+
+
+def _conversation(*turns: tuple[str, str]) -> Tracker:
+    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}} for text, intent in turns]
+    return Tracker("patient-7", {}, latest_message=events[-1]["parse_data"] | {"text": turns[-1][0]}, events=events,
+                   paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
+
+
+@pytest.mark.parametrize(("first", "carried"), [
+    # The injection-pain answer offers to pass the question on: "Pass my question to the team" carries it.
+    (("does it hurt?", "faq_side_effects"), "does it hurt?"),
+    # Any other answered side-effects question breaks the chain, as any answered FAQ does.
+    (("what are the side effects", "faq_side_effects"), None),
+])
+def test_the_question_passed_to_the_team_is_the_one_the_page_could_not_fully_answer(
+        first: tuple[str, str], carried: Optional[str]) -> None:
+    assert question_for_staff(_conversation(first, ("/request_human", "request_human"))) == carried

@@ -197,6 +197,16 @@ def test_french_follow_ups() -> None:
     ("We're planning to start a family next year. Does that matter for Botox?", "faq_safety_pregnancy"),
     ("What's involved in the first visit and how many years has the dentist been practising?", "faq_dr_experience"),
     ("I'm a teacher. Honestly, does botox work well?", "faq_effectiveness"),
+    # Found on the sixth development set (tests/dev/understanding_dev6.yml).
+    ("is he in the ODA", "faq_dr_memberships"),
+    ("whats involved in the consult", "faq_first_step"),
+    ("Would you kindly confirm whether my medical history is reviewed before anything is done?", "faq_first_step"),
+    ("what do u need to know b4 treatment", "faq_safety_overview"),
+    ("is it bacteria based", "faq_ingredient"),
+    ("is that the same thing as botulism", "faq_ingredient"),
+    ("im on antidepresants can i still get it", "faq_safety_medications"),
+    ("I have some lingering weakness in my facial muscles", "faq_safety_facial_weakness"),
+    ("does it hurt", "faq_side_effects"),
 ])
 def test_the_words_patients_use_name_the_topic(text: str, topic: str) -> None:
     assert topic in topics_in(text)
@@ -263,3 +273,16 @@ def test_a_symptom_may_come_with_a_question_about_side_effects(text: str, asks: 
 ])
 def test_side_effects_asked_outright(text: str, outright: bool) -> None:
     assert asks_side_effects_outright(text) is outright
+
+
+
+def test_a_plus_between_two_questions_starts_the_second() -> None:
+    assert segments("what do u need to know b4 treatment + how long til it kicks in") == [
+        "what do u need to know b4 treatment", "how long til it kicks in"]
+
+
+def test_a_side_effect_asked_by_name_is_a_second_question_but_not_one_told() -> None:
+    assert second_question("is it a poison and will my eyelids droop", "faq_ingredient") == "faq_side_effects"
+    assert "faq_side_effects" not in topics_in("my left cheek droops a bit and i cant lift my brow, does that matter")
+    # Told, it is no question about side effects either (the after-treatment message decides).
+    assert not asks_about_side_effects("eyelid drooping since the injection")

@@ -10,6 +10,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp.components import EmergencySafetyNet, PatternSafeguards
+from bot.nlp.safety import is_emergency
 from bot.settings import ROOT
 
 
@@ -168,6 +169,8 @@ ORDER = [
     ("Hallo, hilft Botox auch gegen Kopfschmerzen?", "other_language", "de"),
     ("Buongiorno, vorrei prenotare una visita per il bruxismo", "other_language", "it"),
     ("Olá, vocês tratam bruxismo com botox?", "other_language", "pt"),
+    ("Czy botoks pomaga na zgrzytanie zębami?", "other_language", "pl"),
+    ("هل البوتوكس آمن؟", "other_language", "xx"),
 ]
 
 
@@ -491,3 +494,47 @@ def test_an_emergency_reading_with_something_now_beside_the_history_stands(net: 
     ranking = [{"name": "emergency", "confidence": 0.9}, {"name": "faq_side_effects", "confidence": 0.08}]
     (msg,) = net.process([message(text, intent="emergency", confidence=0.9, ranking=ranking)])
     assert msg.get("intent")["name"] == "emergency"
+
+
+# --------------------------------------------------------------------------- development set 6 (stop 24)
+
+
+@pytest.mark.parametrize("reading", ["crisis", "emergency"])
+def test_an_urgent_reading_of_a_language_the_classifier_never_learnt_gives_the_multilingual_reply(
+        net: PatternSafeguards, reading: str) -> None:
+    # "Ist die Behandlung sicher?" was read as crisis on the English "die"; the reply it gets instead
+    # gives 911 and 988 in three languages.
+    (out,) = net.process([message("Ist die Behandlung sicher?", intent=reading, confidence=0.9)])
+    assert out.get("intent")["name"] == "other_language"
+
+
+def test_a_spanish_emergency_reading_without_a_word_of_alarm_is_the_multilingual_reply(net: PatternSafeguards) -> None:
+    (out,) = net.process([message("hola, ¿duele mucho la inyección?", intent="emergency", confidence=0.9)])
+    assert out.get("intent")["name"] == "other_language"
+
+
+def test_a_spanish_emergency_reading_with_a_word_of_alarm_stands(net: PatternSafeguards) -> None:
+    text = "tengo la garganta muy rara"
+    assert not is_emergency(text)  # the patterns don't catch it: the classifier is the backstop
+    (out,) = net.process([message(text, intent="emergency", confidence=0.9)])
+    assert out.get("intent")["name"] == "emergency"
+
+
+@pytest.mark.parametrize("reading", ["out_of_scope", "nlu_fallback"])
+@pytest.mark.parametrize("text", ["does it hurt?", "IS IT PAINFUL", "how sore will i b after"])
+def test_does_it_hurt_is_the_pages_injection_site_discomfort(net: PatternSafeguards, text: str, reading: str) -> None:
+    (out,) = net.process([message(text, intent=reading, confidence=0.9)])
+    assert out.get("intent") == {"name": "faq_side_effects", "confidence": 1.0}
+    assert [(e["entity"], e["value"]) for e in out.get("entities")] == [("side_effect", "injection site pain")]
+
+
+def test_a_question_the_page_does_not_answer_stays_out_of_scope(net: PatternSafeguards) -> None:
+    (out,) = net.process([message("how much does it cost?", intent="out_of_scope", confidence=0.9)])
+    assert out.get("intent")["name"] == "out_of_scope"
+
+
+def test_an_emergency_reading_of_an_idiom_gives_way(net: PatternSafeguards) -> None:
+    ranking = [{"name": "emergency", "confidence": 0.7}, {"name": "faq_conditions", "confidence": 0.2}]
+    text = "my jaw pain literally takes my breath away 😂 anyway"
+    (out,) = net.process([message(text, intent="emergency", confidence=0.7, ranking=ranking)])
+    assert out.get("intent")["name"] == "faq_conditions"

@@ -227,3 +227,23 @@ def test_a_message_tied_between_unspoken_languages_is_still_unspoken() -> None:
     # "bruxismo" and "quanto" are Italian and Portuguese both.
     assert detect_language("bruxismo quanto custa") in ("it", "pt")
     assert detect_language("bruxismo quanto") in ("it", "pt")
+
+
+# Languages the assistant doesn't speak, recognised so their speakers get the multilingual reply
+# (development set 6): Polish by its words and letters, any other script by its letters.
+@pytest.mark.parametrize(("text", "language"), [
+    ("Czy botoks pomaga na zgrzytanie zębami?", "pl"),
+    ("Ile kosztuje leczenie?", "pl"),
+    ("هل البوتوكس آمن؟", "xx"),
+    ("Это безопасно?", "xx"),
+    ("安全吗？", "xx"),
+    ("Это безопасно для беременных женщин", "xx"),
+])
+def test_other_languages_are_recognised(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize("text", ["王伟", "محمد علي", "Anna Kowalska"])
+def test_a_name_in_its_own_script_is_no_language(text: str) -> None:
+    # The screening's name question: a name alone is not a message in another language.
+    assert detect_language(text) == ""

@@ -70,7 +70,8 @@ def _words(text: str) -> str:
 # by chance the other way round; tests/dev/README.md and docs/understanding.md count them (development
 # set 5: 1 round 6 line; the side-effects sets: 2 of the blind set's 160 messages, 3 of the
 # development twin's, equal some training line).
-WRITTEN_AFTER_ROUND_6 = frozenset({"understanding_dev5.yml", "care_dev2.yml", "side_effects_blind.yml", "side_effects_dev.yml"})
+WRITTEN_AFTER_ROUND_6 = frozenset({"understanding_dev5.yml", "care_dev2.yml", "side_effects_blind.yml", "side_effects_dev.yml",
+                                   "understanding2.yml", "understanding_dev6.yml"})
 
 
 def test_the_sixth_rounds_lines_repeat_no_blind_development_or_held_out_message():
@@ -84,3 +85,15 @@ def test_the_sixth_rounds_lines_repeat_no_blind_development_or_held_out_message(
             frozen |= _set_messages(path)
     frozen |= {_words(t) for texts in examples(ROOT / "tests" / "nlu" / "heldout.yml").values() for t in texts}
     assert sorted(t for t in round6 if _words(t) in frozen) == []
+
+
+def test_the_seventh_rounds_lines_repeat_no_blind_development_or_held_out_message():
+    """Round 7 was written from development set 6's misses, after every set was frozen: none of its
+    lines may equal a message of any blind, development or held-out set."""
+    round7 = [t for texts in examples(ROOT / "data" / "nlu" / "round7.yml").values() for t in texts]
+    assert len(round7) >= 50
+    frozen: set[str] = set()
+    for path in sorted((ROOT / "tests" / "blind").glob("*.yml")) + sorted((ROOT / "tests" / "dev").glob("*.yml")):
+        frozen |= _set_messages(path)
+    frozen |= {_words(t) for texts in examples(ROOT / "tests" / "nlu" / "heldout.yml").values() for t in texts}
+    assert sorted(t for t in round7 if _words(t) in frozen) == []
