@@ -49,6 +49,7 @@ SAFETY_OVERVIEW = "faq_safety_overview"
 OWN_CASE_TOPIC_FLOOR = 0.2
 SIDE_EFFECTS = "faq_side_effects"
 INJECTION_PAIN_RESPONSE = "utter_faq_side_effect_injection_pain"
+OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
 
 
 def _in_language(variation: dict[str, Any], language: str) -> bool:
@@ -111,7 +112,9 @@ def own_case(dispatcher: CollectingDispatcher, text: str,
 def answer(dispatcher: CollectingDispatcher, topic: str, entities: list[dict[str, Any]],
            language: Optional[str] = None, text: str = "") -> list[dict[str, Any]]:
     if topic == SIDE_EFFECTS and asks_only_about_injection_pain(text, entities):
-        # "does it hurt?": the page's injection-site discomfort, and that the page says no more.
+        # "does it hurt?": the page says nothing about how the injections feel (the honest "I don't
+        # know", with the offer to pass the question on), but it does list injection-site discomfort.
+        dispatcher.utter_message(response=OUT_OF_SCOPE_RESPONSE)
         dispatcher.utter_message(response=INJECTION_PAIN_RESPONSE)
         return [SlotSet(LAST_TOPIC_SLOT, topic)]
     response, values = answer_for(topic, entities, language)

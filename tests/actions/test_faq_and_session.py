@@ -575,10 +575,11 @@ PAIN = {"entity": "side_effect", "value": "injection site pain", "extractor": "I
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("text", "expected"), [
-    # What the page says (injection-site discomfort), that it says no more, and the offer to pass it on.
-    ("does it hurt?", ["utter_faq_side_effect_injection_pain"]),
+    # That the page doesn't say how the injections feel (with the offer to pass the question on), then
+    # what it does say: injection-site discomfort among the side effects.
+    ("does it hurt?", ["utter_out_of_scope", "utter_faq_side_effect_injection_pain"]),
     # A further question the page doesn't answer is said, never dropped.
-    ("how sore after and can i go to work", ["utter_faq_side_effect_injection_pain", "utter_also_unknown"]),
+    ("how sore after and can i go to work", ["utter_out_of_scope", "utter_faq_side_effect_injection_pain", "utter_also_unknown"]),
 ])
 async def test_does_it_hurt_gets_the_pages_injection_site_discomfort(text: str, expected: list[str]) -> None:
     _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "faq_side_effects", entities=[PAIN]))
@@ -590,8 +591,7 @@ async def test_a_pain_question_naming_another_side_effect_gets_the_list() -> Non
     entities = [PAIN, entity("side_effect", "headache")]
     _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker("does it hurt or give you headaches", "faq_side_effects",
                                                                       entities=entities))
-    assert responses(dispatcher) != ["utter_faq_side_effect_injection_pain"]
-    assert responses(dispatcher)[0].startswith("utter_faq_side_effect")
+    assert responses(dispatcher) == ["utter_faq_side_effect_named"]
 
 
 @pytest.mark.asyncio
