@@ -9,7 +9,14 @@ from typing import Any, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
-from actions.topics import asks_side_effects_outright, segments, topics_in, topics_named_besides
+from actions.topics import (
+    asks_side_effects_outright,
+    is_follow_up,
+    one_topic_named,
+    segments,
+    topics_in,
+    topics_named_besides,
+)
 from bot.nlp.asked import ASKED_EXTRACTOR
 from bot.nlp.language import EN, FR, LANGUAGE_SLOT
 from bot.nlp.pain import asks_about_injection_pain
@@ -222,6 +229,18 @@ def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "", last_
             and not topics_named_besides(text, SIDE_EFFECTS_TOPICS)):
         return "faq_side_effects"
     only_headaches = condition == HEADACHES and not side_effect and not unlisted
+    # Right after the approval, "and for migraines specifically?" asks whether it is approved for them
+    # (the page's approval names migraines, tension headaches and oral-facial pain: development set 7).
+    if intent == "faq_conditions" and last_topic == "faq_approval" and short and is_follow_up(text):
+        return "faq_approval"
+    # A story's background condition doesn't decide its question: "I've had a headache pretty much
+    # every day for 3 months ... Where do I even start?" asks the first step (development set 7).
+    # Not for how well it works or who it is for, which a condition's answer serves as well.
+    if intent == "faq_conditions" and condition and not in_question(entities, text, CONDITION):
+        start, question = question_part(text, STORY_MIN_WORDS)
+        asked = one_topic_named(question) if start else []
+        if asked and asked[0] not in ("faq_conditions", "faq_effectiveness", "faq_candidates"):
+            return asked[0]
     # Right after the side effects, "and headaches?" asks about them.
     if intent == "faq_conditions" and last_topic == "faq_side_effects" and short and only_headaches:
         return "faq_side_effects"

@@ -20,7 +20,10 @@ ACTIONABLE = ("book_consultation", "request_human")
 # Words that point at a topic. A second question is answered only when its own words point at
 # a topic other than the first's: the classifier alone ranks one label per message.
 _KEYWORDS: dict[str, str] = {
-    "faq_side_effects": r"side ?effects?|side ?affects?|risks?|adverse|reactions?|downsides?|after ?effects?"
+    "faq_side_effects": r"side ?effects?|side ?affects?|side ?fx|side ?efx|risks?|adverse|reactions?|downsides?|after ?effects?"
+                        # "could it give me a headache?", "can it spread" (development set 7).
+                        r"|(gives?|giving|make|makes) (me|you|people|patients) (a |any )?(headaches?|neck pain|dry|droop\w*|blurr\w*|tired|weak\w*)"
+                        r"|(can|could|does|do|will|would|might) (it|botox|the toxin|the botox|this) spread|spread\w* (of|to|beyond)"
                         r"|(can|does|could|will|would|might) (it|botox|this|the (treatment|injections?|shots?)) (\w+ )?cause"
                         r"|complications?|\bcons\b|negatives|drawbacks?|(might|could|will|would) i (experience|feel) after"
                         r"|mess(es|ing)? (with|up) (my|your|the)"
@@ -34,33 +37,33 @@ _KEYWORDS: dict[str, str] = {
     "faq_ingredient": r"made (of|from)|ingredients?|what'?s (actually |really |exactly )?in (it|the (shot|needle|injections?|syringe)|botox)"
                       r"|toxin|botulinum|clostridium|contains?|poison\w*|posion\w*|poisen\w*|poisin\w*|made (frm|out of|with)|wh?a?t'?s? (is )?it made"
                       # "is it bacteria based", "same thing as botulism": the page's Clostridium botulinum.
-                      r"|bacteri\w*|botulism",
+                      r"|bacteri\w*|botulism|botch?ulism|botulis\w*",
     # Not "what is botox made of / used for / approved for": those are other topics' questions.
     "faq_what_is": r"what is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|what does (it|botox|this|the treatment) (actually |really |even |exactly )?do\b|how does it work|what exactly|meaning|definition|define\b",
-    "faq_not_cosmetic": r"cosmetic|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines|botox (on|in) my forehead",
-    "faq_why_dentist": r"why (a |would a |does a |do )?dentists?|dentists? (do|does|doing|giving|offer)"
+    "faq_not_cosmetic": r"cosmetic|look(ing)? younger|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines|botox (on|in) my forehead",
+    "faq_why_dentist": r"(at|from|by) (the|a|my) dentist\W+(\w+\W+){0,2}why\b|why (a |would a |does a |do )?dentists?|dentists? (do|does|doing|giving|offer)"
                        r"|why (is |are |would |does |do )?(a |my |the |your )?dental (clinic|office|practice)|dental (clinic|office|practice) (doing|offering|giving)",
     "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|who('?s| is) (this|it|botox|the treatment|this treatment)( treatment)? (meant |designed |intended )?for|tried everything|nothing (else )?(has )?work",
-    "faq_first_step": r"first (step|visit|appointment)|how do i (start|begin|get started)|get (started|strated|statred|startd)|process|what happens at"
+    "faq_first_step": r"first (step|visit|appointment)|how do i (start|begin|get started)|where (do|should|can) i (even )?(start|begin)|get (started|strated|statred|startd)|process|what happens at"
                       # "whats involved in the consult", "is my medical history reviewed before anything is done" (development set 6).
                       r"|(involved|happens?|expect|takes? place) (in|at|during) (the |my |a |your )?(first |initial |1st )?(consult\w*|visit|appointment)"
                       r"|initial (consult\w*|visit|appointment)|(medical|health) history (is |gets |get |will be |be )?(reviewed|taken|looked at|checked|gone over)",
-    "faq_effectiveness": r"does (it|botox|this|the treatment) (really |actually |even )?work|effective(ness)?|how well|succ?ess?\w*|results?|relief|wor(th|ht) it"
+    "faq_effectiveness": r"get rid of (my |the |this )?pain|does (it|botox|this|the treatment) (really |actually |even )?work|effective(ness)?|how well|succ?ess?\w*|results?|relief|wor(th|ht) it"
                          # "..., and would it actually help?" (with no term after "help": that asks about a condition)
                          r"|(would|will|does|could|can) it (really |actually |even )?help( me| at all)?\s*[?.!]*$",
     # "treats?" whole: "how long does one treatment last" asks no condition.
     "faq_conditions": r"treats?\b|what (can|does) it help|help (with|my)|migraines?|headaches?|jaw|clench\w*|grind\w*|tmj",
     "faq_motto": r"motto|slogan|philosophy|feel better",
-    "faq_safety_overview": r"\bsafe(ty)?\b|precautions?|(before|b4|befor|bfore) (the |my )?treatment|dangerous|harmful",
-    "faq_safety_medications": r"medications?|medicat\w*|meds|pills|drugs?|prescriptions?|blood[- ]?thin+\w*|antidep\w*|insulin|aspirin"
+    "faq_safety_overview": r"(disclose|tell you|let you know|mention|share)\s+(\w+\s+){0,3}(before|ahead of|prior to) (the |my )?treatment|\bsafe(ty)?\b|precautions?|(before|b4|befor|bfore) (the |my )?treatment|dangerous|harmful",
+    "faq_safety_medications": r"medications?|medicat\w*|meds|med list|pills|drugs?|prescriptions?|blood[- ]?thin+\w*|antidep\w*|insulin|aspirin"
                               # Drugs by name (development set 6: "I've been on sertraline", "on Coumadin for life").
                               r"|ssris?|snris?|sertraline|zoloft|prozac|fluoxetine|cipralex|escitalopram|lexapro|citalopram|wellbutrin"
                               r"|effexor|venlafaxine|coumadin|xarelto|plavix|heparin|apixaban|rivaroxaban|clopidogrel|sleep(ing)? (pills|meds|aids?)"
                               r"|muscle relaxants?|painkillers?|pain killers|opioids?|gabapentin|lyrica|amitriptyline|triptans?|sumatriptan"
                               r"|topiramate|propranolol|metformin|statins?|levothyroxine|synthroid"
                               r"|ibuprofen|advil|tylenol|warfarin|eliquis|birth control|antibiotics?|supplements?|taking (\w+ )?(daily|every day)",
-    "faq_safety_pregnancy": r"pregnan\w*|pregant\w*|pregnet\w*|preggo|\bpreg\b|start(ing)? a family|expecting (a )?(baby|child)?|conceiv\w*|tr(y|ying) for (a )?(baby|kid)|\bttc\b|having a baby|weeks along|\bmy ob\b|ob-?gyn|enceinte",
-    "faq_safety_surgery": r"surger(y|ies)|sugery|surgury|surgry|surgey|surjery|surgeon|(having|getting|get) (my|an?) \w+ (out|removed)|operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
+    "faq_safety_pregnancy": r"plan+ing (a|for a|to have a) (baby|kid|family)|pregnan\w*|pregant\w*|pregnet\w*|preggo|\bpreg\b|start(ing)? a family|expecting (a )?(baby|child)?|conceiv\w*|tr(y|ying) for (a )?(baby|kid)|\bttc\b|having a baby|weeks along|\bmy ob\b|ob-?gyn|enceinte",
+    "faq_safety_surgery": r"(hip|knee|joint|shoulder) replacement|surger(y|ies)|sugery|surgury|surgry|surgey|surjery|surgeon|(having|getting|get) (my|an?) \w+ (out|removed)|operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
     "faq_safety_facial_weakness": r"facial (weakness|paralysis|palsy|droop)|weak face|face (is |feels )?(weak|droopy)|facial muscles? (are )?weak"
                                   r"|bell'?s palsy|weakness in my face|(one|the right|the left) side of my face"
                                   r"|(face|facial) muscles? (are |r |is |feel |feels )?(\w+ )?weak|(my )?face (is |feels )?(already |still |a bit |kind of )weak"
@@ -69,8 +72,9 @@ _KEYWORDS: dict[str, str] = {
     "faq_safety_nerve": r"\bals\b|lou gehrig|lambert|\blems\b|nerves?\b|neuro\w*|muscle (disease|condition|disorder)|myasthenia|multiple sclerosis|\bms\b"
                         r"|parkinson'?s?|muscular dystrophy|neuropathy",
     "faq_safety_medical_conditions": r"medical conditions?|health (conditions?|problems?|issues?)|health history|conditions? i have"
-                                     r"|diabet\w*|h(e|ea)?art (disease|condition|problems?|valve|attack)|blood pressure|asthma|epilep\w*|autoimmune|lupus"
-                                     r"|cancer|thyroid|kidney|liver|illness|chronic (illness|disease)|pacemaker|heart block",
+                                     r"|diabet\w*|h(e|ea)?art (disease|condition|problems?|valve|attack|murmur|thing|issues?)|blood pres+ure|high bp|asthma|epilep\w*|autoimmune|lupus"
+                                     r"|cancer|thyroid|kidney|liver|illness|chronic (illness|disease)|pacemaker|heart block"
+                                     r"|arthritis|rheumat\w*|crohn'?s|colitis|cholesterol",
     "book_consultation": r"\bbook\w*|appointment|schedule|sign (me )?up|consult(ation)?\b|on the calendar",
     "request_human": r"talk to (a |someone|somebody|a person|a human|the|staff)|t(a)?lk (2|to) (the )?(dr|doc|doctor|dentist)\b|speak (to|with) (the )?(dr|doc|doctor|dentist)\b|call me|phone me|(real|actual) (person|human)|receptionist"
                      r"|(get|speak (to|with)|talk with|chat with) (a|an actual|a real) (human|person)",
@@ -117,7 +121,7 @@ TOPIC_PATTERNS["faq_side_effects"] = re.compile(
 # Where a second question starts: a question mark, "also", "and" + a question word, "plus".
 _SPLIT = re.compile(
     r"\?+|[;\n]|\s\+\s|\balso\b|\bplus\b(?!\s+(?:de|d'|que|qu'|en|tard|t[ôo]t|jamais|rien|besoin|mal|le|la|les|du|pour|efficace|longtemps|vite)\b)"
-    r"|,\s*(?=(?:and |&\s*)?(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)|\b(?:and|&|n) (?=(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)"
+    r"|,\s*(?=(?:and |&\s*)?(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have)\b)|\b(?:and|&|n) (?=(?:what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have|r u|wh?at'?s|wat)\b)"
     # French: "aussi", "également", and "et / pis / puis / ," before a question word.
     r"|\baussi\b|\b[ée]galement\b"
     r"|(?:,\s*|\b(?:et|pis|puis)\s+)(?=(?:est-ce|c'est|comment|combien|qui|quand|o[ùu]|pourquoi|quel\w*|est-il|y a|avez|[êe]tes|faites|le dr|il)\b)",
@@ -275,7 +279,7 @@ def named_alternatives(text: str, candidates: Sequence[Candidate], most: int = 2
 # side efects of botox for grinding", "botox for bruxism, any s/e's?", "DOES BOTOX FOR MIGRAINES GIVE
 # YOU HEADACHES", "will the injection spots hurt": tests/dev/side_effects_dev.yml).
 _SIDE_EFFECTS_OUTRIGHT = re.compile(
-    r"\bside ?[ae]ff?ec?ts?\b|\bside ?efects?\b|\bs/e'?s?\b|(?-i:\bSEs?\b)|\badverse\b|\bafter ?effects?\b|\brisks?\b|\brisky\b"
+    r"\bside ?[ae]ff?ec?ts?\b|\bside ?efects?\b|\bside ?e?fx\b|\bs/e'?s?\b|(?-i:\bSEs?\b)|\badverse\b|\bafter ?effects?\b|\brisks?\b|\brisky\b"
     r"|\b(give|gives|giving|cause|causes|causing|trigger|triggers)\s+(you\s+|me\s+|people\s+|patients\s+)?(a\s+|any\s+)?"
     r"(headaches?|migraines?|neck pain|dry (mouth|eyes?)|blurr\w+ vision|droop\w*|fatigue)\b"
     r"|\binjection (sites?|spots?|areas?)\b|\bshot (sites?|spots?)\b|\bwhere the (needle|shot|injection)s? (goes|go|went) in\b"

@@ -236,7 +236,7 @@ class PatternSafeguards(ConfiguredComponent):
             readings = self._readings(message)
             if intent == self.other_language_intent:
                 self._demote_other_language(message)
-            elif intent == self.after_treatment_intent and asks_what_might_happen(text):
+            elif intent == self.after_treatment_intent and (asks_what_might_happen(text) or tells_only_history(text)):
                 self._demote_after_treatment(message)
             elif self._unfounded_urgent_reading(intent, text, language):
                 self._demote(message, str(intent))
@@ -263,6 +263,8 @@ class PatternSafeguards(ConfiguredComponent):
             # alarms, and the multilingual reply they get instead gives 911 and 988.
             return True
         if reading == self.emergency_intent and language == ES and not has_alarm_word(text):
+            # In English the classifier's emergency reading stands even without a word of alarm (an
+            # emergency the patterns miss may be worded any way); in Spanish it never learnt the words.
             return True
         if reading == self.crisis_intent:
             no_distress = not may_be_crisis(text)
@@ -340,7 +342,8 @@ class PatternSafeguards(ConfiguredComponent):
     def _demote_after_treatment(self, message: Message) -> None:
         # The classifier read "will I get a droopy eyelid after the shots?" as a symptom now; the
         # pattern (which needs a cue that it happened) did not. Such a question is answered with
-        # the page's side effects: the next intent in the ranking.
+        # the page's side effects: the next intent in the ranking. So is history read as a symptom
+        # now ("I had a seizure once as a kid, none since. Is that something I should mention?").
         self._demote(message, self.after_treatment_intent)
 
     def _demote(self, message: Message, intent: str) -> None:

@@ -230,7 +230,11 @@ _EMERGENCY_EN = (
     r"(arms?|legs?|hands?)\s+up\b|\b(legs?|knees)\s+(won'?t|can'?t|don'?t|wouldn'?t)\s+(hold|support|carry)\s+me\b",
     r"\b(arms?|legs?|knees)\s+(are\s+|is\s+|keep\s+|keeps\s+)?(giving out|giving way|buckling|collapsing|gave out)\b",
     r"\bweakness\s+(\w+\s+){0,4}(to|into|down|up)\s+(my\s+|the\s+)?(arms?|legs?|body|chest|hands?|neck|shoulders?)\b",
-    r"\bchest\s+(pains?|tight(ness)?)\b|\bchest\s+(feels\s+|is\s+)?(\w+\s+)?(tight|heavy)\b",
+    r"\bchest\s+(pains?|tight(ness)?)\b|\bchest\s+(feels\s+|is\s+)?(\w+\s+)?(tight|heavy)\b"
+    # "my chest got super tight, and now my left arm is numb" (development set 7).
+    r"|\bchest\s+(got|gets|getting|went|has been|was|felt|is getting|keeps getting)\s+(\w+\s+){0,2}(tight|heavy|tighter)\b"
+    r"|\b(left|right|my|one)\s+(arm|leg|side)\s+(is|went|has gone|feels|got|is going|keeps going)\s+(\w+\s+)?(numb|dead|limp)\b"
+    r"|\bnumb(ness)?\s+(in|down)\s+my\s+(left\s+|right\s+)?(arm|leg|side)\b",
     r"\bchest\s+(hurts|is hurting|aches|is aching|is killing me|pressure)\b"
     r"|\b(pain|pressure|tightness|heaviness|squeezing|crushing|weight)\s+(feeling\s+|sensation\s+)?(in|on)\s+(my|the)\s+chest\b"
     r"|\b(sitting|standing|elephant)\s+on\s+my\s+chest\b",
@@ -514,6 +518,8 @@ _LONG_AGO = re.compile(
     r"|\bil y a (\d+|des|quelques|plusieurs|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente) ans\b|\bil y a (bien\s+|tres\s+)?longtemps\b|\bdans le passe\b|\bquand j'\s?etais (petite?|jeune|enfant|ado|bebe)\b|\bdans mon enfance\b"
     r"|\bl'\s?an(nee)? (passee?|derniere)\b|\ben (19|20)\d\d\b|\bhace (\d+|unos|muchos|varios|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|quince|veinte|treinta) anos\b|\bde nin[oa]\b"
     r"|\bcuando era (nin[oa]|pequen[oa]|joven|chic[oa]|bebe)\b|\bel ano pasado\b"
+    # "my grandma fainted at her dentist in the 80s", "short of breath on a hike last summer" (development set 7).
+    r"|\bin the (19)?[2-9]0'?s\b|\blast (summer|winter|spring|fall|autumn)\b"
 )
 
 # What-if and general questions: what follows is asked about, not felt. The clause is read only up
@@ -584,7 +590,9 @@ _RIGHT_NOW = re.compile(r"\bright\s+now\b")
 # the past tense, with no word of the present ("I have hives. That was years ago I had them too"
 # is happening).
 _DATED_BY_NEXT = re.compile(
-    r"^(that|this)\s*(was|happened)\s+((like|about|around|maybe|over|almost|at least)\s+)?((\d+|a few|a couple( of)?|many|several|two|three|some)\s+)?(years?|decades?)\s+ago\b"
+    # "I fainted once when I had blood taken, years ago." (development set 7)
+    r"^((like|about|around|maybe|over|almost|at least)\s+)?((\d+|a few|a couple( of)?|many|several|two|three|some)\s+)?(years?|decades?)\s+ago\b"
+    r"|^(that|this)\s*(was|happened)\s+((like|about|around|maybe|over|almost|at least)\s+)?((\d+|a few|a couple( of)?|many|several|two|three|some)\s+)?(years?|decades?)\s+ago\b"
     r"|^(that|this)\s*(was|happened)\s+(a\s+)?(long time|ages)\s+ago\b"
     r"|^(that|this)\s*(was|happened)\s+(when i was|as a) (a kid|little|young|a child|a teen\w*|kid|child|teen\w*)\b"
     r"|^(c'\s?etait|ca s'\s?est passe)\s+(il y a\s+)(\d+|des|quelques|plusieurs|deux|trois)\s+ans\b"

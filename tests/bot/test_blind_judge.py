@@ -12,6 +12,14 @@ responses:
       text: "Il peut aider pour les migraines."
   utter_other_language:
     - text: "English and French only."
+  utter_out_of_scope:
+    - text: "Sorry, I don't have that information."
+  utter_also_unknown_booking:
+    - text: "You also asked something the page doesn't answer."
+  utter_faq_conditions_unlisted:
+    - text: "The clinic's page doesn't mention {mention}, so I can't say. I can pass your question on."
+  utter_faq_conditions_named:
+    - text: "The clinic's page names {condition} among the conditions."
   utter_fallback:
     - text: "Sorry, I didn't understand."
     - condition: [{type: slot, name: language, value: fr}]
@@ -59,3 +67,13 @@ def test_single_label_turns_become_nlu_examples_and_the_rest_stay_out(tmp_path) 
     nlu = {block["intent"]: block["examples"].splitlines() for block in yaml.safe_load(target.read_text())["nlu"]}
     assert nlu == {"book_consultation": ["- je veux un rdv"], "faq_side_effects": ["- et les effets?"],
                    "faq_what_is": ["- c'est quoi le botox?"]}
+
+
+def test_out_of_scope_is_met_by_every_form_of_the_honest_i_dont_know() -> None:
+    responses = Responses.from_text(DOMAIN)
+    for text in ("Sorry, I don't have that information.", "You also asked something the page doesn't answer.",
+                 "The clinic's page doesn't mention sweating, so I can't say. I can pass your question on."):
+        assert judge_turn(responses, ["out_of_scope"], None, reply(text))[0], text
+    # Not by an answer from the page, nor by "not understood".
+    assert not judge_turn(responses, ["out_of_scope"], None, reply("The clinic's page names migraines among the conditions."))[0]
+    assert not judge_turn(responses, ["out_of_scope"], None, reply("Sorry, I didn't understand."))[0]
