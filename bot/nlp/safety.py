@@ -241,7 +241,8 @@ _EMERGENCY_EN = (
     r"\b(this|it)\s*('?s|is)\s+(really\s+|very\s+)?urgent\b",
     r"\b(i'?m|i am|having|this is|it'?s|it is)\s+(a|an)?\s*(medical\s+)?emergency\b",
     r"\b(call(ed)?|calling)\s+(911|an ambulance)\b|\b911\b|\b(need|send|get)\s+(me\s+)?an?\s+ambulance\b",
-    r"^(medical\s+)?(emergency|urgent)$",
+    # "emergency!!" alone, or closing a clause ("... and emergency!! my throat").
+    r"(^|\b(and|so|its|it'?s)\s+)(an?\s+)?(medical\s+)?(emergency|urgent)$",
     r"\b(passing|passed|going to pass) out\b|\bfainted\b|\bblack(ed|ing)?\s+out\b|\b(lost|losing)\s+consciousness\b"
     r"|\b(keep|keeps|kept|been|started|am|i'?m|im)\s+fainting\b|\b(i|she|he|my (husband|wife|partner|mom|mother|dad|father))\s+(just\s+)?collapsed\b",
     r"\b(feel|feeling|felt|going to|gonna|about to|might)\s+(\w+\s+){0,2}(faint(ing)?|pass(ing)? out|black(ing)? out|collapse)\b",

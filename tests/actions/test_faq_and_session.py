@@ -633,3 +633,30 @@ def _conversation(*turns: tuple[str, str]) -> Tracker:
 def test_the_question_passed_to_the_team_is_the_one_the_page_could_not_fully_answer(
         first: tuple[str, str], carried: Optional[str]) -> None:
     assert question_for_staff(_conversation(first, ("/request_human", "request_human"))) == carried
+
+
+
+@pytest.mark.asyncio
+async def test_a_menu_reading_of_a_question_naming_one_topic_answers_it() -> None:
+    text = "Before I go ahead, could you tell me what I should disclose ahead of treatment?"
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "show_menu"))
+    assert responses(dispatcher) == ["utter_faq_safety_overview"]
+    _, menu = await answer(ActionAnswerQuestion(), make_tracker("what can you do", "show_menu"))
+    assert responses(menu) == ["utter_menu"]
+
+
+@pytest.mark.asyncio
+async def test_a_condition_asked_right_after_the_approval_is_the_approval() -> None:
+    tracker = make_tracker("and for migraines specifically?", "faq_conditions", entities=[entity("condition", "migraines")],
+                           slots={"last_topic": "faq_approval"})
+    _, dispatcher = await answer(ActionAnswerQuestion(), tracker)
+    assert responses(dispatcher) == ["utter_faq_approval"]
+
+
+@pytest.mark.asyncio
+async def test_a_storys_background_condition_does_not_decide_its_question() -> None:
+    text = ("Honestly I'm at my wits' end. I've had a headache pretty much every day for 3 months and I've tried "
+            "everything. My doctor said maybe botox. Where do I even start?")
+    condition = {**entity("condition", "headache"), "start": text.index("headache"), "end": text.index("headache") + 8}
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "faq_conditions", entities=[condition]))
+    assert responses(dispatcher)[0] == "utter_faq_first_step"

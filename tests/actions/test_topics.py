@@ -207,6 +207,19 @@ def test_french_follow_ups() -> None:
     ("im on antidepresants can i still get it", "faq_safety_medications"),
     ("I have some lingering weakness in my facial muscles", "faq_safety_facial_weakness"),
     ("does it hurt", "faq_side_effects"),
+    # Found on the seventh development set (tests/dev/understanding_dev7.yml).
+    ("any side fx w/ the shots?", "faq_side_effects"),
+    ("is it botchulism", "faq_ingredient"),
+    ("and can it spread", "faq_side_effects"),
+    ("could it give me a headache?", "faq_side_effects"),
+    ("we're planning a baby next year", "faq_safety_pregnancy"),
+    ("i have hgh blood presure is botox ok", "faq_safety_medical_conditions"),
+    ("I am scheduled to have a hip replacement in the spring", "faq_safety_surgery"),
+    ("Where do I even start?", "faq_first_step"),
+    ("I always thought botox was for celebrities trying to look younger", "faq_not_cosmetic"),
+    ("could you tell me what I should disclose ahead of treatment?", "faq_safety_overview"),
+    ("WILL THIS GET RID OF MY PAIN", "faq_effectiveness"),
+    ("botox at the dentist?? why", "faq_why_dentist"),
 ])
 def test_the_words_patients_use_name_the_topic(text: str, topic: str) -> None:
     assert topic in topics_in(text)
@@ -286,3 +299,7 @@ def test_a_side_effect_asked_by_name_is_a_second_question_but_not_one_told() -> 
     assert "faq_side_effects" not in topics_in("my left cheek droops a bit and i cant lift my brow, does that matter")
     # Told, it is no question about side effects either (the after-treatment message decides).
     assert not asks_about_side_effects("eyelid drooping since the injection")
+
+
+def test_a_question_after_n_in_shorthand_is_a_second_question() -> None:
+    assert segments("whats ur motto n r u a robot") == ["whats ur motto", "r u a robot"]

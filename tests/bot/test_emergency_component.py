@@ -538,3 +538,14 @@ def test_an_emergency_reading_of_an_idiom_gives_way(net: PatternSafeguards) -> N
     text = "my jaw pain literally takes my breath away 😂 anyway"
     (out,) = net.process([message(text, intent="emergency", confidence=0.7, ranking=ranking)])
     assert out.get("intent")["name"] == "faq_conditions"
+
+
+def test_an_after_treatment_reading_of_history_only_gives_way(net: PatternSafeguards) -> None:
+    # "I had a seizure once as a kid, none since" is history, not a symptom after treatment (development set 7).
+    ranking = [{"name": "after_treatment", "confidence": 0.67}, {"name": "own_case", "confidence": 0.28}]
+    text = "I had a seizure once as a kid, none since. Is that something I should mention?"
+    (out,) = net.process([message(text, intent="after_treatment", confidence=0.67, ranking=ranking)])
+    assert out.get("intent")["name"] == "own_case"
+    told = "my eyelid has been drooping since the injection on monday"
+    (kept,) = net.process([message(told, intent="after_treatment", confidence=0.67, ranking=ranking)])
+    assert kept.get("intent")["name"] == "after_treatment"
