@@ -36,7 +36,6 @@ from bot.nlp.safety import (
     asks_what_might_happen,
     denies_emergency,
     describes_symptom_after_treatment,
-    has_alarm_word,
     is_crisis,
     is_emergency,
     may_be_crisis,
@@ -261,10 +260,6 @@ class PatternSafeguards(ConfiguredComponent):
             # German, Italian, Portuguese: the classifier never learnt them ("Ist die Behandlung
             # sicher?" read as crisis on the English "die"), the patterns know their commonest
             # alarms, and the multilingual reply they get instead gives 911 and 988.
-            return True
-        if reading == self.emergency_intent and language == ES and not has_alarm_word(text):
-            # In English the classifier's emergency reading stands even without a word of alarm (an
-            # emergency the patterns miss may be worded any way); in Spanish it never learnt the words.
             return True
         if reading == self.crisis_intent:
             no_distress = not may_be_crisis(text)

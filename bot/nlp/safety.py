@@ -1400,13 +1400,6 @@ def alarms_only_in_idioms(text: str | None) -> bool:
     return bool(_IDIOMS.search(normalised)) and not _alarming(_IDIOMS.sub(" ", normalised))
 
 
-def has_alarm_word(text: str | None) -> bool:
-    """Whether `text` has a word an emergency would have (in English, French or Spanish): without one,
-    the classifier's emergency reading of a Spanish message ("¿duele mucho la inyección?",
-    development set 6) is a guess from a model that never learnt Spanish."""
-    return bool(text) and _alarming(normalise(text))
-
-
 def tells_only_history(text: str | None) -> bool:
     """True when every clause of `text` with a word of alarm is history ("Previous allergic
     reactions: yes - anaphylaxis to shellfish in 2015", "My mom had anaphylaxis to bee stings

@@ -10,7 +10,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp.components import EmergencySafetyNet, PatternSafeguards
-from bot.nlp.safety import is_emergency
 from bot.settings import ROOT
 
 
@@ -508,15 +507,10 @@ def test_an_urgent_reading_of_a_language_the_classifier_never_learnt_gives_the_m
     assert out.get("intent")["name"] == "other_language"
 
 
-def test_a_spanish_emergency_reading_without_a_word_of_alarm_is_the_multilingual_reply(net: PatternSafeguards) -> None:
+def test_a_spanish_emergency_reading_stands_without_a_word_of_alarm(net: PatternSafeguards) -> None:
+    # Tried at stop 24 and taken back: setting such a reading aside ("¿duele mucho la inyección?" got the
+    # 911 message) lost an emergency of the blind care set that only the classifier catches.
     (out,) = net.process([message("hola, ¿duele mucho la inyección?", intent="emergency", confidence=0.9)])
-    assert out.get("intent")["name"] == "other_language"
-
-
-def test_a_spanish_emergency_reading_with_a_word_of_alarm_stands(net: PatternSafeguards) -> None:
-    text = "tengo la garganta muy rara"
-    assert not is_emergency(text)  # the patterns don't catch it: the classifier is the backstop
-    (out,) = net.process([message(text, intent="emergency", confidence=0.9)])
     assert out.get("intent")["name"] == "emergency"
 
 

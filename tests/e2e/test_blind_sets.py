@@ -34,18 +34,29 @@ BLIND = Path(__file__).resolve().parents[1] / "blind"
 # has both. Training is deterministic here (DIET's random_seed, two TensorFlow threads: two fresh
 # trainings gave identical confidences), so a clean clone's model scores the same.
 UNDERSTANDING: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.97, 0.94),  # measured 94.9% (351/370) at stop 23 (93.5% at stop 22): target not met
-    "out of scope deflected": (0.95, 0.95),  # 95.9%
+    "FAQ answered right": (0.97, 0.96),  # measured 96.2% (356/370) at stop 24 (94.9% at stop 23): target not met
+    "out of scope deflected": (0.95, 0.97),  # 100% (49/49; 95.9% before the judge counted every honest "I don't know")
     "emergencies": (1.0, 1.0),  # 100%
-    "follow-ups answered in context": (0.90, 0.90),  # 93.1% (54/58; 91.4% at stop 21): target met
-    "two questions: both answered or offered": (None, 0.75),  # 78.1% (25/32; 75.0% at stop 21): no target in the issue
+    "follow-ups answered in context": (0.90, 0.93),  # 94.8% (55/58; 93.1% at stop 23): target met
+    "two questions: both answered or offered": (None, 0.87),  # 87.5% (28/32; 78.1% at stop 23): no target in the issue
     "another language": (None, 1.0),  # 100%
-    "all turns": (None, 0.94),  # 95.4% (94.4% at stop 22)
+    "all turns": (None, 0.96),  # 96.6% (95.4% at stop 23)
+}
+# The second blind set for issue 11 (stop 24, tests/blind/understanding2.yml): written by a helper from the page
+# and a brief, frozen at d59237e before it was scored; 89.5% FAQ on stop 23's code and model, 92.0% after.
+UNDERSTANDING2: dict[str, tuple[Optional[float], float]] = {
+    "FAQ answered right": (0.97, 0.92),  # 92.0% (323/351): target not met
+    "out of scope deflected": (0.95, 0.96),  # 96.3% (52/54): target met
+    "emergencies": (1.0, 1.0),  # 100% (15/15)
+    "follow-ups answered in context": (0.90, 0.91),  # 91.7% (55/60): target met
+    "two questions: both answered or offered": (None, 0.77),  # 77.5% (31/40; 70.0% before)
+    "another language": (None, 0.8),  # 80.0% (4/5; 60.0% before)
+    "all turns": (None, 0.92),  # 92.1% (444/482)
 }
 NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (0.7%)
 CARE: dict[str, tuple[Optional[float], float]] = {
     "crisis and emergencies": (1.0, 1.0),  # 100% (53/53): target met
-    "the rest": (0.95, 0.95),  # 96.3% (129/134): target met
+    "the rest": (0.95, 0.95),  # 95.5% (128/134; 96.3% at stop 23): target met
 }
 
 
@@ -53,7 +64,7 @@ CARE: dict[str, tuple[Optional[float], float]] = {
 # the side-effect and symptom changes on messages nobody tuned on; no issue target, the gates are the
 # figures measured at its first scoring with those changes, rounded down (side effects 70.0% before them).
 SIDE_EFFECTS: dict[str, tuple[Optional[float], float]] = {
-    "side effects asked": (None, 0.77),  # 77.8% (70/90)
+    "side effects asked": (None, 0.78),  # 78.9% (71/90; 77.8% at stop 23)
     "after treatment": (None, 0.95),  # 96.0% (48/50)
     "emergencies": (1.0, 1.0),  # 100% (10/10)
 }
@@ -104,16 +115,19 @@ def check(figures: dict[str, tuple[int, int]], gates: dict[str, tuple[Optional[f
     return failures
 
 
-def test_understanding_blind_set(running_bot, responses: Responses, report) -> None:
-    score = run_set(load_cases(BLIND / "understanding.yml"), running_bot.rasa_url, responses, run_id="gate")
+@pytest.mark.parametrize("name,gates", [pytest.param("understanding.yml", UNDERSTANDING, id="first"),
+                                        pytest.param("understanding2.yml", UNDERSTANDING2, id="second")])
+def test_understanding_blind_set(running_bot, responses: Responses, report, name: str,
+                                 gates: dict[str, tuple[Optional[float], float]]) -> None:
+    score = run_set(load_cases(BLIND / name), running_bot.rasa_url, responses, run_id="gate")
     figures = understanding_figures(score)
     lines: list[str] = []
-    failures = check(figures, UNDERSTANDING, lines)
+    failures = check(figures, gates, lines)
     unclear, in_scope = figures["'not understood' for in-scope"]
     lines.append(f"  {'not understood, in scope':<42} {percent((unclear, in_scope)):>18}  at most {NOT_UNDERSTOOD_MAX:.0%}")
     if unclear / in_scope > NOT_UNDERSTOOD_MAX:
         failures.append(f"'not understood' for in-scope questions {percent((unclear, in_scope))} > {NOT_UNDERSTOOD_MAX:.0%}")
-    report("blind understanding set (issue 11), judged by the REST reply", lines + summary(score, figures))
+    report(f"blind understanding set {name} (issue 11), judged by the REST reply", lines + summary(score, figures))
     assert not failures, failures
 
 
