@@ -10,7 +10,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions.topics import (
-    asks_about_breastfeeding_only,
     asks_side_effects_outright,
     is_follow_up,
     one_topic_named,
@@ -229,8 +228,6 @@ def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "", last_
             and all(asks_side_effects_outright(piece) or not topics_in(piece) for piece in segments(text))
             and not topics_named_besides(text, SIDE_EFFECTS_TOPICS)):
         return "faq_side_effects"
-    if intent in ("faq_safety_pregnancy", "own_case") and asks_about_breastfeeding_only(text):
-        return "out_of_scope"
     only_headaches = condition == HEADACHES and not side_effect and not unlisted
     # Right after the approval, "and for migraines specifically?" asks whether it is approved for them
     # (the page's approval names migraines, tension headaches and oral-facial pain: development set 7).

@@ -4,8 +4,7 @@ Patients often write several sentences about themselves and ask at the end ("I'v
 for years ... my sister had it done. Does it actually work?"). A bag-of-words classifier reads
 the story's words as much as the question's. For a message of `min_tokens` tokens or more,
 `QuestionFocus` keeps only the tokens of the last sentence with a question mark (else the last
-sentence), with the sentence before it when that one is short; any message loses a letter's salutation
-and sign-off (bot.nlp.sentences.letter_body). Entities are still found in the
+sentence), with the sentence before it when that one is short. Entities are still found in the
 whole message (the spaCy document is untouched), so "can it help me?" after a story about
 migraines is still answered about migraines; the safety nets read the whole text too.
 """
@@ -21,7 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp.graph import ConfiguredComponent
-from bot.nlp.sentences import focus_span, letter_body
+from bot.nlp.sentences import focus_span
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -38,13 +37,9 @@ class QuestionFocus(ConfiguredComponent):
     def focus(self, message: Message) -> None:
         tokens = message.get(TOKENS_NAMES[TEXT])
         text = message.get(TEXT)
-        if not tokens or not text:
+        if not tokens or not text or len(tokens) < self.min_tokens:
             return
-        # Any message loses a letter's salutation and sign-off ("Dear team, … Thank you for your time.
-        # Regards, Helen"); a long one is narrowed further, to its question.
-        start, end = focus_span(text) if len(tokens) >= self.min_tokens else letter_body(text)
-        if (start, end) == (0, len(text)):
-            return
+        start, end = focus_span(text)
         kept = [t for t in tokens if t.start >= start and t.end <= end]
         if kept:
             message.set(TOKENS_NAMES[TEXT], kept)

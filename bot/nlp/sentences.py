@@ -23,47 +23,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip(" .!?\n")]
 
 
-# A letter's framing: a salutation before the question and a sign-off after it ("Dear team, … Thank you
-# for your time. Regards, Helen"). Development set 8's polite letters were read as the sign-off ("thank
-# you": thanks, a wish for a person) or not understood; the classifier and the story reading see the body.
-_SALUTATION = re.compile(
-    r"^\s*(?:dear\s+[^,:\n]{1,60}[,:]|to whom it may concern\s*[,:]?|(?:hello|hi|hey|good (?:morning|afternoon|evening|day)"
-    r"|greetings|bonjour|bonsoir|salut|allo)(?:\s+(?:there|all|team|everyone|folks|doctor|dr\.?\s*\w+|metropolitan dental(?: team)?"
-    r"|l'[ée]quipe))?\s*[,!.:;-]+)\s*",
-    re.IGNORECASE,
-)
-_SIGN_OFF = re.compile(
-    r"(?:^|[.!?,;\n]\s*|\s)(?i:(?:many\s+|thanks?\s+)?thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?(?:\s+(?:again|kindly|in advance"
-    r"|for (?:your|the) (?:time|help|assistance|consideration|attention|reply|response)))?|thank you kindly|much appreciated"
-    r"|(?:kind|best|warm|warmest)\s+regards|regards|sincerely|yours (?:truly|faithfully|sincerely)|best wishes|cheers"
-    r"|respectfully|with (?:thanks|gratitude)|merci(?: beaucoup| d'avance)?|cordialement)"
-    r"[\s.,!]*(?:[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})?[\s.!]*$"
-)
-# The body must keep this many words for the framing to be cut: "ok thanks", "hi there!" stay whole.
-BODY_MIN_WORDS = 4
-
-
-def letter_body(text: str) -> tuple[int, int]:
-    """Character offsets of `text` without a letter's salutation and sign-off (the whole text when
-    what would be left is too short to be a question)."""
-    start, end = 0, len(text)
-    salutation = _SALUTATION.match(text)
-    if salutation and len(text[salutation.end():].split()) >= BODY_MIN_WORDS:
-        start = salutation.end()
-    while True:
-        sign_off = _SIGN_OFF.search(text, start, end)
-        if not sign_off or len(text[start:sign_off.start()].split()) < BODY_MIN_WORDS:
-            break
-        end = sign_off.start() + (1 if text[sign_off.start()] in ".!?" else 0)
-    return start, end
-
-
 def focus_span(text: str) -> tuple[int, int]:
-    """Character offsets of the part of `text` that asks the question (a letter's body only)."""
-    body_start, body_end = letter_body(text)
-    spans = [(a + body_start, b + body_start) for a, b in sentences(text[body_start:body_end])]
+    """Character offsets of the part of `text` that asks the question."""
+    spans = sentences(text)
     if len(spans) < 2:
-        return body_start, body_end
+        return 0, len(text)
     asked = [i for i, (start, end) in enumerate(spans) if "?" in text[start:end]]
     last = asked[-1] if asked else len(spans) - 1
     first = last

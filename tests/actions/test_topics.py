@@ -303,37 +303,3 @@ def test_a_side_effect_asked_by_name_is_a_second_question_but_not_one_told() -> 
 
 def test_a_question_after_n_in_shorthand_is_a_second_question() -> None:
     assert segments("whats ur motto n r u a robot") == ["whats ur motto", "r u a robot"]
-
-
-@pytest.mark.parametrize(("text", "topic"), [
-    # Found on the eighth development set (tests/dev/understanding_dev8.yml).
-    ("wat is it n is it safe", "faq_what_is"),
-    ("how it works", "faq_what_is"),
-    ("how does it relieve pain", "faq_what_is"),
-    ("how would injecting botox reduce that?", "faq_what_is"),
-    ("is this the same botox celebs use", "faq_not_cosmetic"),
-    ("what do you need to know about my health before the injections", "faq_safety_overview"),
-    ("who does the injections", "faq_dr_experience"),
-    ("my facial musles are kinda weak", "faq_safety_facial_weakness"),
-    ("i have multipel sclerosis is this ok for me", "faq_safety_nerve"),
-])
-def test_the_eighth_sets_words_name_the_topic(text: str, topic: str) -> None:
-    assert topic in topics_in(text)
-
-
-def test_a_second_question_is_looked_for_in_the_pieces_that_ask_first() -> None:
-    text = "i cant take meds for my migraines, is this for me, and is it approved"
-    assert second_question(text, "faq_candidates") == "faq_approval"
-
-
-@pytest.mark.parametrize(("text", "leans"), [
-    ("and in the US?", True),
-    ("and i'm planning another one in the fall", True),
-    ("and how much does it cost?", False),  # what the page never says
-    ("and the side effects?", False),  # names a topic of its own
-    ("is it approved in the US?", False),  # not a follow-up
-])
-def test_a_follow_up_naming_nothing_new_leans_on_the_last_answer(text: str, leans: bool) -> None:
-    from actions.topics import leans_on_the_last_answer
-
-    assert leans_on_the_last_answer(text) is leans

@@ -543,4 +543,3 @@ def test_an_after_treatment_reading_of_history_only_gives_way(net: PatternSafegu
     told = "my eyelid has been drooping since the injection on monday"
     (kept,) = net.process([message(told, intent="after_treatment", confidence=0.67, ranking=ranking)])
     assert kept.get("intent")["name"] == "after_treatment"
-

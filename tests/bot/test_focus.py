@@ -51,35 +51,3 @@ def test_the_component_narrows_long_messages_only() -> None:
     focus.process([long_message, short_message])
     assert [t.text for t in long_message.get(TOKENS_NAMES[TEXT])] == ["Is", "it", "approved", "by", "Health", "Canada?"]
     assert len(short_message.get(TOKENS_NAMES[TEXT])) == 6
-
-
-LETTER = ("Dear staff, I should be grateful to know how effective this therapy tends to be. "
-          "Thank you for your assistance. Regards, Mr. Chen")
-
-
-def test_a_letter_loses_its_salutation_and_sign_off() -> None:
-    from bot.nlp.sentences import letter_body
-
-    start, end = letter_body(LETTER)
-    assert LETTER[start:end] == "I should be grateful to know how effective this therapy tends to be."
-    # A long letter's question is found inside its body, never in the sign-off.
-    text = ("To whom it may concern: I was diagnosed with myasthenia gravis some years ago and I have been reading "
-            "about the treatment. Would this condition need to be taken into account before Botox? Yours faithfully, P. Novak")
-    start, end = focus_span(text)
-    assert text[start:end].strip() == "Would this condition need to be taken into account before Botox?"
-
-
-def test_greetings_and_thanks_alone_stay_whole() -> None:
-    from bot.nlp.sentences import letter_body
-
-    # The body left would be too short to be a question: "ok thanks" is a thank-you, "Hi! what is botox?" a question.
-    for text in ("ok thanks", "Thanks so much!", "hi there!", "Hi! what is botox?", "hello"):
-        assert letter_body(text) == (0, len(text)), text
-
-
-def test_the_component_drops_a_letters_framing_at_any_length() -> None:
-    focus = QuestionFocus({"min_tokens": 30})
-    message = Message({TEXT: LETTER, TOKENS_NAMES[TEXT]: tokens_of(LETTER)})
-    focus.process([message])
-    assert [t.text for t in message.get(TOKENS_NAMES[TEXT])][0] == "I"
-    assert [t.text for t in message.get(TOKENS_NAMES[TEXT])][-1] == "be."
