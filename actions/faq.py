@@ -161,7 +161,7 @@ class ActionAnswerQuestion(Action):
             if second and not second.startswith(SAFETY_PREFIX) and second != "faq_candidates":
                 return events + answer_or_offer(dispatcher, domain, tracker, second, entities)
             return events
-        if topic == "faq_side_effects" and topics.asks_side_effects_outright(text):
+        if topic == SIDE_EFFECTS and topics.asks_side_effects_outright(text):
             # "any SEs w/ botox for TMJ?": the term names what the treatment is for, not a side effect.
             entities = [e for e in entities if not topics.names_the_use(text, e)]
         events = answer(dispatcher, topic, entities, conversation_language(tracker), text)

@@ -604,19 +604,20 @@ _PAST_TENSE = re.compile(r"\b(had|got|was|were|broke out|reacted|developed|went|
 _PRESENT = re.compile(r"\b(have|has|am|i'm|im|is|are|now|still|currently|can'?t|cannot|cant|keep|keeps|j'\s?ai (?!eu)|je suis|maintenant|encore)\b")
 
 
-def _dated_by_next(parts: list[str], number: int) -> bool:
-    """Clause `number` is told in the past and the next one dates it as long past."""
-    clause = parts[number]
-    return (number + 1 < len(parts) and bool(_DATED_BY_NEXT.match(parts[number + 1])) and bool(_PAST_TENSE.search(clause))
-            and not _PRESENT.search(clause) and not any(_BACK_AGAIN.search(later) for later in parts[number + 2:]))
-
-
 # After the dating sentence, the thing is back: "my throat swelled up. that was 2 years ago but now it
 # is swelling again" is happening.
 _BACK_AGAIN = re.compile(
     r"\bagain\b|\bgetting worse\b|\b(is|are|it'?s)\s+(\w+\s+)?(swelling|swollen|closing|tight\w*|itch\w*|spreading|coming back|back|happening)\b"
     r"|\bstill\s+(swell\w*|swollen|itch\w*|hurt\w*|there|happening|going on)\b"
 )
+
+
+def _dated_by_next(parts: list[str], number: int) -> bool:
+    """Clause `number` is told in the past and the next one dates it as long past."""
+    clause = parts[number]
+    return (number + 1 < len(parts) and bool(_DATED_BY_NEXT.match(parts[number + 1])) and bool(_PAST_TENSE.search(clause))
+            and not _PRESENT.search(clause) and not any(_BACK_AGAIN.search(later) for later in parts[number + 2:]))
+
 # A fragment that names a symptom and asks whether it is a side effect ("difficulty swallowing as a
 # side effect?", "trouble breathing = side effect??", "effet secondaire ?"): the whole clause is
 # asked, but its question comes after the symptom, so `_before_a_question` would keep the symptom.

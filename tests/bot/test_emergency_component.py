@@ -36,6 +36,13 @@ def forced(net: PatternSafeguards, text: str, intent: str = "faq_side_effects") 
     return out
 
 
+def reading_after(net: PatternSafeguards, text: str, *ranking: tuple[str, float]) -> str:
+    """The intent the component leaves for `text` whose classifier ranking was `ranking`, best first."""
+    entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    (out,) = net.process([message(text, intent=ranking[0][0], confidence=ranking[0][1], ranking=entries)])
+    return out.get("intent")["name"]
+
+
 # --------------------------------------------------------------------------- emergency (as before)
 
 
@@ -483,16 +490,12 @@ def test_a_sure_runner_up_answers_a_what_if_instead(net: PatternSafeguards) -> N
     "My mom had anaphylaxis to bee stings decades ago — is that something I should tell you before treatment?",
 ])
 def test_an_emergency_reading_of_history_gives_way(net: PatternSafeguards, text: str) -> None:
-    ranking = [{"name": "emergency", "confidence": 0.9}, {"name": "faq_safety_medical_conditions", "confidence": 0.08}]
-    (msg,) = net.process([message(text, intent="emergency", confidence=0.9, ranking=ranking)])
-    assert msg.get("intent")["name"] == "faq_safety_medical_conditions"
+    assert reading_after(net, text, ("emergency", 0.9), ("faq_safety_medical_conditions", 0.08)) == "faq_safety_medical_conditions"
 
 
 def test_an_emergency_reading_with_something_now_beside_the_history_stands(net: PatternSafeguards) -> None:
     text = "I had anaphylaxis years ago and my lips feel weird"
-    ranking = [{"name": "emergency", "confidence": 0.9}, {"name": "faq_side_effects", "confidence": 0.08}]
-    (msg,) = net.process([message(text, intent="emergency", confidence=0.9, ranking=ranking)])
-    assert msg.get("intent")["name"] == "emergency"
+    assert reading_after(net, text, ("emergency", 0.9), ("faq_side_effects", 0.08)) == "emergency"
 
 
 # --------------------------------------------------------------------------- development set 6 (stop 24)
@@ -528,18 +531,14 @@ def test_a_question_the_page_does_not_answer_stays_out_of_scope(net: PatternSafe
 
 
 def test_an_emergency_reading_of_an_idiom_gives_way(net: PatternSafeguards) -> None:
-    ranking = [{"name": "emergency", "confidence": 0.7}, {"name": "faq_conditions", "confidence": 0.2}]
     text = "my jaw pain literally takes my breath away 😂 anyway"
-    (out,) = net.process([message(text, intent="emergency", confidence=0.7, ranking=ranking)])
-    assert out.get("intent")["name"] == "faq_conditions"
+    assert reading_after(net, text, ("emergency", 0.7), ("faq_conditions", 0.2)) == "faq_conditions"
 
 
-def test_an_after_treatment_reading_of_history_only_gives_way(net: PatternSafeguards) -> None:
+@pytest.mark.parametrize(("text", "left"), [
     # "I had a seizure once as a kid, none since" is history, not a symptom after treatment (development set 7).
-    ranking = [{"name": "after_treatment", "confidence": 0.67}, {"name": "own_case", "confidence": 0.28}]
-    text = "I had a seizure once as a kid, none since. Is that something I should mention?"
-    (out,) = net.process([message(text, intent="after_treatment", confidence=0.67, ranking=ranking)])
-    assert out.get("intent")["name"] == "own_case"
-    told = "my eyelid has been drooping since the injection on monday"
-    (kept,) = net.process([message(told, intent="after_treatment", confidence=0.67, ranking=ranking)])
-    assert kept.get("intent")["name"] == "after_treatment"
+    ("I had a seizure once as a kid, none since. Is that something I should mention?", "own_case"),
+    ("my eyelid has been drooping since the injection on monday", "after_treatment"),
+])
+def test_an_after_treatment_reading_of_history_only_gives_way(net: PatternSafeguards, text: str, left: str) -> None:
+    assert reading_after(net, text, ("after_treatment", 0.67), ("own_case", 0.28)) == left
