@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions.topics import (
+    asks_about_breastfeeding_only,
     asks_side_effects_outright,
     is_follow_up,
     one_topic_named,
@@ -228,6 +229,11 @@ def topic_for(intent: str, entities: list[dict[str, Any]], text: str = "", last_
             and all(asks_side_effects_outright(piece) or not topics_in(piece) for piece in segments(text))
             and not topics_named_besides(text, SIDE_EFFECTS_TOPICS)):
         return "faq_side_effects"
+    # Breastfeeding is not on the page: read as the pregnancy item, it is out of scope. Told as the
+    # patient's own situation ("I'm nursing, can I get it?") it stays their own case, whose reply (tell the
+    # team; Dr. Walters decides) is the careful one.
+    if intent == "faq_safety_pregnancy" and asks_about_breastfeeding_only(text):
+        return "out_of_scope"
     only_headaches = condition == HEADACHES and not side_effect and not unlisted
     # Right after the approval, "and for migraines specifically?" asks whether it is approved for them
     # (the page's approval names migraines, tension headaches and oral-facial pain: development set 7).

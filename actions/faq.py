@@ -257,10 +257,17 @@ class ActionAlsoAsked(Action):
             # Answered outright: a button offered as a booking or a message starts would be
             # pressed inside it.
             return answer(dispatcher, second, entities, conversation_language(tracker))
-        if second.startswith(FAQ_PREFIX) or first.startswith(FAQ_PREFIX):
-            # A page question answered (or offered), or, after the first step, a person offered.
+        if second.startswith(FAQ_PREFIX) or first.startswith(FAQ_PREFIX) or (first == BOOK and second == REQUEST_HUMAN):
+            # A page question answered (or offered); after the first step, or before a booking ("book me a
+            # consult, also can I talk to a real person": development set 8), a person offered.
             return answer_or_offer(dispatcher, domain, tracker, second, entities)
         return []
+
+
+def _mostly_out_of_scope(ranking: Sequence[dict[str, Any]], floor: float = 0.3) -> bool:
+    """Whether the classifier's best reading past "not sure" was out of scope, and not a guess."""
+    readings = [r for r in ranking if r.get("name") != "nlu_fallback"]
+    return bool(readings) and readings[0].get("name") == topics.OUT_OF_SCOPE and float(readings[0].get("confidence") or 0) >= floor
 
 
 def picked_topics(text: str, entities: list[dict[str, Any]], alternatives: Sequence[topics.Candidate]) -> list[str]:
@@ -331,10 +338,25 @@ class ActionClarify(Action):
             # "cons", "isnt botox a posion": a fragment whose words name one page topic and no
             # other is answered, even when the classifier's guesses missed it (development set 5).
             return answer(dispatcher, alone, entities, language)
+        last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
+        if last_topic and topics.leans_on_the_last_answer(text) and not _mostly_out_of_scope(ranking):
+            # "and in the US?" after the approval, "and i'm planning another one in the fall" after the
+            # surgery item: a follow-up naming nothing new is about the last answer (development set 8).
+            return answer(dispatcher, last_topic, entities, language)
+        named_once = [] if topics.names_only_what_the_page_never_says(text) else topics.one_topic_named(text)
+        if named_once:
+            # "Dear team, I was diagnosed with myasthenia gravis … Would this condition need to be taken
+            # into account?": the one page topic a message's words name, before a "did you mean" on the
+            # classifier's guesses (development set 8).
+            return answer(dispatcher, named_once[0], entities, language, text)
         buttons = [b for c in alternatives if (b := topic_button(domain, c.intent, language=language))]
         if not buttons:
             dispatcher.utter_message(response="utter_fallback")
             return []
         other = topic_button(domain, SOMETHING_ELSE, SOMETHING_ELSE_PAYLOAD, language)
+        # "Something else" passes the question to the team: beside a guess that already does ("real person":
+        # a person or the bot itself), it would be the same button twice (development set 9).
+        if other and any(button.get("payload") == other.get("payload") for button in buttons):
+            other = None
         dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons + ([other] if other else []))
         return []

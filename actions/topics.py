@@ -19,6 +19,11 @@ ACTIONABLE = ("book_consultation", "request_human")
 
 # Words that point at a topic. A second question is answered only when its own words point at
 # a topic other than the first's: the classifier alone ranks one label per message.
+# "can't take pain meds", "don't tolerate medications well": the page's candidates (when medications aren't
+# tolerated), not a question about the patient's medications.
+CANT_TAKE_MEDICATIONS = (r"(can'?t|cannot|can not|could ?n'?t|don'?t|do not|unable to|not able to) (\w+ )?(take|tolerate|handle|stomach)"
+                         r" (\w+ ){0,2}(meds|medications?|medicines?|pills|drugs|painkillers)")
+_CANT_TAKE = re.compile(CANT_TAKE_MEDICATIONS, re.IGNORECASE)
 _KEYWORDS: dict[str, str] = {
     "faq_side_effects": r"side ?effects?|side ?affects?|side ?fx|side ?efx|risks?|adverse|reactions?|downsides?|after ?effects?"
                         # "could it give me a headache?", "can it spread" (development set 7).
@@ -31,19 +36,24 @@ _KEYWORDS: dict[str, str] = {
                         rf"|{INJECTION_PAIN_PATTERN}",
     "faq_dr_training": r"train(ed|ing)?|courses?|certif\w*|qualif\w*|institutes?|learn(ed|t)? (it|botox)|educat\w*",
     # Not "what might I experience after the injections" (the side effects).
-    "faq_dr_experience": r"(?<!\bi )(?<!\bwe )(?<!\byou )experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|how long (he|dr\.?|doctor|the doctor)( walters)? (has |have )?(been )?(practi[cs]\w*|in practice|working|doing)|how many years (has|have) (he|dr|doctor|the|walters)|(he|dr\.?( walters)?|walters|doctor|dentist) (has )?been practi[cs]\w*|years (in|of) practice|how long (has|have) the dr\b|who is (dr|doctor|the doctor)|about (dr|doctor) walters",
+    "faq_dr_experience": r"(?<!\bi )(?<!\bwe )(?<!\byou )experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|how long (he|dr\.?|doctor|the doctor)( walters)? (has |have )?(been )?(practi[cs]\w*|in practice|working|doing)|how many years (has|have) (he|dr|doctor|the|walters)|(he|dr\.?( walters)?|walters|doctor|dentist) (has )?been practi[cs]\w*|years (in|of) practice|how long (has|have) the dr\b|who('?s| is) (dr|doctor|the doctor|the dentist|this dentist|your dentist)\b|about (dr|doctor) walters"
+                          r"|who (does|gives|will do|performs|administers|is doing|would do) (the |my )?(injections?|shots?|treatment|procedure)",
     "faq_dr_memberships": r"members?(hip)?|associations?|society|affiliat\w*|belong|oda\b|cda\b",
-    "faq_approval": r"approv\w*|fda|health canada|legal|licen[cs]ed|regulat\w*",
+    "faq_approval": r"approv\w*|fda|health canada|legal|licen[cs]ed|regulat\w*"
+                    # "is that even allowed" (development set 9); not "am I allowed", the patient's own case.
+                    r"|(is|isn'?t|it'?s|that'?s) (that |it |this |botox |this treatment )?(even |actually |really )?(allowed|permitted)",
     "faq_ingredient": r"made (of|from)|ingredients?|what'?s (actually |really |exactly )?in (it|the (shot|needle|injections?|syringe)|botox)"
                       r"|toxin|botulinum|clostridium|contains?|poison\w*|posion\w*|poisen\w*|poisin\w*|made (frm|out of|with)|wh?a?t'?s? (is )?it made"
                       # "is it bacteria based", "same thing as botulism": the page's Clostridium botulinum.
                       r"|bacteri\w*|botulism|botch?ulism|botulis\w*",
     # Not "what is botox made of / used for / approved for": those are other topics' questions.
-    "faq_what_is": r"what is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|what does (it|botox|this|the treatment) (actually |really |even |exactly )?do\b|how does it work|what exactly|meaning|definition|define\b",
-    "faq_not_cosmetic": r"cosmetic|look(ing)? younger|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines|botox (on|in) my forehead",
+    "faq_what_is": r"(what|wat|wut|wht) is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|how (it|botox|this) works?\b|how (does|do|would|will|can|could) (it|botox|this|that|the (treatment|injections?|shots?)|injecting( botox)?|relaxing( the)? muscles?) (\w+ ){0,2}(relieve|reduce|ease|stop|take away|lower|help with|get rid of|work on)|what does (it|botox|this|the treatment) (actually |really |even |exactly )?do\b|how does it work|what exactly|meaning|definition|define\b",
+    "faq_not_cosmetic": r"cosmetic|look(ing)? younger|celeb\w*|movie stars?|(at|from) (a|the) spa\b|spas\b|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines|botox (on|in) my forehead",
     "faq_why_dentist": r"(at|from|by) (the|a|my) dentist\W+(\w+\W+){0,2}why\b|why (a |would a |does a |do )?dentists?|dentists? (do|does|doing|giving|offer)"
                        r"|why (is |are |would |does |do )?(a |my |the |your )?dental (clinic|office|practice)|dental (clinic|office|practice) (doing|offering|giving)",
-    "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|who('?s| is) (this|it|botox|the treatment|this treatment)( treatment)? (meant |designed |intended )?for|tried everything|nothing (else )?(has )?work",
+    "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|who('?s| is) (this|it|botox|the treatment|this treatment)( treatment)? (meant |designed |intended )?for|tried everything|nothing (else )?(has )?work"
+                      # The page's "if you do not easily tolerate medications" (development set 9).
+                      rf"|{CANT_TAKE_MEDICATIONS}",
     "faq_first_step": r"first (step|visit|appointment)|how do i (start|begin|get started)|where (do|should|can) i (even )?(start|begin)|get (started|strated|statred|startd)|process|what happens at"
                       # "whats involved in the consult", "is my medical history reviewed before anything is done" (development set 6).
                       r"|(involved|happens?|expect|takes? place) (in|at|during) (the |my |a |your )?(first |initial |1st )?(consult\w*|visit|appointment)"
@@ -54,7 +64,7 @@ _KEYWORDS: dict[str, str] = {
     # "treats?" whole: "how long does one treatment last" asks no condition.
     "faq_conditions": r"treats?\b|what (can|does) it help|help (with|my)|migraines?|headaches?|jaw|clench\w*|grind\w*|tmj",
     "faq_motto": r"motto|slogan|philosophy|feel better",
-    "faq_safety_overview": r"(disclose|tell you|let you know|mention|share)\s+(\w+\s+){0,3}(before|ahead of|prior to) (the |my )?treatment|\bsafe(ty)?\b|precautions?|(before|b4|befor|bfore) (the |my )?treatment|dangerous|harmful",
+    "faq_safety_overview": r"(disclose|tell you|let you know|mention|share)\s+(\w+\s+){0,3}(before|ahead of|prior to) (the |my )?treatment|(before|prior to) (the |my |getting )?(injections?|shots?|procedure)|\bsafe(ty)?\b|precautions?|(before|b4|befor|bfore) (the |my )?treatment|dangerous|harmful",
     "faq_safety_medications": r"medications?|medicat\w*|meds|med list|pills|drugs?|prescriptions?|blood[- ]?thin+\w*|antidep\w*|insulin|aspirin"
                               # Drugs by name (development set 6: "I've been on sertraline", "on Coumadin for life").
                               r"|ssris?|snris?|sertraline|zoloft|prozac|fluoxetine|cipralex|escitalopram|lexapro|citalopram|wellbutrin"
@@ -62,15 +72,17 @@ _KEYWORDS: dict[str, str] = {
                               r"|muscle relaxants?|painkillers?|pain killers|opioids?|gabapentin|lyrica|amitriptyline|triptans?|sumatriptan"
                               r"|topiramate|propranolol|metformin|statins?|levothyroxine|synthroid"
                               r"|ibuprofen|advil|tylenol|warfarin|eliquis|birth control|antibiotics?|supplements?|taking (\w+ )?(daily|every day)",
-    "faq_safety_pregnancy": r"plan+ing (a|for a|to have a) (baby|kid|family)|pregnan\w*|pregant\w*|pregnet\w*|preggo|\bpreg\b|start(ing)? a family|expecting (a )?(baby|child)?|conceiv\w*|tr(y|ying) for (a )?(baby|kid)|\bttc\b|having a baby|weeks along|\bmy ob\b|ob-?gyn|enceinte",
-    "faq_safety_surgery": r"(hip|knee|joint|shoulder) replacement|surger(y|ies)|sugery|surgury|surgry|surgey|surjery|surgeon|(having|getting|get) (my|an?) \w+ (out|removed)|operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
+    "faq_safety_pregnancy": r"plan+ing (a|for a|to have a) (baby|kid|family)|pregnan\w*|pregant\w*|pregnet\w*|preggo|preggers|\bprego\b|\bpreg\b|start(ing)? a family|expecting (a )?(baby|child)?|conceiv\w*|tr(y|ying) for (a )?(baby|kid)|\bttc\b|having a baby|weeks along|\bmy ob\b|ob-?gyn|enceinte",
+    "faq_safety_surgery": r"(hip|knee|joint|shoulder) replacement|surger(y|ies)|sugery|surgury|surgry|surgey|surjery|surgeon|(having|getting|get) (my|an?) \w+ (out|removed)|(?<!hours of )operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
     "faq_safety_facial_weakness": r"facial (weakness|paralysis|palsy|droop)|weak face|face (is |feels )?(weak|droopy)|facial muscles? (are )?weak"
                                   r"|bell'?s palsy|weakness in my face|(one|the right|the left) side of my face"
-                                  r"|(face|facial) muscles? (are |r |is |feel |feels )?(\w+ )?weak|(my )?face (is |feels )?(already |still |a bit |kind of )weak"
+                                  r"|(face|facial) (muscles?|musles?|muscels?|mucles?) (are |r |is |feel |feels )?(\w+ )?weak|(my )?face (is |feels )?(already |still |a bit |kind of )weak"
                                   # "some lingering weakness in my facial muscles", "weakness on the left side".
-                                  r"|weakness (in|of) (my |the )?(face|facial)|weak(ness)? on (the |my )?(left|right|one) side",
+                                  r"|weakness (in|of) (my |the )?(face|facial)|weak(ness|er)? on (the |my )?(left|right|one) side"
+                                  # As typed: "facial mucsle weekness", "my face has felt weaker" (development set 9).
+                                  r"|(face|facial) (mu\w*s\w*les?|mus\w*les?) (weak|week)\w*|(my )?face (has |had )?(felt|feels|been|is|gotten|got) (\w+ )?weaker",
     "faq_safety_nerve": r"\bals\b|lou gehrig|lambert|\blems\b|nerves?\b|neuro\w*|muscle (disease|condition|disorder)|myasthenia|multiple sclerosis|\bms\b"
-                        r"|parkinson'?s?|muscular dystrophy|neuropathy",
+                        r"|parkinson'?s?|muscular dystrophy|neuropathy|mult\w* scl\w*",
     "faq_safety_medical_conditions": r"medical conditions?|health (conditions?|problems?|issues?)|health history|conditions? i have"
                                      r"|diabet\w*|h(e|ea)?art (disease|condition|problems?|valve|attack|murmur|thing|issues?)|blood pres+ure|high bp|asthma|epilep\w*|autoimmune|lupus"
                                      r"|cancer|thyroid|kidney|liver|illness|chronic (illness|disease)|pacemaker|heart block"
@@ -149,6 +161,9 @@ def topics_in(text: str) -> list[str]:
     # "is it safe if pregnant" is the pregnancy question, not the general safety one.
     if any(t.startswith("faq_safety_") and t != "faq_safety_overview" for t in named):
         named = [t for t in named if t != "faq_safety_overview"]
+    # "is it right for someone who can't take pain meds?" names the candidates, not the medications item.
+    if "faq_safety_medications" in named and _CANT_TAKE.search(text) and not _CANT_TAKE.sub(" ", text).lower().count("med"):
+        named = [t for t in named if t != "faq_safety_medications"]
     return named
 
 
@@ -163,7 +178,9 @@ def second_question(text: str, first: str, ranking: Sequence[str] = ()) -> Optio
     pieces = segments(text)
     if len(pieces) >= 2:
         named_first, others = _besides_the_answered(pieces, first)
-        for piece in others:
+        # A piece shaped as a question first: "i cant take meds for my migraines, is this for me, and is it
+        # approved" asks about the approval, not about the medications it tells (development set 8).
+        for piece in sorted(others, key=lambda p: not _QUESTION_SHAPE.match(p)):
             for topic in topics_in(piece):
                 if topic not in named_first and not _same_question(first, topic, piece):
                     return topic
@@ -210,7 +227,10 @@ def unanswerable_question(text: str, first: str) -> bool:
     named_first, others = _besides_the_answered(pieces, first)
     for piece in others:
         words = piece.split()
-        if len(words) >= 3 and _QUESTION_SHAPE.match(piece) and not (set(topics_in(piece)) - named_first) and not topics_in(piece):
+        named = set(topics_in(piece))
+        # "how long is the appointment" names the booking's word, but asks what the page doesn't say.
+        if len(words) >= 3 and _QUESTION_SHAPE.match(piece) and (
+                not named or (named <= {"book_consultation"} and _NOT_ON_THE_PAGE.search(piece))):
             return True
     return False
 
@@ -243,6 +263,21 @@ _NAMED_OUTRIGHT: dict[str, Pattern[str]] = {
 
 def is_follow_up(text: str) -> bool:
     return bool(FOLLOW_UP.search(text))
+
+
+# A follow-up in so many words: "and …", "what about …", "same for …" at the start, "… too?" at the end.
+_LEANS_ON = re.compile(
+    r"^\s*(and|also|what about|how about|same|ok(ay)?,? (and|what about))\b|\b(too|as well)\s*\??\s*$"
+    # "does that mean I can't get it?" after the facial weakness item (development set 9).
+    r"|^\s*(so |but |ok(ay)?,? )?(does|would|will|is|could) (that|this) (mean|matter|rule|stop|prevent|change)\b", re.IGNORECASE)
+LEANING_MAX_WORDS = 10
+
+
+def leans_on_the_last_answer(text: str) -> bool:
+    """A short follow-up that names no page topic and nothing the page never says ("and in the US?",
+    "and i'm planning another one in the fall"): it asks about the last answer's topic."""
+    return (len(text.split()) <= LEANING_MAX_WORDS and bool(_LEANS_ON.search(text)) and not topics_in(text)
+            and not _NOT_ON_THE_PAGE.search(text))
 
 
 @dataclass(frozen=True)
@@ -339,9 +374,28 @@ FRAGMENT_MAX_WORDS = 6
 _NOT_ON_THE_PAGE = re.compile(
     r"\b(hours?|hrs|open(ing)? (on|today|tomorrow|late|weekends?|saturdays?|sundays?)|cost\w*|prices?|pricing|fees?|\$\d*"
     r"|how much (is|does|do|for|would|will)\b(?!.*\bhelp)|insurance|insured|covered|coverage|direct bill\w*|parking|address"
-    r"|located|location|directions|payment|pay for|heures?|prix|co[uû]te?|assurances?|adresse|stationnement)\b",
+    r"|located|location|directions|payment|pay for"
+    # "how long is the appointment" (development set 9); the consultation's content is the page's first step.
+    r"|how long (is|does|will|would) (the |an? |my |your )?(first |initial )?(appointment|consult\w*|visit|session)( take| last)?"
+    r"|heures?|prix|co[uû]te?|assurances?|adresse|stationnement)\b",
     re.IGNORECASE,
 )
+
+
+def names_only_what_the_page_never_says(text: str) -> bool:
+    """Whether `text` asks about hours, prices, insurance, the address and the like ("Could you please let
+    me know the clinic's hours of operation?")."""
+    return bool(_NOT_ON_THE_PAGE.search(text))
+
+
+# Breastfeeding is not on the page (pregnancy is): "what about after the baby while I'm breastfeeding?"
+# read as the pregnancy item is out of scope (development sets 6 and 8).
+_BREASTFEEDING = re.compile(r"\b(breast ?feed\w*|nursing (my|a|the) (baby|newborn)|allait\w*)\b", re.IGNORECASE)
+_PREGNANT = re.compile(r"\b(pregnan\w*|pregant\w*|expecting|enceinte|grossesse)\b", re.IGNORECASE)
+
+
+def asks_about_breastfeeding_only(text: str) -> bool:
+    return bool(_BREASTFEEDING.search(text)) and not _PREGNANT.search(text)
 
 
 def one_topic_named(text: str) -> list[str]:

@@ -238,6 +238,17 @@ async def test_torn_between_topics_offers_them_and_something_else() -> None:
 
 
 @pytest.mark.asyncio
+async def test_something_else_is_not_offered_twice_beside_a_person() -> None:
+    # "real person": torn between a person and what the bot is; "Something else" passes the question to
+    # the team too, so it would be the same button twice (development set 9).
+    tracker = make_tracker("real person", "nlu_fallback",
+                           ranking=[("nlu_fallback", 0.35), ("request_human", 0.36), ("bot_challenge", 0.32)])
+    _, dispatcher = await answer(ActionClarify(), tracker)
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert payloads.count("/request_human") == 1
+
+
+@pytest.mark.asyncio
 async def test_torn_between_topics_the_message_names_answers_them() -> None:
     tracker = make_tracker("who is this for and how do i get started", "nlu_fallback",
                            ranking=[("nlu_fallback", 0.45), ("faq_first_step", 0.3), ("faq_candidates", 0.25)])
@@ -503,6 +514,8 @@ async def test_headache_in_any_other_context_is_the_pages_condition(last_topic: 
     # A page question with "are you a bot?" (development set 4): what the bot is, said, not a person offered.
     ("is it for people who cant take meds? also r u a real person", "faq_candidates", ["utter_bot_challenge"]),
     ("is it approved? are you a bot? and can i book", "faq_approval", ["utter_bot_challenge", "utter_also_asked_book"]),
+    # A booking with a person asked for too (development set 8): the person offered before the booking starts.
+    ("book me a consult, also can I talk to a real person", "book_consultation", ["utter_also_asked_human"]),
 ])
 async def test_what_else_the_message_asks_is_answered_or_said(text: str, intent: str, expected: list[str]) -> None:
     from actions.faq import ActionAlsoAsked
@@ -660,3 +673,43 @@ async def test_a_storys_background_condition_does_not_decide_its_question() -> N
     condition = {**entity("condition", "headache"), "start": text.index("headache"), "end": text.index("headache") + 8}
     _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "faq_conditions", entities=[condition]))
     assert responses(dispatcher)[0] == "utter_faq_first_step"
+
+
+@pytest.mark.asyncio
+async def test_an_unsure_follow_up_naming_nothing_new_is_about_the_last_answer() -> None:
+    tracker = make_tracker("and in the US?", "nlu_fallback", slots={"last_topic": "faq_approval"},
+                           ranking=[("nlu_fallback", 0.35), ("faq_ingredient", 0.2)])
+    _, dispatcher = await answer(ActionClarify(), tracker)
+    assert responses(dispatcher) == ["utter_faq_approval"]
+    # Not when the classifier's best reading was out of scope.
+    unsure = make_tracker("and for kids?", "nlu_fallback", slots={"last_topic": "faq_approval"},
+                          ranking=[("nlu_fallback", 0.35), ("out_of_scope", 0.34), ("faq_approval", 0.3)])
+    _, other = await answer(ActionClarify(), unsure)
+    assert responses(other) != ["utter_faq_approval"]
+
+
+@pytest.mark.asyncio
+async def test_an_unsure_message_naming_one_topic_is_answered_before_did_you_mean() -> None:
+    text = ("Dear Dr. Walters and team, I was diagnosed with myasthenia gravis some years ago. Would this condition "
+            "need to be taken into account before Botox? Yours faithfully, P. Novak")
+    tracker = make_tracker(text, "nlu_fallback", ranking=[("nlu_fallback", 0.35), ("faq_safety_medical_conditions", 0.3)])
+    _, dispatcher = await answer(ActionClarify(), tracker)
+    assert responses(dispatcher) == ["utter_faq_safety_nerve"]
+
+
+@pytest.mark.asyncio
+async def test_breastfeeding_is_not_on_the_page() -> None:
+    # Read as the pregnancy item, it got "tell us if you are pregnant" (development sets 6 and 8).
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker("what about after the baby while I'm breastfeeding?",
+                                                                      "faq_safety_pregnancy"))
+    assert responses(dispatcher) == ["utter_out_of_scope"]
+    _, pregnant = await answer(ActionAnswerQuestion(), make_tracker("I'm pregnant and breastfeeding my toddler, is it ok?",
+                                                                    "faq_safety_pregnancy"))
+    assert responses(pregnant)[0] == "utter_faq_safety_pregnancy"
+
+
+@pytest.mark.asyncio
+async def test_breastfeeding_told_as_the_patients_own_case_stays_their_own_case() -> None:
+    # "tell the team; Dr. Walters decides" is the careful reply to a patient's own situation.
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker("I'm nursing my baby, can I get it?", "own_case"))
+    assert responses(dispatcher)[0].startswith("utter_own_case")

@@ -303,3 +303,73 @@ def test_a_side_effect_asked_by_name_is_a_second_question_but_not_one_told() -> 
 
 def test_a_question_after_n_in_shorthand_is_a_second_question() -> None:
     assert segments("whats ur motto n r u a robot") == ["whats ur motto", "r u a robot"]
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # Found on the eighth development set (tests/dev/understanding_dev8.yml).
+    ("wat is it n is it safe", "faq_what_is"),
+    ("how it works", "faq_what_is"),
+    ("how does it relieve pain", "faq_what_is"),
+    ("how would injecting botox reduce that?", "faq_what_is"),
+    ("is this the same botox celebs use", "faq_not_cosmetic"),
+    ("what do you need to know about my health before the injections", "faq_safety_overview"),
+    ("who does the injections", "faq_dr_experience"),
+    ("my facial musles are kinda weak", "faq_safety_facial_weakness"),
+    ("i have multipel sclerosis is this ok for me", "faq_safety_nerve"),
+])
+def test_the_eighth_sets_words_name_the_topic(text: str, topic: str) -> None:
+    assert topic in topics_in(text)
+
+
+def test_a_second_question_is_looked_for_in_the_pieces_that_ask_first() -> None:
+    text = "i cant take meds for my migraines, is this for me, and is it approved"
+    assert second_question(text, "faq_candidates") == "faq_approval"
+
+
+@pytest.mark.parametrize(("text", "leans"), [
+    ("and in the US?", True),
+    ("and i'm planning another one in the fall", True),
+    ("and how much does it cost?", False),  # what the page never says
+    ("and the side effects?", False),  # names a topic of its own
+    ("is it approved in the US?", False),  # not a follow-up
+])
+def test_a_follow_up_naming_nothing_new_leans_on_the_last_answer(text: str, leans: bool) -> None:
+    from actions.topics import leans_on_the_last_answer
+
+    assert leans_on_the_last_answer(text) is leans
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("is that even allowed", "faq_approval"),
+    ("who is the dentist and where did he train?", "faq_dr_experience"),
+    ("preggers rn, ok 2 get it?", "faq_safety_pregnancy"),
+    ("i have some facial mucsle weekness is that ok", "faq_safety_facial_weakness"),
+    ("My face has felt weaker on the right side since a car accident", "faq_safety_facial_weakness"),
+    ("is it right for someone who can't take pain meds?", "faq_candidates"),
+])
+def test_the_ninth_sets_words_name_the_topic(text: str, topic: str) -> None:
+    assert topic in topics_in(text)
+
+
+def test_not_tolerating_medications_is_the_candidates_not_the_medications_item() -> None:
+    assert "faq_safety_medications" not in topics_in("is it right for someone who can't take pain meds?")
+    # A medication of the patient's own, told beside it, still names the item.
+    assert "faq_safety_medications" in topics_in("I take meds for my thyroid and can't take painkillers")
+    # "am I allowed" is the patient's own case, not the approval.
+    assert "faq_approval" not in topics_in("am I allowed to get it while pregnant?")
+    text = "How effective is it, and is it right for someone who can't take pain meds?"
+    assert second_question(text, "faq_candidates") == "faq_effectiveness"
+
+
+def test_how_long_the_appointment_takes_is_not_on_the_page() -> None:
+    from actions.topics import unanswerable_question
+
+    assert unanswerable_question("what's the first step and how long is the appointment", "faq_first_step")
+    assert not unanswerable_question("what's the first step and can i book an appointment", "faq_first_step")
+
+
+@pytest.mark.parametrize("text", ["does that mean I can't get it?", "so does that matter?"])
+def test_does_that_mean_leans_on_the_last_answer(text: str) -> None:
+    from actions.topics import leans_on_the_last_answer
+
+    assert leans_on_the_last_answer(text)

@@ -206,6 +206,8 @@ def test_english_on_the_same_subjects_stays_english(text: str) -> None:
     ("Ich habe Migräne, kann ich kommen?", "de"),
     ("Buongiorno, vorrei prenotare una visita per il bruxismo. È possibile?", "it"),
     ("quanto costa il trattamento?", "it"),
+    # Development set 8: "Vorrei sapere se funziona" had too few listed words.
+    ("Vorrei sapere se il botox funziona per il dolore, è sicuro?", "it"),
     ("Olá, vocês tratam bruxismo com botox?", "pt"),
     ("quero marcar uma consulta", "pt"),
 ])

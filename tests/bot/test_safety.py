@@ -1024,3 +1024,13 @@ def test_a_question_about_them_in_those_languages_is_not_one(text: str) -> None:
 ])
 def test_history_only(text: str, history: bool) -> None:
     assert tells_only_history(text) is history
+
+
+def test_the_condition_the_treatment_is_for_is_no_symptom_after_it() -> None:
+    # A mother's forehead Botox years ago, and "it might help my headaches": no reaction told (development set 9).
+    told = ("My mom got botox for her forehead years ago and now I'm being told it might help my headaches which is "
+            "weird to me, and honestly I keep hearing it's a toxin, what is actually in it?")
+    assert describes_symptom_after_treatment(told) is False
+    # A headache after the treatment for headaches is still one.
+    assert describes_symptom_after_treatment("I got botox for my headaches yesterday and now I have a headache") is True
+    assert describes_symptom_after_treatment("got botox for my migraines on monday and now my eyelid droops") is True
