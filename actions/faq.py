@@ -99,6 +99,10 @@ def own_case(dispatcher: CollectingDispatcher, text: str,
     if (not specific and last_topic and last_topic.startswith(SAFETY_PREFIX) and last_topic != SAFETY_OVERVIEW
             and topics.is_follow_up(text) and not topics.topics_in(text) and not states_own_case(text)):
         specific = [last_topic]
+    if not specific and SAFETY_OVERVIEW in topics.topics_in(text):
+        # "I'm 24 ... I'm nervous about stuff going wrong, is it safe?": the page's safety information (what
+        # to tell the team before treatment), then that only Dr. Walters decides (development set 9).
+        specific = [SAFETY_OVERVIEW]
     if not specific:
         dispatcher.utter_message(response="utter_own_case")
         return []

@@ -24,6 +24,14 @@ ACTIONABLE = ("book_consultation", "request_human")
 CANT_TAKE_MEDICATIONS = (r"(can'?t|cannot|can not|could ?n'?t|don'?t|do not|unable to|not able to) (\w+ )?(take|tolerate|handle|stomach)"
                          r" (\w+ ){0,2}(meds|medications?|medicines?|pills|drugs|painkillers)")
 _CANT_TAKE = re.compile(CANT_TAKE_MEDICATIONS, re.IGNORECASE)
+# A medication named by what it treats: "thyroid meds", "blood pressure pills".
+_CONDITION_MEDICATION = re.compile(
+    r"\b(thyroid|blood pres+ure|bp|heart|diabetes|cholesterol|seizure|epilepsy|asthma|arthritis)\s+(meds|medications?|medicines?|pills|drugs)\b",
+    re.IGNORECASE)
+# "does it work for clenching" asks about the condition; the conditions' answer names it.
+_WORKS_FOR_A_CONDITION = re.compile(
+    r"\b(does|do|would|will|can|could)\s+(it|botox|this|the treatment)\s+(really |actually |even )?(work|help)\s+(for|with|on)\s+"
+    r"(my |the |a |your )?(\w+\s+)?(migraines?|headaches?|jaw|clench\w*|grind\w*|tmj|oral|facial|face)", re.IGNORECASE)
 _KEYWORDS: dict[str, str] = {
     "faq_side_effects": r"side ?effects?|side ?affects?|side ?fx|side ?efx|risks?|adverse|reactions?|downsides?|after ?effects?"
                         # "could it give me a headache?", "can it spread" (development set 7).
@@ -78,7 +86,7 @@ _KEYWORDS: dict[str, str] = {
                                   r"|bell'?s palsy|weakness in my face|(one|the right|the left) side of my face"
                                   r"|(face|facial) (muscles?|musles?|muscels?|mucles?) (are |r |is |feel |feels )?(\w+ )?weak|(my )?face (is |feels )?(already |still |a bit |kind of )weak"
                                   # "some lingering weakness in my facial muscles", "weakness on the left side".
-                                  r"|weakness (in|of) (my |the )?(face|facial)|weak(ness|er)? on (the |my )?(left|right|one) side"
+                                  r"|weakness (in|of) (my |the )?(face|facial|cheeks?)|weak(ness|er)? on (the |my )?(left|right|one) side"
                                   # As typed: "facial mucsle weekness", "my face has felt weaker" (development set 9).
                                   r"|(face|facial) (mu\w*s\w*les?|mus\w*les?) (weak|week)\w*|(my )?face (has |had )?(felt|feels|been|is|gotten|got) (\w+ )?weaker",
     "faq_safety_nerve": r"\bals\b|lou gehrig|lambert|\blems\b|nerves?\b|neuro\w*|muscle (disease|condition|disorder)|myasthenia|multiple sclerosis|\bms\b"
@@ -86,7 +94,7 @@ _KEYWORDS: dict[str, str] = {
     "faq_safety_medical_conditions": r"medical conditions?|health (conditions?|problems?|issues?)|health history|conditions? i have"
                                      r"|diabet\w*|h(e|ea)?art (disease|condition|problems?|valve|attack|murmur|thing|issues?)|blood pres+ure|high bp|asthma|epilep\w*|autoimmune|lupus"
                                      r"|cancer|thyroid|kidney|liver|illness|chronic (illness|disease)|pacemaker|heart block"
-                                     r"|arthritis|rheumat\w*|crohn'?s|colitis|cholesterol",
+                                     r"|arthritis|rheumat\w*|crohn'?s|colitis|cholesterol|seizures?",
     "book_consultation": r"\bbook\w*|appointment|schedule|sign (me )?up|consult(ation)?\b|on the calendar",
     "request_human": r"talk to (a |someone|somebody|a person|a human|the|staff)|t(a)?lk (2|to) (the )?(dr|doc|doctor|dentist)\b|speak (to|with) (the )?(dr|doc|doctor|dentist)\b|call me|phone me|(real|actual) (person|human)|receptionist"
                      r"|(get|speak (to|with)|talk with|chat with) (a|an actual|a real) (human|person)",
@@ -161,6 +169,11 @@ def topics_in(text: str) -> list[str]:
     # "is it safe if pregnant" is the pregnancy question, not the general safety one.
     if any(t.startswith("faq_safety_") and t != "faq_safety_overview" for t in named):
         named = [t for t in named if t != "faq_safety_overview"]
+    # "on thyroid meds" names a medication, not the medical conditions item (development set 9).
+    if "faq_safety_medical_conditions" in named and "faq_safety_medications" in named:
+        without = _CONDITION_MEDICATION.sub(" meds ", text)
+        if not TOPIC_PATTERNS["faq_safety_medical_conditions"].search(without):
+            named = [t for t in named if t != "faq_safety_medical_conditions"]
     # "is it right for someone who can't take pain meds?" names the candidates, not the medications item.
     if "faq_safety_medications" in named and _CANT_TAKE.search(text) and not _CANT_TAKE.sub(" ", text).lower().count("med"):
         named = [t for t in named if t != "faq_safety_medications"]
@@ -182,6 +195,9 @@ def second_question(text: str, first: str, ranking: Sequence[str] = ()) -> Optio
         # approved" asks about the approval, not about the medications it tells (development set 8).
         for piece in sorted(others, key=lambda p: not _QUESTION_SHAPE.match(p)):
             for topic in topics_in(piece):
+                if topic == "faq_effectiveness" and _WORKS_FOR_A_CONDITION.search(piece):
+                    # "why would a dentist offer this and does it work for jaw pain" (development sets 8, 9).
+                    topic = "faq_conditions"
                 if topic not in named_first and not _same_question(first, topic, piece):
                     return topic
     top = [t for t in ranking[:3] if t != first]

@@ -99,7 +99,7 @@ _ASKS_FOR_SELF = re.compile(
     r"|\ballowed\b|\bstill\s+(get|have|do|try|be)\b|\b(fyi|just so you know|just so you'?re aware|heads up|for your info\w*"
     r"|wanted to (mention|let you know|flag)|should (you|the team|the dr|the doctor) know)\b|\bbefore booking\b"
     # As patients shorten it: "ok 2 get botox?", "k to get", "does that rule me out", "I should mention".
-    r"|\b(ok|okay|k)\s+(or not|2|to)\b|\b(appropriate|suitable|a (good )?fit)\b|\brules?\s+me\s+out\b|\bbe (a |an )?(problem|issue)\b"
+    r"|\b(ok|okay|k)\s+(or not|2|4|to)\b|\b(someone|somebody|people|a person|patients?) (like me|in my (situation|shoes|position))\b|\b(appropriate|suitable|a (good )?fit)\b|\brules?\s+me\s+out\b|\bbe (a |an )?(problem|issue)\b"
     r"|\bable to\b|\b(should|must|need to|have to|want to|i'?d like to)\s+(mention|note|tell|flag|say|disclose)\b"
     r"|\bwhile\s+(i'?m|im|i am)\b|\bsafe\W*$|\bi\s+(can|could|may)\s+(get|have|do|try|still)\b"
     # "Do you think Botox would be safe in my situation?", "something you need to know before Botox?"

@@ -393,6 +393,15 @@ async def test_own_case_without_a_page_topic_gets_the_general_answer() -> None:
 
 
 @pytest.mark.asyncio
+async def test_own_case_asking_whether_it_is_safe_gets_the_safety_information_then_the_team_decides() -> None:
+    text = ("I'm 24, I clench so hard during exams my teeth hurt, but I'm nervous about needles and stuff going "
+            "wrong, is it safe?")
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "own_case"))
+    # (then the clenching it tells of is offered as a second question)
+    assert responses(dispatcher)[:2] == ["utter_faq_safety_overview", "utter_own_case_short"]
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("ranking, expected", [
     # The safeguard put own_case over the classifier's facial-weakness reading: that item, then the team.
     ([("own_case", 1.0), ("faq_safety_facial_weakness", 0.6)], ["utter_faq_safety_facial_weakness", "utter_own_case_short"]),

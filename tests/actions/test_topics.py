@@ -346,6 +346,8 @@ def test_a_follow_up_naming_nothing_new_leans_on_the_last_answer(text: str, lean
     ("i have some facial mucsle weekness is that ok", "faq_safety_facial_weakness"),
     ("My face has felt weaker on the right side since a car accident", "faq_safety_facial_weakness"),
     ("is it right for someone who can't take pain meds?", "faq_candidates"),
+    ("I have noticed slight weakness in my cheek muscles", "faq_safety_facial_weakness"),
+    ("had a seizure like 10 yrs ago, none since", "faq_safety_medical_conditions"),
 ])
 def test_the_ninth_sets_words_name_the_topic(text: str, topic: str) -> None:
     assert topic in topics_in(text)
@@ -373,3 +375,16 @@ def test_does_that_mean_leans_on_the_last_answer(text: str) -> None:
     from actions.topics import leans_on_the_last_answer
 
     assert leans_on_the_last_answer(text)
+
+
+def test_a_medication_named_by_what_it_treats_is_the_medications_item() -> None:
+    assert topics_in("I'm pregnant and on thyroid meds, is that a problem?") == ["faq_safety_pregnancy", "faq_safety_medications"]
+    assert "faq_safety_medical_conditions" in topics_in("I have a thyroid condition and take meds")
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("why would a dentist offer this and does it work for jaw pain", "faq_why_dentist"),
+    ("does it work for clenching and what happens at the consult", "faq_first_step"),
+])
+def test_does_it_work_for_a_condition_asks_about_the_condition(text: str, first: str) -> None:
+    assert second_question(text, first) == "faq_conditions"

@@ -48,6 +48,9 @@ from bot.nlp.safety import is_crisis
     "I'm on warfarin because of a clot I had last year, and I bruise super easily. I'm still interested in botox "
     "for my jaw though. Would I need to let you know about that before the injections?",
     "we're starting to try for our first baby this fall. Is this something I should be doing?",
+    # Development sets 8 and 9: "someone like me", "ok 4 botox".
+    "I was diagnosed with ALS last spring. My care team said to look into options. Is botox something someone like me can have?",
+    "I'm on lithium, ok 4 botox?",
 ])
 def test_a_patients_own_situation_asked_about(text: str) -> None:
     assert states_own_case(text)
