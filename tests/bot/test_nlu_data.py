@@ -72,7 +72,7 @@ def _words(text: str) -> str:
 # development twin's, equal some training line).
 WRITTEN_AFTER_ROUND_6 = frozenset({"understanding_dev5.yml", "care_dev2.yml", "side_effects_blind.yml", "side_effects_dev.yml",
                                    "understanding2.yml", "understanding_dev6.yml", "understanding_dev7.yml",
-                                   "understanding_dev8.yml", "understanding_dev9.yml"})
+                                   "understanding_dev8.yml", "understanding_dev9.yml", "understanding_dev10.yml"})
 
 
 def test_the_sixth_rounds_lines_repeat_no_blind_development_or_held_out_message():
