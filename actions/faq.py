@@ -44,6 +44,7 @@ ALSO_ASKED_RESPONSES = {BOOK: "utter_also_asked_book", REQUEST_HUMAN: "utter_als
 BOT_CHALLENGE = "bot_challenge"
 SAFETY_PREFIX = "faq_safety_"
 SAFETY_OVERVIEW = "faq_safety_overview"
+CANDIDATES = "faq_candidates"
 # How sure the classifier must have been of a safety topic for a patient's own case to be answered
 # with that topic's item when the message names none of its words.
 OWN_CASE_TOPIC_FLOOR = 0.2
@@ -92,6 +93,12 @@ def own_case(dispatcher: CollectingDispatcher, text: str,
     for a follow-up that names nothing and tells no situation of its own ("is it still ok to do it
     then?"), the specific safety topic just answered."""
     specific = [t for t in topics.topics_in(text) if t.startswith(SAFETY_PREFIX) and t != SAFETY_OVERVIEW]
+    start, question = question_part(text, STORY_MIN_WORDS)
+    if start:
+        # A story's question first: "... tried triptans, topiramate ... my neurologist brought up Botox ... Is it ok
+        # to get it if we're trying to get pregnant?" asks about the pregnancy (development set 10).
+        asked = [t for t in topics.topics_in(question) if t in specific]
+        specific = asked + [t for t in specific if t not in asked]
     if not specific:
         read = [(name, confidence) for name, confidence in ranking if name != OWN_CASE][:2]
         specific = [name for name, confidence in read if name.startswith(SAFETY_PREFIX) and name != SAFETY_OVERVIEW
@@ -99,10 +106,13 @@ def own_case(dispatcher: CollectingDispatcher, text: str,
     if (not specific and last_topic and last_topic.startswith(SAFETY_PREFIX) and last_topic != SAFETY_OVERVIEW
             and topics.is_follow_up(text) and not topics.topics_in(text) and not states_own_case(text)):
         specific = [last_topic]
-    if not specific and SAFETY_OVERVIEW in topics.topics_in(text):
-        # "I'm 24 ... I'm nervous about stuff going wrong, is it safe?": the page's safety information (what
-        # to tell the team before treatment), then that only Dr. Walters decides (development set 9).
-        specific = [SAFETY_OVERVIEW]
+    general = [t for t in topics.topics_in(text)
+               if t == SAFETY_OVERVIEW or (t == CANDIDATES and topics.asks_who_it_suits(text))]
+    if not specific and general:
+        # "I'm 24 ... I'm nervous about stuff going wrong, is it safe?": the page's safety information (what to
+        # tell the team before treatment); "I'm 67 ... would someone like me who can't really take pain meds be a
+        # good fit?": who it may suit. Then that only Dr. Walters decides (development sets 9 and 10).
+        specific = general[:1]
     if not specific:
         dispatcher.utter_message(response="utter_own_case")
         return []

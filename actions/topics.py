@@ -24,6 +24,15 @@ ACTIONABLE = ("book_consultation", "request_human")
 CANT_TAKE_MEDICATIONS = (r"(can'?t|cannot|can not|could ?n'?t|don'?t|do not|unable to|not able to) (\w+ )?(take|tolerate|handle|stomach)"
                          r" (\w+ ){0,2}(meds|medications?|medicines?|pills|drugs|painkillers)")
 _CANT_TAKE = re.compile(CANT_TAKE_MEDICATIONS, re.IGNORECASE)
+# Who it may suit in so many words (not a bare "for me"): the page's candidates for an own case.
+_SUITS = re.compile(rf"\b(candidates?|(a )?good fit|tried everything|nothing (else )?(has )?work\w*)\b|{CANT_TAKE_MEDICATIONS}", re.IGNORECASE)
+
+
+def asks_who_it_suits(text: str) -> bool:
+    """"would someone like me who can't really take pain meds be a good fit?" (not "is it ok for me?")."""
+    return bool(_SUITS.search(text))
+
+
 # A medication named by what it treats: "thyroid meds", "blood pressure pills".
 _CONDITION_MEDICATION = re.compile(
     r"\b(thyroid|blood pres+ure|bp|heart|diabetes|cholesterol|seizure|epilepsy|asthma|arthritis)\s+(meds|medications?|medicines?|pills|drugs)\b",
@@ -42,7 +51,7 @@ _KEYWORDS: dict[str, str] = {
                         r"|mess(es|ing)? (with|up) (my|your|the)"
                         # "does it hurt?": the page's injection-site discomfort (bot/nlp/pain.py).
                         rf"|{INJECTION_PAIN_PATTERN}",
-    "faq_dr_training": r"train(ed|ing)?|courses?|certif\w*|qualif\w*|institutes?|learn(ed|t)? (it|botox)|educat\w*",
+    "faq_dr_training": r"train(ed|ing)?|courses?|certif\w*|qualif\w*|institutes?|learn(ed|t)? (it|botox)|educat\w*|pacific|las vegas|vegas|\blvi\b",
     # Not "what might I experience after the injections" (the side effects).
     "faq_dr_experience": r"(?<!\bi )(?<!\bwe )(?<!\byou )experience[d]?|how long (has|have) (he|dr|doctor|the doctor)|how long (he|dr\.?|doctor|the doctor)( walters)? (has |have )?(been )?(practi[cs]\w*|in practice|working|doing)|how many years (has|have) (he|dr|doctor|the|walters)|(he|dr\.?( walters)?|walters|doctor|dentist) (has )?been practi[cs]\w*|years (in|of) practice|how long (has|have) the dr\b|who('?s| is) (dr|doctor|the doctor|the dentist|this dentist|your dentist)\b|about (dr|doctor) walters"
                           r"|who (does|gives|will do|performs|administers|is doing|would do) (the |my )?(injections?|shots?|treatment|procedure)",
@@ -57,7 +66,7 @@ _KEYWORDS: dict[str, str] = {
     # Not "what is botox made of / used for / approved for": those are other topics' questions.
     "faq_what_is": r"(what|wat|wut|wht) is (it|botox|therapeutic botox)(?!\s+(made|in\b|used|approved|safe))|how (it|botox|this) works?\b|how (does|do|would|will|can|could) (it|botox|this|that|the (treatment|injections?|shots?)|injecting( botox)?|relaxing( the)? muscles?) (\w+ ){0,2}(relieve|reduce|ease|stop|take away|lower|help with|get rid of|work on)|what does (it|botox|this|the treatment) (actually |really |even |exactly )?do\b|how does it work|what exactly|meaning|definition|define\b",
     "faq_not_cosmetic": r"cosmetic|look(ing)? younger|celeb\w*|movie stars?|(at|from) (a|the) spa\b|spas\b|wrinkles?|beauty|vanity|aesthetic|anti-?aging|crow'?s feet|(forehead|frown|fine) lines|botox (on|in) my forehead",
-    "faq_why_dentist": r"(at|from|by) (the|a|my) dentist\W+(\w+\W+){0,2}why\b|why (a |would a |does a |do )?dentists?|dentists? (do|does|doing|giving|offer)"
+    "faq_why_dentist": r"(at|from|by) (the|a|my) dentist\W+(\w+\W+){0,2}why\b|why (a |would a |does a |do )?dentists?|why (go|see|visit|come) (to )?(a |the |my )?dentist|dentists? (do|does|doing|giving|offer)"
                        r"|why (is |are |would |does |do )?(a |my |the |your )?dental (clinic|office|practice)|dental (clinic|office|practice) (doing|offering|giving)",
     "faq_candidates": r"candidates?|right for me|for me\b|who (is it|can get it|should)|who('?s| is) (this|it|botox|the treatment|this treatment)( treatment)? (meant |designed |intended )?for|tried everything|nothing (else )?(has )?work"
                       # The page's "if you do not easily tolerate medications" (development set 9).
@@ -71,9 +80,10 @@ _KEYWORDS: dict[str, str] = {
                          r"|(would|will|does|could|can) it (really |actually |even )?help( me| at all)?\s*[?.!]*$",
     # "treats?" whole: "how long does one treatment last" asks no condition.
     "faq_conditions": r"treats?\b|what (can|does) it help|help (with|my)|migraines?|headaches?|jaw|clench\w*|grind\w*|tmj",
-    "faq_motto": r"motto|slogan|philosophy|feel better",
+    # Not "feel better" alone: "how long before I feel better" is no question about the motto (development set 10).
+    "faq_motto": r"motto|slogan|philosophy|feel better,? (and )?live better|live better",
     "faq_safety_overview": r"(disclose|tell you|let you know|mention|share)\s+(\w+\s+){0,3}(before|ahead of|prior to) (the |my )?treatment|(before|prior to) (the |my |getting )?(injections?|shots?|procedure)|\bsafe(ty)?\b|precautions?|(before|b4|befor|bfore) (the |my )?treatment|dangerous|harmful",
-    "faq_safety_medications": r"medications?|medicat\w*|meds|med list|pills|drugs?|prescriptions?|blood[- ]?thin+\w*|antidep\w*|insulin|aspirin"
+    "faq_safety_medications": r"medications?|medicat\w*|meds|med list|pills|drugs?|prescriptions?|blo+d[- ]?thin+\w*|blood[- ]?thi\w*ners?|antidep\w*|insulin|aspirin"
                               # Drugs by name (development set 6: "I've been on sertraline", "on Coumadin for life").
                               r"|ssris?|snris?|sertraline|zoloft|prozac|fluoxetine|cipralex|escitalopram|lexapro|citalopram|wellbutrin"
                               r"|effexor|venlafaxine|coumadin|xarelto|plavix|heparin|apixaban|rivaroxaban|clopidogrel|sleep(ing)? (pills|meds|aids?)"
@@ -81,12 +91,12 @@ _KEYWORDS: dict[str, str] = {
                               r"|topiramate|propranolol|metformin|statins?|levothyroxine|synthroid"
                               r"|ibuprofen|advil|tylenol|warfarin|eliquis|birth control|antibiotics?|supplements?|taking (\w+ )?(daily|every day)",
     "faq_safety_pregnancy": r"plan+ing (a|for a|to have a) (baby|kid|family)|pregnan\w*|pregant\w*|pregnet\w*|preggo|preggers|\bprego\b|\bpreg\b|start(ing)? a family|expecting (a )?(baby|child)?|conceiv\w*|tr(y|ying) for (a )?(baby|kid)|\bttc\b|having a baby|weeks along|\bmy ob\b|ob-?gyn|enceinte",
-    "faq_safety_surgery": r"(hip|knee|joint|shoulder) replacement|surger(y|ies)|sugery|surgury|surgry|surgey|surjery|surgeon|(having|getting|get) (my|an?) \w+ (out|removed)|(?<!hours of )operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
+    "faq_safety_surgery": r"(hip|knee|joint|shoulder) replacement|surger(y|ies)|sugery|surgury|surgry|surgey|surjery|surgeon|(having|getting|get) (my|an?) \w+ (out|removed)|nose job|rhinoplasty|(eyelid|chin|jaw|brow) (lift|surgery|implant)|blepharoplasty|(?<!hours of )operat(ion|ions|ed on)|facelift|face ?lift|had (\w+ )?work done|procedure (planned|coming up|scheduled)",
     "faq_safety_facial_weakness": r"facial (weakness|paralysis|palsy|droop)|weak face|face (is |feels )?(weak|droopy)|facial muscles? (are )?weak"
                                   r"|bell'?s palsy|weakness in my face|(one|the right|the left) side of my face"
                                   r"|(face|facial) (muscles?|musles?|muscels?|mucles?) (are |r |is |feel |feels )?(\w+ )?weak|(my )?face (is |feels )?(already |still |a bit |kind of )weak"
                                   # "some lingering weakness in my facial muscles", "weakness on the left side".
-                                  r"|weakness (in|of) (my |the )?(face|facial|cheeks?)|weak(ness|er)? on (the |my )?(left|right|one) side"
+                                  r"|muscles? (in|of) my face (\w+ ){0,3}weak\w*|weakness (in|of) (my |the )?(face|facial|cheeks?)|weak(ness|er)? on (the |my )?(left|right|one) side"
                                   # As typed: "facial mucsle weekness", "my face has felt weaker" (development set 9).
                                   r"|(face|facial) (mu\w*s\w*les?|mus\w*les?) (weak|week)\w*|(my )?face (has |had )?(felt|feels|been|is|gotten|got) (\w+ )?weaker",
     "faq_safety_nerve": r"\bals\b|lou gehrig|lambert|\blems\b|nerves?\b|neuro\w*|muscle (disease|condition|disorder)|myasthenia|multiple sclerosis|\bms\b"
@@ -195,6 +205,12 @@ def second_question(text: str, first: str, ranking: Sequence[str] = ()) -> Optio
         # approved" asks about the approval, not about the medications it tells (development set 8).
         for piece in sorted(others, key=lambda p: not _QUESTION_SHAPE.match(p)):
             for topic in topics_in(piece):
+                if topic == "faq_safety_overview" and len(text.split()) <= SHORT_MESSAGE_WORDS:
+                    # "I'm pregnant, is it safe, and will my insurance pay for it?": the safety question is about the
+                    # item a short message names (development set 10); a story's item may be background ("I'm a
+                    # pharmacist, always reading drug monographs ... what are the key safety points?": set 8).
+                    specific = [t for t in topics_in(text) if t.startswith("faq_safety_") and t != "faq_safety_overview"]
+                    topic = specific[0] if specific else topic
                 if topic == "faq_effectiveness" and _WORKS_FOR_A_CONDITION.search(piece):
                     # "why would a dentist offer this and does it work for jaw pain" (development sets 8, 9).
                     topic = "faq_conditions"
@@ -207,6 +223,7 @@ def second_question(text: str, first: str, ranking: Sequence[str] = ()) -> Optio
     return None
 
 
+SHORT_MESSAGE_WORDS = 15
 _QUESTION_SHAPE = re.compile(
     r"^\s*(what|how|is|are|does|do|can|could|who|where|when|will|would|should|has|have|which|why|any"
     r"|est-ce|combien|comment|qui|quand|o[ùu]|pourquoi|quel\w*|y a|avez|[êe]tes|faites|acceptez|c'est combien)\b", re.IGNORECASE
@@ -285,7 +302,10 @@ def is_follow_up(text: str) -> bool:
 _LEANS_ON = re.compile(
     r"^\s*(and|also|what about|how about|same|ok(ay)?,? (and|what about))\b|\b(too|as well)\s*\??\s*$"
     # "does that mean I can't get it?" after the facial weakness item (development set 9).
-    r"|^\s*(so |but |ok(ay)?,? )?(does|would|will|is|could) (that|this) (mean|matter|rule|stop|prevent|change)\b", re.IGNORECASE)
+    r"|\b(does|would|will|is|could) (that|this) (mean|matter|rule|stop|prevent|change)\b"
+    # "what if I'm only planning to be" after the pregnancy item, "any others?" after the memberships, "so should I
+    # do it before or wait?" (development set 10).
+    r"|^\s*(so |but |ok(ay)?,? )?what if\b|^\s*(any|are there( any)?) (others?|more)\b|^\s*so (should|do|can|would) i\b", re.IGNORECASE)
 LEANING_MAX_WORDS = 10
 
 

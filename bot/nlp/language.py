@@ -126,7 +126,7 @@ _ITALIAN = """
 gli della dello delle degli nella nel che di sono sei siamo hai abbiamo mi ti ci
 vorrei posso puoi potete questo questa quello quella anche molto grazie buongiorno buonasera ciao
  prego prenotare visita possibile dolore dolori testa denti dente mascella aiuto quanto costa
-sapere aiuta aiutare funziona funzionare sicuro bambino gravidanza dottore
+con sapere aiuta aiutare funziona funzionare sicuro bambino gravidanza dottore
 trattamento effetti collaterali incinta parlare italiano inglese perche quando chi sempre
 mai niente tutto bruxismo emicrania cefalea
 """.split()

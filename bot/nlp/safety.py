@@ -521,6 +521,8 @@ _LONG_AGO = re.compile(
     r"|\bcuando era (nin[oa]|pequen[oa]|joven|chic[oa]|bebe)\b|\bel ano pasado\b"
     # "my grandma fainted at her dentist in the 80s", "short of breath on a hike last summer" (development set 7).
     r"|\bin the (19)?[2-9]0'?s\b|\blast (summer|winter|spring|fall|autumn)\b"
+    # "I once fainted getting a flu shot" (development set 10).
+    r"|\b(i|she|he|we|they)\s+once\b"
 )
 
 # What-if and general questions: what follows is asked about, not felt. The clause is read only up

@@ -402,6 +402,23 @@ async def test_own_case_asking_whether_it_is_safe_gets_the_safety_information_th
 
 
 @pytest.mark.asyncio
+async def test_own_case_asking_whether_it_suits_them_gets_who_it_may_suit_then_the_team_decides() -> None:
+    text = ("I'm 67 and my doctor took me off ibuprofen after a bleed. Would someone like me who can't really take "
+            "pain meds be a good fit for this?")
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "own_case"))
+    assert responses(dispatcher)[:2] == ["utter_faq_candidates", "utter_own_case_short"]
+
+
+@pytest.mark.asyncio
+async def test_own_case_in_a_story_takes_the_item_its_question_names_first() -> None:
+    text = ("Hi, I've had migraines since I was a teenager, tried triptans, topiramate, acupuncture, the works, and my "
+            "neurologist brought up Botox, but then we started trying for a baby last month so I put everything on "
+            "hold. Is it ok to get it if we're trying to get pregnant?")
+    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "own_case"))
+    assert responses(dispatcher)[0] == "utter_faq_safety_pregnancy"
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("ranking, expected", [
     # The safeguard put own_case over the classifier's facial-weakness reading: that item, then the team.
     ([("own_case", 1.0), ("faq_safety_facial_weakness", 0.6)], ["utter_faq_safety_facial_weakness", "utter_own_case_short"]),

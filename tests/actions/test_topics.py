@@ -388,3 +388,45 @@ def test_a_medication_named_by_what_it_treats_is_the_medications_item() -> None:
 ])
 def test_does_it_work_for_a_condition_asks_about_the_condition(text: str, first: str) -> None:
     assert second_question(text, first) == "faq_conditions"
+
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("im on bloood thiners is that ok", "faq_safety_medications"),
+    ("I had a nose job two years ago. Does that matter?", "faq_safety_surgery"),
+    ("some of the muscles in my face have been weak since an injury", "faq_safety_facial_weakness"),
+    ("why go to a dentist for migraines", "faq_why_dentist"),
+    ("what's the pacific one?", "faq_dr_training"),
+])
+def test_the_tenth_sets_words_name_the_topic(text: str, topic: str) -> None:
+    assert topic in topics_in(text)
+
+
+def test_feeling_better_is_not_the_motto() -> None:
+    from actions.topics import unanswerable_question
+
+    assert "faq_motto" not in topics_in("what is it exactly and how long before I feel better")
+    assert unanswerable_question("what is it exactly and how long before I feel better", "faq_what_is")
+    assert "faq_motto" in topics_in("what's feel better, live better about?")
+
+
+@pytest.mark.parametrize("text", [
+    "I'm pregnant, is it safe, and will my insurance pay for it?",
+    "is it safe while breastfeeding? and during pregnancy?",
+])
+def test_a_safety_question_beside_a_named_item_is_about_the_item(text: str) -> None:
+    assert second_question(text, "out_of_scope") == "faq_safety_pregnancy"
+
+
+@pytest.mark.parametrize("text", ["what if I'm only planning to be", "any others?", "so should I do it before or wait?",
+                                  "it was on my face obviously lol, does that matter"])
+def test_more_follow_ups_lean_on_the_last_answer(text: str) -> None:
+    from actions.topics import leans_on_the_last_answer
+
+    assert leans_on_the_last_answer(text)
+
+
+def test_a_storys_background_item_does_not_take_its_safety_question() -> None:
+    text = ("I'm a pharmacist so I'm always reading drug monographs. I know botulinum products carry warnings. Before I "
+            "consider it for myself, what does your team consider the key safety points?")
+    assert second_question(text, "faq_candidates") != "faq_safety_medications"

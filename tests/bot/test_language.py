@@ -208,6 +208,7 @@ def test_english_on_the_same_subjects_stays_english(text: str) -> None:
     ("quanto costa il trattamento?", "it"),
     # Development set 8: "Vorrei sapere se funziona" had too few listed words.
     ("Vorrei sapere se il botox funziona per il dolore, è sicuro?", "it"),
+    ("Il Botox aiuta con il mal di testa?", "it"),  # development set 10
     ("Olá, vocês tratam bruxismo com botox?", "pt"),
     ("quero marcar uma consulta", "pt"),
 ])

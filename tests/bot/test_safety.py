@@ -708,6 +708,9 @@ def test_phone_spellings_are_spelt_out(text: str, expected: str) -> None:
         ("is it normal that I can't swallow since the injection?", True),
         ("is it normal to have trouble swallowing after botox?", False),
         ("I had an allergic reaction to penicillin years ago", False),
+        ("I once fainted getting a flu shot at Shoppers. Is this treatment actually safe?", False),  # development set 10
+        ("I fainted getting the shot and I feel faint again", True),
+        ("I once fainted, and now my throat is closing", True),
         ("I had a severe allergic reaction two hours ago", True),
         ("I carry an epipen", False),
         ("I need my epipen now", True),
