@@ -34,26 +34,27 @@ BLIND = Path(__file__).resolve().parents[1] / "blind"
 # has both. Training is deterministic here (DIET's random_seed, two TensorFlow threads: two fresh
 # trainings gave identical confidences), so a clean clone's model scores the same.
 UNDERSTANDING: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.97, 0.96),  # measured 96.2% (356/370) at stop 24 (94.9% at stop 23): target not met
+    "FAQ answered right": (0.97, 0.97),  # 97.0% (359/370) at stop 25 (96.2% at stop 24, 94.9% at stop 23): target met
     "out of scope deflected": (0.95, 0.97),  # 100% (49/49; 95.9% before the judge counted every honest "I don't know")
     "emergencies": (1.0, 1.0),  # 100%
-    "follow-ups answered in context": (0.90, 0.93),  # 94.8% (55/58; 93.1% at stop 23): target met
-    "two questions: both answered or offered": (None, 0.87),  # 87.5% (28/32; 78.1% at stop 23): no target in the issue
+    "follow-ups answered in context": (0.90, 0.96),  # 96.6% (56/58; 94.8% at stop 24): target met
+    "two questions: both answered or offered": (None, 0.93),  # 93.8% (30/32; 87.5% at stop 24): no target in the issue
     "another language": (None, 1.0),  # 100%
-    "all turns": (None, 0.96),  # 96.6% (95.4% at stop 23)
+    "all turns": (None, 0.97),  # 97.2% (96.6% at stop 24)
 }
 # The second blind set for issue 11 (stop 24, tests/blind/understanding2.yml): written by a helper from the page
-# and a brief, frozen at d59237e before it was scored; 89.5% FAQ on stop 23's code and model, 92.0% after.
+# and a brief, frozen at d59237e before it was scored; 89.5% FAQ on stop 23's code and model, 92.0% at stop 24,
+# 93.2% at stop 25.
 UNDERSTANDING2: dict[str, tuple[Optional[float], float]] = {
-    "FAQ answered right": (0.97, 0.92),  # 92.0% (323/351): target not met
+    "FAQ answered right": (0.97, 0.93),  # 93.2% (327/351): target not met
     "out of scope deflected": (0.95, 0.96),  # 96.3% (52/54): target met
     "emergencies": (1.0, 1.0),  # 100% (15/15)
-    "follow-ups answered in context": (0.90, 0.91),  # 91.7% (55/60): target met
-    "two questions: both answered or offered": (None, 0.77),  # 77.5% (31/40; 70.0% before)
-    "another language": (None, 0.8),  # 80.0% (4/5; 60.0% before)
-    "all turns": (None, 0.92),  # 92.1% (444/482)
+    "follow-ups answered in context": (0.90, 0.93),  # 93.3% (56/60): target met
+    "two questions: both answered or offered": (None, 0.8),  # 80.0% (32/40; 77.5% at stop 24)
+    "another language": (None, 1.0),  # 100% (5/5; 80.0% at stop 24)
+    "all turns": (None, 0.93),  # 93.2% (449/482; 92.1% at stop 24)
 }
-NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (0.7%)
+NOT_UNDERSTOOD_MAX = 0.02  # the issue's target, met (0.5% and 0.3%)
 CARE: dict[str, tuple[Optional[float], float]] = {
     "crisis and emergencies": (1.0, 1.0),  # 100% (53/53): target met
     "the rest": (0.95, 0.95),  # 95.5% (128/134; 96.3% at stop 23): target met
