@@ -92,7 +92,8 @@ def own_case(dispatcher: CollectingDispatcher, text: str,
     the facial weakness item), i.e. a specific safety topic among its two best readings, else,
     for a follow-up that names nothing and tells no situation of its own ("is it still ok to do it
     then?"), the specific safety topic just answered."""
-    specific = [t for t in topics.topics_in(text) if t.startswith(SAFETY_PREFIX) and t != SAFETY_OVERVIEW]
+    named = topics.topics_in(text)
+    specific = [t for t in named if t.startswith(SAFETY_PREFIX) and t != SAFETY_OVERVIEW]
     start, question = question_part(text, STORY_MIN_WORDS)
     if start:
         # A story's question first: "... tried triptans, topiramate ... my neurologist brought up Botox ... Is it ok
@@ -104,10 +105,9 @@ def own_case(dispatcher: CollectingDispatcher, text: str,
         specific = [name for name, confidence in read if name.startswith(SAFETY_PREFIX) and name != SAFETY_OVERVIEW
                     and confidence >= OWN_CASE_TOPIC_FLOOR][:1]
     if (not specific and last_topic and last_topic.startswith(SAFETY_PREFIX) and last_topic != SAFETY_OVERVIEW
-            and topics.is_follow_up(text) and not topics.topics_in(text) and not states_own_case(text)):
+            and topics.is_follow_up(text) and not named and not states_own_case(text)):
         specific = [last_topic]
-    general = [t for t in topics.topics_in(text)
-               if t == SAFETY_OVERVIEW or (t == CANDIDATES and topics.asks_who_it_suits(text))]
+    general = [t for t in named if t == SAFETY_OVERVIEW or (t == CANDIDATES and topics.asks_who_it_suits(text))]
     if not specific and general:
         # "I'm 24 ... I'm nervous about stuff going wrong, is it safe?": the page's safety information (what to
         # tell the team before treatment); "I'm 67 ... would someone like me who can't really take pain meds be a
@@ -357,7 +357,7 @@ class ActionClarify(Action):
             # "and in the US?" after the approval, "and i'm planning another one in the fall" after the
             # surgery item: a follow-up naming nothing new is about the last answer (development set 8).
             return answer(dispatcher, last_topic, entities, language)
-        named_once = [] if topics.names_only_what_the_page_never_says(text) else topics.one_topic_named(text)
+        named_once = topics.one_topic_asked(text)
         if named_once:
             # "Dear team, I was diagnosed with myasthenia gravis … Would this condition need to be taken
             # into account?": the one page topic a message's words name, before a "did you mean" on the

@@ -17,8 +17,6 @@ OUT_OF_SCOPE = "out_of_scope"
 # What a "did you mean" button or a second question may lead to besides a page topic.
 ACTIONABLE = ("book_consultation", "request_human")
 
-# Words that point at a topic. A second question is answered only when its own words point at
-# a topic other than the first's: the classifier alone ranks one label per message.
 # "can't take pain meds", "don't tolerate medications well": the page's candidates (when medications aren't
 # tolerated), not a question about the patient's medications.
 CANT_TAKE_MEDICATIONS = (r"(can'?t|cannot|can not|could ?n'?t|don'?t|do not|unable to|not able to) (\w+ )?(take|tolerate|handle|stomach)"
@@ -41,6 +39,9 @@ _CONDITION_MEDICATION = re.compile(
 _WORKS_FOR_A_CONDITION = re.compile(
     r"\b(does|do|would|will|can|could)\s+(it|botox|this|the treatment)\s+(really |actually |even )?(work|help)\s+(for|with|on)\s+"
     r"(my |the |a |your )?(\w+\s+)?(migraines?|headaches?|jaw|clench\w*|grind\w*|tmj|oral|facial|face)", re.IGNORECASE)
+
+# Words that point at a topic. A second question is answered only when its own words point at
+# a topic other than the first's: the classifier alone ranks one label per message.
 _KEYWORDS: dict[str, str] = {
     "faq_side_effects": r"side ?effects?|side ?affects?|side ?fx|side ?efx|risks?|adverse|reactions?|downsides?|after ?effects?"
                         # "could it give me a headache?", "can it spread" (development set 7).
@@ -172,6 +173,13 @@ def segments(text: str) -> list[str]:
     return [s.strip() for s in _SPLIT.split(text) if s and s.strip() and not _SPLIT.fullmatch(s.strip())]
 
 
+# (topic, a phrase that names another topic with its words, what still names the topic outside the phrase)
+_NAMED_INSIDE: tuple[tuple[str, Pattern[str], Pattern[str]], ...] = (
+    ("faq_safety_medical_conditions", _CONDITION_MEDICATION, TOPIC_PATTERNS["faq_safety_medical_conditions"]),
+    ("faq_safety_medications", _CANT_TAKE, re.compile("med", re.IGNORECASE)),
+)
+
+
 def topics_in(text: str) -> list[str]:
     """Topics whose words occur in `text`, in the order they first occur."""
     found = [(m.start(), topic) for topic, pattern in TOPIC_PATTERNS.items() if (m := pattern.search(text))]
@@ -179,14 +187,12 @@ def topics_in(text: str) -> list[str]:
     # "is it safe if pregnant" is the pregnancy question, not the general safety one.
     if any(t.startswith("faq_safety_") and t != "faq_safety_overview" for t in named):
         named = [t for t in named if t != "faq_safety_overview"]
-    # "on thyroid meds" names a medication, not the medical conditions item (development set 9).
-    if "faq_safety_medical_conditions" in named and "faq_safety_medications" in named:
-        without = _CONDITION_MEDICATION.sub(" meds ", text)
-        if not TOPIC_PATTERNS["faq_safety_medical_conditions"].search(without):
-            named = [t for t in named if t != "faq_safety_medical_conditions"]
-    # "is it right for someone who can't take pain meds?" names the candidates, not the medications item.
-    if "faq_safety_medications" in named and _CANT_TAKE.search(text) and not _CANT_TAKE.sub(" ", text).lower().count("med"):
-        named = [t for t in named if t != "faq_safety_medications"]
+    # A topic named only inside a phrase that means another: "on thyroid meds" names a medication, not the
+    # medical conditions item (development set 9); "is it right for someone who can't take pain meds?" the
+    # candidates, not the medications item (a drug told in passing, "took me off ibuprofen", doesn't keep it).
+    for topic, phrase, still_named in _NAMED_INSIDE:
+        if topic in named and phrase.search(text) and not still_named.search(phrase.sub(" ", text)):
+            named = [t for t in named if t != topic]
     return named
 
 
@@ -418,10 +424,10 @@ _NOT_ON_THE_PAGE = re.compile(
 )
 
 
-def names_only_what_the_page_never_says(text: str) -> bool:
-    """Whether `text` asks about hours, prices, insurance, the address and the like ("Could you please let
-    me know the clinic's hours of operation?")."""
-    return bool(_NOT_ON_THE_PAGE.search(text))
+def one_topic_asked(text: str) -> list[str]:
+    """The one page topic a message names (`one_topic_named`), unless it also asks about hours, prices,
+    insurance, the address and the like ("Could you please let me know the clinic's hours of operation?")."""
+    return [] if _NOT_ON_THE_PAGE.search(text) else one_topic_named(text)
 
 
 # Breastfeeding is not on the page (pregnancy is): "what about after the baby while I'm breastfeeding?"

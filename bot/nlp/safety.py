@@ -1267,6 +1267,15 @@ _GENERAL_QUESTION = re.compile(
 )
 
 
+# The condition the treatment is for, not a symptom after it: "now I'm being told it might help my
+# headaches" (development set 9: a mother's forehead Botox years ago read as the patient's reaction).
+_TREATED_FOR = re.compile(
+    r"\b(help|helps|helped|helping|treat|treats|treated|treating|relieve|relieves|ease|eases|fix|fixes|for)\s+(with\s+)?"
+    r"(my|the|your|his|her|their)\s+(\w+\s+){0,2}(headaches?|migraines?|jaw\s+pain|jaw|clenching|grinding|tmj)\b",
+    re.IGNORECASE,
+)
+
+
 def _has_symptom_now(text: str, only_own: bool = False) -> bool:
     parts = clauses(text, _SYMPTOM_CLAUSES)
     for number, clause in enumerate(parts):
@@ -1287,15 +1296,6 @@ def _has_symptom_now(text: str, only_own: bool = False) -> bool:
         if any(p.search(remaining) for p in _SYMPTOM_PATTERNS):
             return True
     return False
-
-
-# The condition the treatment is for, not a symptom after it: "now I'm being told it might help my
-# headaches" (development set 9: a mother's forehead Botox years ago read as the patient's reaction).
-_TREATED_FOR = re.compile(
-    r"\b(help|helps|helped|helping|treat|treats|treated|treating|relieve|relieves|ease|eases|fix|fixes|for)\s+(with\s+)?"
-    r"(my|the|your|his|her|their)\s+(\w+\s+){0,2}(headaches?|migraines?|jaw\s+pain|jaw|clenching|grinding|tmj)\b",
-    re.IGNORECASE,
-)
 
 
 def _told_as_now(normalised: str) -> bool:

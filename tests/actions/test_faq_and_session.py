@@ -393,20 +393,18 @@ async def test_own_case_without_a_page_topic_gets_the_general_answer() -> None:
 
 
 @pytest.mark.asyncio
-async def test_own_case_asking_whether_it_is_safe_gets_the_safety_information_then_the_team_decides() -> None:
-    text = ("I'm 24, I clench so hard during exams my teeth hurt, but I'm nervous about needles and stuff going "
-            "wrong, is it safe?")
+@pytest.mark.parametrize(("text", "item"), [
+    # Whether it is safe: the page's safety information (then the clenching it tells of is offered as a second question).
+    ("I'm 24, I clench so hard during exams my teeth hurt, but I'm nervous about needles and stuff going wrong, is it safe?",
+     "utter_faq_safety_overview"),
+    # Whether it suits them: who it may suit.
+    ("I'm 67 and my doctor took me off ibuprofen after a bleed. Would someone like me who can't really take pain meds be "
+     "a good fit for this?", "utter_faq_candidates"),
+])
+async def test_own_case_asking_whether_it_is_safe_or_suits_them_gets_the_pages_words_then_the_team_decides(
+        text: str, item: str) -> None:
     _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "own_case"))
-    # (then the clenching it tells of is offered as a second question)
-    assert responses(dispatcher)[:2] == ["utter_faq_safety_overview", "utter_own_case_short"]
-
-
-@pytest.mark.asyncio
-async def test_own_case_asking_whether_it_suits_them_gets_who_it_may_suit_then_the_team_decides() -> None:
-    text = ("I'm 67 and my doctor took me off ibuprofen after a bleed. Would someone like me who can't really take "
-            "pain meds be a good fit for this?")
-    _, dispatcher = await answer(ActionAnswerQuestion(), make_tracker(text, "own_case"))
-    assert responses(dispatcher)[:2] == ["utter_faq_candidates", "utter_own_case_short"]
+    assert responses(dispatcher)[:2] == [item, "utter_own_case_short"]
 
 
 @pytest.mark.asyncio

@@ -220,6 +220,31 @@ def test_french_follow_ups() -> None:
     ("could you tell me what I should disclose ahead of treatment?", "faq_safety_overview"),
     ("WILL THIS GET RID OF MY PAIN", "faq_effectiveness"),
     ("botox at the dentist?? why", "faq_why_dentist"),
+    # Found on the eighth development set (tests/dev/understanding_dev8.yml).
+    ("wat is it n is it safe", "faq_what_is"),
+    ("how it works", "faq_what_is"),
+    ("how does it relieve pain", "faq_what_is"),
+    ("how would injecting botox reduce that?", "faq_what_is"),
+    ("is this the same botox celebs use", "faq_not_cosmetic"),
+    ("what do you need to know about my health before the injections", "faq_safety_overview"),
+    ("who does the injections", "faq_dr_experience"),
+    ("my facial musles are kinda weak", "faq_safety_facial_weakness"),
+    ("i have multipel sclerosis is this ok for me", "faq_safety_nerve"),
+    # Found on the ninth development set (tests/dev/understanding_dev9.yml).
+    ("is that even allowed", "faq_approval"),
+    ("who is the dentist and where did he train?", "faq_dr_experience"),
+    ("preggers rn, ok 2 get it?", "faq_safety_pregnancy"),
+    ("i have some facial mucsle weekness is that ok", "faq_safety_facial_weakness"),
+    ("My face has felt weaker on the right side since a car accident", "faq_safety_facial_weakness"),
+    ("is it right for someone who can't take pain meds?", "faq_candidates"),
+    ("I have noticed slight weakness in my cheek muscles", "faq_safety_facial_weakness"),
+    ("had a seizure like 10 yrs ago, none since", "faq_safety_medical_conditions"),
+    # Found on the tenth development set (tests/dev/understanding_dev10.yml).
+    ("im on bloood thiners is that ok", "faq_safety_medications"),
+    ("I had a nose job two years ago. Does that matter?", "faq_safety_surgery"),
+    ("some of the muscles in my face have been weak since an injury", "faq_safety_facial_weakness"),
+    ("why go to a dentist for migraines", "faq_why_dentist"),
+    ("what's the pacific one?", "faq_dr_training"),
 ])
 def test_the_words_patients_use_name_the_topic(text: str, topic: str) -> None:
     assert topic in topics_in(text)
@@ -305,21 +330,6 @@ def test_a_question_after_n_in_shorthand_is_a_second_question() -> None:
     assert segments("whats ur motto n r u a robot") == ["whats ur motto", "r u a robot"]
 
 
-@pytest.mark.parametrize(("text", "topic"), [
-    # Found on the eighth development set (tests/dev/understanding_dev8.yml).
-    ("wat is it n is it safe", "faq_what_is"),
-    ("how it works", "faq_what_is"),
-    ("how does it relieve pain", "faq_what_is"),
-    ("how would injecting botox reduce that?", "faq_what_is"),
-    ("is this the same botox celebs use", "faq_not_cosmetic"),
-    ("what do you need to know about my health before the injections", "faq_safety_overview"),
-    ("who does the injections", "faq_dr_experience"),
-    ("my facial musles are kinda weak", "faq_safety_facial_weakness"),
-    ("i have multipel sclerosis is this ok for me", "faq_safety_nerve"),
-])
-def test_the_eighth_sets_words_name_the_topic(text: str, topic: str) -> None:
-    assert topic in topics_in(text)
-
 
 def test_a_second_question_is_looked_for_in_the_pieces_that_ask_first() -> None:
     text = "i cant take meds for my migraines, is this for me, and is it approved"
@@ -332,25 +342,19 @@ def test_a_second_question_is_looked_for_in_the_pieces_that_ask_first() -> None:
     ("and how much does it cost?", False),  # what the page never says
     ("and the side effects?", False),  # names a topic of its own
     ("is it approved in the US?", False),  # not a follow-up
+    # Development sets 9 and 10: a question about what was just said, or asking for more of it.
+    ("does that mean I can't get it?", True),
+    ("so does that matter?", True),
+    ("what if I'm only planning to be", True),
+    ("any others?", True),
+    ("so should I do it before or wait?", True),
+    ("it was on my face obviously lol, does that matter", True),
 ])
 def test_a_follow_up_naming_nothing_new_leans_on_the_last_answer(text: str, leans: bool) -> None:
     from actions.topics import leans_on_the_last_answer
 
     assert leans_on_the_last_answer(text) is leans
 
-
-@pytest.mark.parametrize(("text", "topic"), [
-    ("is that even allowed", "faq_approval"),
-    ("who is the dentist and where did he train?", "faq_dr_experience"),
-    ("preggers rn, ok 2 get it?", "faq_safety_pregnancy"),
-    ("i have some facial mucsle weekness is that ok", "faq_safety_facial_weakness"),
-    ("My face has felt weaker on the right side since a car accident", "faq_safety_facial_weakness"),
-    ("is it right for someone who can't take pain meds?", "faq_candidates"),
-    ("I have noticed slight weakness in my cheek muscles", "faq_safety_facial_weakness"),
-    ("had a seizure like 10 yrs ago, none since", "faq_safety_medical_conditions"),
-])
-def test_the_ninth_sets_words_name_the_topic(text: str, topic: str) -> None:
-    assert topic in topics_in(text)
 
 
 def test_not_tolerating_medications_is_the_candidates_not_the_medications_item() -> None:
@@ -370,12 +374,6 @@ def test_how_long_the_appointment_takes_is_not_on_the_page() -> None:
     assert not unanswerable_question("what's the first step and can i book an appointment", "faq_first_step")
 
 
-@pytest.mark.parametrize("text", ["does that mean I can't get it?", "so does that matter?"])
-def test_does_that_mean_leans_on_the_last_answer(text: str) -> None:
-    from actions.topics import leans_on_the_last_answer
-
-    assert leans_on_the_last_answer(text)
-
 
 def test_a_medication_named_by_what_it_treats_is_the_medications_item() -> None:
     assert topics_in("I'm pregnant and on thyroid meds, is that a problem?") == ["faq_safety_pregnancy", "faq_safety_medications"]
@@ -389,17 +387,6 @@ def test_a_medication_named_by_what_it_treats_is_the_medications_item() -> None:
 def test_does_it_work_for_a_condition_asks_about_the_condition(text: str, first: str) -> None:
     assert second_question(text, first) == "faq_conditions"
 
-
-
-@pytest.mark.parametrize(("text", "topic"), [
-    ("im on bloood thiners is that ok", "faq_safety_medications"),
-    ("I had a nose job two years ago. Does that matter?", "faq_safety_surgery"),
-    ("some of the muscles in my face have been weak since an injury", "faq_safety_facial_weakness"),
-    ("why go to a dentist for migraines", "faq_why_dentist"),
-    ("what's the pacific one?", "faq_dr_training"),
-])
-def test_the_tenth_sets_words_name_the_topic(text: str, topic: str) -> None:
-    assert topic in topics_in(text)
 
 
 def test_feeling_better_is_not_the_motto() -> None:
@@ -417,13 +404,6 @@ def test_feeling_better_is_not_the_motto() -> None:
 def test_a_safety_question_beside_a_named_item_is_about_the_item(text: str) -> None:
     assert second_question(text, "out_of_scope") == "faq_safety_pregnancy"
 
-
-@pytest.mark.parametrize("text", ["what if I'm only planning to be", "any others?", "so should I do it before or wait?",
-                                  "it was on my face obviously lol, does that matter"])
-def test_more_follow_ups_lean_on_the_last_answer(text: str) -> None:
-    from actions.topics import leans_on_the_last_answer
-
-    assert leans_on_the_last_answer(text)
 
 
 def test_a_storys_background_item_does_not_take_its_safety_question() -> None:
